@@ -1,0 +1,1 @@
+"""CounterFlow hub: queue engine, storage, REST API and real-time events."""

@@ -1,0 +1,44 @@
+"""Background wait-time monitor: evaluates every branch's wait alerts on a fixed interval."""
+from __future__ import annotations
+
+import logging
+import threading
+
+from sqlalchemy import select
+
+from .models import Branch
+
+log = logging.getLogger(__name__)
+
+
+class WaitMonitor:
+    def __init__(self, db, engine, interval_s: float):
+        self.db, self.engine, self.interval_s = db, engine, interval_s
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def run_once(self) -> int:
+        with self.db.read() as session:
+            codes = list(session.execute(select(Branch.code)).scalars())
+        changed = 0
+        for code in codes:
+            changed += len(self.engine.check_wait_times(code))
+        return changed
+
+    def _loop(self) -> None:
+        while not self._stop.wait(self.interval_s):
+            try:
+                self.run_once()
+            except Exception:  # noqa: BLE001 - keep monitoring after a transient database error
+                log.exception("wait monitor pass failed")
+
+    def start(self) -> None:
+        if self.interval_s <= 0 or self._thread:
+            return
+        self._thread = threading.Thread(target=self._loop, name="wait-monitor", daemon=True)
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        if self._thread:
+            self._thread.join(timeout=5)

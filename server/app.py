@@ -1,0 +1,66 @@
+"""Application factory: wires settings, database, engine, event bus, real-time and blueprints."""
+from __future__ import annotations
+
+import logging
+
+from flask import Flask, jsonify, redirect
+
+from .alerts import WaitMonitor
+from .db import Database
+from .events import EventBus
+from .queue import QueueEngine
+from .queue.actors import Actor
+from .settings import Settings
+
+log = logging.getLogger(__name__)
+
+
+class Hub:
+    """Everything a request handler needs, in one place (app.extensions["counterflow"])."""
+
+    def __init__(self, settings: Settings):
+        self.settings = settings
+        self.db = Database(settings.database_url)
+        self.bus = EventBus()
+        self.engine = QueueEngine(self.db, publish=self.bus.publish)
+        self.monitor = WaitMonitor(self.db, self.engine, settings.alert_interval_s)
+        self.ticket_hooks: list = []  # called with (branch_code, ticket view) after issue, e.g. printing
+
+    def issue_ticket(self, branch_code: str, service_code: str, actor: Actor, **options) -> dict:
+        ticket = self.engine.issue(branch_code, service_code, actor, **options)
+        for hook in self.ticket_hooks:
+            ticket = hook(branch_code, ticket, actor) or ticket
+        return ticket
+
+    def start_background(self) -> None:
+        self.monitor.start()
+
+    def stop_background(self) -> None:
+        self.monitor.stop()
+
+
+def create_app(settings: Settings | None = None) -> Flask:
+    settings = settings or Settings.load()
+    app = Flask(__name__)
+    app.config.update(SECRET_KEY=settings.secret_key, MAX_CONTENT_LENGTH=settings.max_body_bytes,
+                      JSON_SORT_KEYS=False)
+    app.json.ensure_ascii = False
+    hub = Hub(settings)
+    app.extensions["counterflow"] = hub
+
+    from .api import api, register_error_handlers
+
+    app.register_blueprint(api)
+    register_error_handlers(app)
+
+    @app.get("/healthz")
+    def healthz():
+        with hub.db.read() as session:
+            session.execute(__import__("sqlalchemy").text("SELECT 1"))
+        return jsonify(status="ok")
+
+    @app.get("/")
+    def index():
+        return redirect("/api/v1/docs")
+
+    return app

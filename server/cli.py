@@ -1,0 +1,128 @@
+"""`counterflow` command line: run the hub, migrate the database, manage users."""
+from __future__ import annotations
+
+import argparse
+import getpass
+import logging
+import sys
+
+from .settings import Settings
+
+log = logging.getLogger("counterflow")
+
+
+def _settings(args) -> Settings:
+    return Settings.load(host=getattr(args, "host", None), port=getattr(args, "port", None))
+
+
+def cmd_run(args) -> int:
+    from . import logs, migrate
+    from .app import create_app
+    from .demo import ACCOUNTS, DEMO_PASSWORD, ensure_demo
+
+    logs.configure()
+    settings = _settings(args)
+    migrate.upgrade(settings.database_url)
+    app = create_app(settings)
+    hub = app.extensions["counterflow"]
+    if args.demo:
+        ensure_demo(hub.db)
+    base = f"http://{settings.host}:{settings.port}"
+    lines = [f"CounterFlow hub on {base}  (database: {settings.database_url})"]
+    if args.demo:
+        lines += [
+            f"  Kiosk:            {base}/kiosk/demo",
+            f"  Counter terminal: {base}/counter",
+            f"  Lobby display:    {base}/display/demo",
+            f"  Supervisor panel: {base}/supervisor/demo",
+            f"  API docs:         {base}/api/v1/docs",
+            "  Demo accounts (password '" + DEMO_PASSWORD + "'): " + ", ".join(u for u, _ in ACCOUNTS),
+        ]
+    sys.stdout.write("\n".join(lines) + "\n")
+    sys.stdout.flush()
+    hub.start_background()
+    socketio = app.extensions.get("socketio")
+    try:
+        if socketio is not None:
+            socketio.run(app, host=settings.host, port=settings.port, allow_unsafe_werkzeug=True,
+                         use_reloader=False, log_output=False)
+        else:
+            app.run(host=settings.host, port=settings.port, threaded=True, use_reloader=False)
+    finally:
+        hub.stop_background()
+    return 0
+
+
+def cmd_db(args) -> int:
+    from . import migrate
+
+    settings = _settings(args)
+    if args.db_command == "upgrade":
+        migrate.upgrade(settings.database_url)
+        sys.stdout.write("database is at the latest schema\n")
+    else:
+        migrate.current(settings.database_url)
+    return 0
+
+
+def cmd_users_add(args) -> int:
+    from sqlalchemy import select
+
+    from . import auth, migrate
+    from .db import Database
+    from .models import Branch
+
+    settings = _settings(args)
+    migrate.upgrade(settings.database_url)
+    password = args.password or getpass.getpass(f"password for {args.username}: ")
+    db = Database(settings.database_url)
+    with db.write() as session:
+        branch_id = None
+        if args.branch:
+            branch_id = session.execute(select(Branch.id).where(Branch.code == args.branch)).scalar_one_or_none()
+            if branch_id is None:
+                raise SystemExit(f"error: no branch with code {args.branch!r}")
+        auth.create_user(session, args.username, password, args.role, branch_id, args.name or "")
+    sys.stdout.write(f"created {args.role} {args.username}\n")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="counterflow", description="CounterFlow queue-management hub")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    run = sub.add_parser("run", help="start the hub")
+    run.add_argument("--demo", action="store_true", help="create the demo branch and accounts if missing")
+    run.add_argument("--host")
+    run.add_argument("--port", type=int)
+    run.set_defaults(func=cmd_run)
+
+    db = sub.add_parser("db", help="database schema")
+    db.add_argument("db_command", choices=["upgrade", "current"])
+    db.set_defaults(func=cmd_db)
+
+    users = sub.add_parser("users", help="staff accounts")
+    users_sub = users.add_subparsers(dest="users_command", required=True)
+    add = users_sub.add_parser("add", help="create a staff account")
+    add.add_argument("username")
+    add.add_argument("--role", required=True, choices=["teller", "guide", "supervisor", "admin"])
+    add.add_argument("--branch", help="branch code (every role but admin)")
+    add.add_argument("--name", help="display name")
+    add.add_argument("--password", help="password (asked for when missing)")
+    add.set_defaults(func=cmd_users_add)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    from .queue.errors import DomainError
+
+    args = build_parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except DomainError as err:
+        sys.stderr.write(f"error: {err.message}\n")
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

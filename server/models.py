@@ -1,0 +1,299 @@
+"""ORM tables. Times are stored as naive UTC (portable across SQLite and PostgreSQL)."""
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+# Ticket statuses: the main line and the side exits (DESIGN §4).
+WAITING, CALLED, SERVING, DONE = "waiting", "called", "serving", "done"
+NO_SHOW, CANCELLED, TRANSFERRED, ABANDONED = "no_show", "cancelled", "transferred", "abandoned"
+OPEN_STATUSES = (WAITING, CALLED, SERVING)
+FINAL_STATUSES = (DONE, NO_SHOW, CANCELLED, TRANSFERRED, ABANDONED)
+
+# Counter states.
+COUNTER_CLOSED, COUNTER_OPEN, COUNTER_PAUSED = "closed", "open", "paused"
+
+ROLES = ("teller", "guide", "supervisor", "admin")
+
+
+class Branch(Base):
+    __tablename__ = "branches"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(32), unique=True)
+    name_zh: Mapped[str] = mapped_column(String(120))
+    name_en: Mapped[str] = mapped_column(String(120))
+    timezone: Mapped[str] = mapped_column(String(64), default="Asia/Taipei")
+    # Increasing per-branch event sequence number (DESIGN §5); bumped inside each write transaction.
+    event_seq: Mapped[int] = mapped_column(Integer, default=0)
+    display_message: Mapped[str] = mapped_column(String(500), default="")
+    services: Mapped[list["Service"]] = relationship(back_populates="branch", order_by="Service.code")
+    counters: Mapped[list["Counter"]] = relationship(back_populates="branch", order_by="Counter.number")
+
+
+class Service(Base):
+    __tablename__ = "services"
+    __table_args__ = (UniqueConstraint("branch_id", "code"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    branch_id: Mapped[int] = mapped_column(ForeignKey("branches.id"))
+    code: Mapped[str] = mapped_column(String(4))
+    name_zh: Mapped[str] = mapped_column(String(120))
+    name_en: Mapped[str] = mapped_column(String(120))
+    wait_target_min: Mapped[int] = mapped_column(Integer, default=20)
+    wait_warning_min: Mapped[int] = mapped_column(Integer, default=15)
+    default_service_s: Mapped[int] = mapped_column(Integer, default=300)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    branch: Mapped[Branch] = relationship(back_populates="services")
+
+
+class User(Base):
+    __tablename__ = "users"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(64), unique=True)
+    display_name: Mapped[str] = mapped_column(String(120), default="")
+    password_hash: Mapped[str] = mapped_column(String(256))
+    role: Mapped[str] = mapped_column(String(16))
+    # None means every branch (admins).
+    branch_id: Mapped[int | None] = mapped_column(ForeignKey("branches.id"), nullable=True)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class ApiToken(Base):
+    """A bearer token: a staff sign-in (user_id set) or a device token (device_name set)."""
+
+    __tablename__ = "api_tokens"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
+    device_name: Mapped[str | None] = mapped_column(String(120), nullable=True)
+    device_kind: Mapped[str | None] = mapped_column(String(16), nullable=True)  # kiosk, display, agent
+    branch_id: Mapped[int | None] = mapped_column(ForeignKey("branches.id"), nullable=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    expires_at: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
+    revoked_at: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
+    user: Mapped[User | None] = relationship()
+
+
+class Counter(Base):
+    __tablename__ = "counters"
+    __table_args__ = (UniqueConstraint("branch_id", "number"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    branch_id: Mapped[int] = mapped_column(ForeignKey("branches.id"))
+    number: Mapped[int] = mapped_column(Integer)
+    name: Mapped[str] = mapped_column(String(60), default="")
+    state: Mapped[str] = mapped_column(String(16), default=COUNTER_CLOSED)
+    policy: Mapped[str] = mapped_column(String(16), default="strict")  # strict | longest_wait
+    pause_reason: Mapped[str | None] = mapped_column(String(120), nullable=True)
+    paused_at: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
+    staff_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
+    current_ticket_id: Mapped[int | None] = mapped_column(
+        ForeignKey("tickets.id", use_alter=True, name="fk_counter_current_ticket"), nullable=True
+    )
+    branch: Mapped[Branch] = relationship(back_populates="counters")
+    staff: Mapped[User | None] = relationship()
+    service_links: Mapped[list["CounterService"]] = relationship(
+        order_by="CounterService.rank", cascade="all, delete-orphan"
+    )
+
+
+class CounterService(Base):
+    __tablename__ = "counter_services"
+    counter_id: Mapped[int] = mapped_column(ForeignKey("counters.id"), primary_key=True)
+    service_id: Mapped[int] = mapped_column(ForeignKey("services.id"), primary_key=True)
+    rank: Mapped[int] = mapped_column(Integer, default=0)
+    service: Mapped[Service] = relationship()
+
+
+class NumberSequence(Base):
+    """Last number handed out per service per business day."""
+
+    __tablename__ = "number_sequences"
+    service_id: Mapped[int] = mapped_column(ForeignKey("services.id"), primary_key=True)
+    business_day: Mapped[dt.date] = mapped_column(Date, primary_key=True)
+    last: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class Ticket(Base):
+    __tablename__ = "tickets"
+    __table_args__ = (
+        # A transfer creates a follow-up ticket with the same number and the next generation.
+        UniqueConstraint("branch_id", "business_day", "number", "transfer_gen"),
+        # Call next reads the head of one service's queue: an index range, whatever the queue length.
+        Index("ix_tickets_queue_head", "service_id", "status", "target_counter_id", "priority", "arrived_at", "id"),
+        Index("ix_tickets_for_counter", "target_counter_id", "status", "priority", "arrived_at"),
+        Index("ix_tickets_branch_day", "branch_id", "business_day"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    branch_id: Mapped[int] = mapped_column(ForeignKey("branches.id"))
+    service_id: Mapped[int] = mapped_column(ForeignKey("services.id"))
+    business_day: Mapped[dt.date] = mapped_column(Date)
+    seq: Mapped[int] = mapped_column(Integer)
+    number: Mapped[str] = mapped_column(String(16))
+    # Lower sorts first: 0 = VIP/urgent, 1 = priority (elderly, disabled), 2 = normal.
+    priority: Mapped[int] = mapped_column(Integer, default=2)
+    channel: Mapped[str] = mapped_column(String(16), default="kiosk")
+    status: Mapped[str] = mapped_column(String(16), default=WAITING)
+    public_token: Mapped[str] = mapped_column(String(48), unique=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    # Queue position time: equals created_at, kept across a transfer unless asked otherwise.
+    arrived_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    called_at: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
+    started_at: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
+    finished_at: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
+    counter_id: Mapped[int | None] = mapped_column(ForeignKey("counters.id"), nullable=True)
+    staff_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
+    # Set when a ticket is transferred to one counter in particular.
+    target_counter_id: Mapped[int | None] = mapped_column(ForeignKey("counters.id"), nullable=True)
+    recall_count: Mapped[int] = mapped_column(Integer, default=0)
+    requeue_count: Mapped[int] = mapped_column(Integer, default=0)
+    transferred_from_id: Mapped[int | None] = mapped_column(ForeignKey("tickets.id"), nullable=True)
+    transfer_gen: Mapped[int] = mapped_column(Integer, default=0)
+    issued_by: Mapped[str | None] = mapped_column(String(120), nullable=True)
+    printed: Mapped[bool | None] = mapped_column(Boolean, nullable=True)
+    service: Mapped[Service] = relationship(foreign_keys=[service_id])
+    counter: Mapped[Counter | None] = relationship(foreign_keys=[counter_id])
+
+
+class TicketEvent(Base):
+    __tablename__ = "ticket_events"
+    __table_args__ = (Index("ix_ticket_events_ticket", "ticket_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    ticket_id: Mapped[int] = mapped_column(ForeignKey("tickets.id"))
+    at: Mapped[dt.datetime] = mapped_column(DateTime)
+    action: Mapped[str] = mapped_column(String(24))
+    from_status: Mapped[str | None] = mapped_column(String(16), nullable=True)
+    to_status: Mapped[str] = mapped_column(String(16))
+    actor: Mapped[str] = mapped_column(String(120))
+    counter_id: Mapped[int | None] = mapped_column(ForeignKey("counters.id"), nullable=True)
+    detail: Mapped[dict | None] = mapped_column(JSON, nullable=True)
+
+
+class CounterPause(Base):
+    """One pause of a counter, for pause-time reports."""
+
+    __tablename__ = "counter_pauses"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    counter_id: Mapped[int] = mapped_column(ForeignKey("counters.id"))
+    staff_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
+    reason: Mapped[str] = mapped_column(String(120))
+    started_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    ended_at: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
+
+
+class Rating(Base):
+    __tablename__ = "ratings"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    ticket_id: Mapped[int] = mapped_column(ForeignKey("tickets.id"), unique=True)
+    counter_id: Mapped[int] = mapped_column(ForeignKey("counters.id"))
+    staff_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
+    score: Mapped[int] = mapped_column(Integer)
+    at: Mapped[dt.datetime] = mapped_column(DateTime)
+    source: Mapped[str] = mapped_column(String(64), default="pad")
+
+
+class Alert(Base):
+    __tablename__ = "alerts"
+    __table_args__ = (Index("ix_alerts_branch_open", "branch_id", "cleared_at"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    branch_id: Mapped[int] = mapped_column(ForeignKey("branches.id"))
+    kind: Mapped[str] = mapped_column(String(32))  # wait_time, device_fault, ...
+    level: Mapped[str] = mapped_column(String(16))  # warning, critical
+    service_id: Mapped[int | None] = mapped_column(ForeignKey("services.id"), nullable=True)
+    device_fault_id: Mapped[int | None] = mapped_column(ForeignKey("device_faults.id"), nullable=True)
+    message: Mapped[str] = mapped_column(String(300), default="")
+    value_s: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    raised_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    acknowledged_at: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
+    acknowledged_by: Mapped[str | None] = mapped_column(String(120), nullable=True)
+    cleared_at: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
+
+
+class EmergencyMode(Base):
+    __tablename__ = "emergency_modes"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    branch_id: Mapped[int] = mapped_column(ForeignKey("branches.id"))
+    reason: Mapped[str] = mapped_column(String(300), default="")
+    started_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    started_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    ended_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
+    ended_at: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
+
+
+class Device(Base):
+    __tablename__ = "devices"
+    __table_args__ = (UniqueConstraint("branch_id", "name"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    branch_id: Mapped[int] = mapped_column(ForeignKey("branches.id"))
+    kind: Mapped[str] = mapped_column(String(16))  # printer, led, pad, keypad
+    name: Mapped[str] = mapped_column(String(120))
+    url: Mapped[str] = mapped_column(String(300))
+    counter_id: Mapped[int | None] = mapped_column(ForeignKey("counters.id"), nullable=True)
+    kiosk: Mapped[str | None] = mapped_column(String(60), nullable=True)
+    settings: Mapped[dict] = mapped_column(JSON, default=dict)
+    enabled: Mapped[bool] = mapped_column(Boolean, default=True)
+    state: Mapped[str] = mapped_column(String(16), default="unknown")
+    state_detail: Mapped[dict | None] = mapped_column(JSON, nullable=True)
+    last_seen_at: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
+
+
+class DeviceFault(Base):
+    __tablename__ = "device_faults"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    branch_id: Mapped[int] = mapped_column(ForeignKey("branches.id"))
+    device_id: Mapped[int | None] = mapped_column(ForeignKey("devices.id"), nullable=True)
+    code: Mapped[str] = mapped_column(String(48))
+    severity: Mapped[str] = mapped_column(String(16), default="fault")  # degraded, fault
+    source: Mapped[str] = mapped_column(String(16), default="auto")  # auto, staff
+    message: Mapped[str] = mapped_column(String(500), default="")
+    raised_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    raised_by: Mapped[str] = mapped_column(String(120))
+    acknowledged_at: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
+    acknowledged_by: Mapped[str | None] = mapped_column(String(120), nullable=True)
+    ack_note: Mapped[str | None] = mapped_column(Text, nullable=True)
+    contingency: Mapped[str | None] = mapped_column(String(300), nullable=True)
+    resolved_at: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
+    resolved_by: Mapped[str | None] = mapped_column(String(120), nullable=True)
+    resolve_note: Mapped[str | None] = mapped_column(Text, nullable=True)
+
+
+class BranchOpening(Base):
+    """開業登記: who opened the branch for the business day, and what was outstanding."""
+
+    __tablename__ = "branch_openings"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    branch_id: Mapped[int] = mapped_column(ForeignKey("branches.id"))
+    business_day: Mapped[dt.date] = mapped_column(Date)
+    opened_by: Mapped[str] = mapped_column(String(120))
+    opened_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    checklist: Mapped[list | None] = mapped_column(JSON, nullable=True)
+    outstanding_faults: Mapped[list | None] = mapped_column(JSON, nullable=True)
+
+
+class DayClose(Base):
+    """日結: the locked day and its stored report."""
+
+    __tablename__ = "day_closes"
+    __table_args__ = (UniqueConstraint("branch_id", "business_day"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    branch_id: Mapped[int] = mapped_column(ForeignKey("branches.id"))
+    business_day: Mapped[dt.date] = mapped_column(Date)
+    closed_by: Mapped[str] = mapped_column(String(120))
+    closed_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    report: Mapped[dict] = mapped_column(JSON)

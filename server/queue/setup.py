@@ -1,0 +1,81 @@
+"""Branch configuration: branches, services, counters and which services each counter serves."""
+from __future__ import annotations
+
+import re
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ..models import Branch, Counter, CounterService, Service
+from .errors import Conflict, Invalid, NotFound
+from .selection import POLICIES
+
+BRANCH_CODE = re.compile(r"^[a-z0-9][a-z0-9_-]{0,31}$")
+SERVICE_CODE = re.compile(r"^[A-Z]{1,2}$")
+
+
+def create_branch(session: Session, code: str, name_zh: str, name_en: str, timezone: str = "Asia/Taipei") -> Branch:
+    if not BRANCH_CODE.match(code or ""):
+        raise Invalid("invalid_branch_code", "branch code: 1-32 of a-z, 0-9, '-', '_', starting with a letter or digit")
+    try:
+        ZoneInfo(timezone)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise Invalid("invalid_timezone", f"unknown time zone {timezone!r}") from None
+    if session.execute(select(Branch.id).where(Branch.code == code)).first():
+        raise Conflict("branch_exists", f"branch {code} already exists")
+    branch = Branch(code=code, name_zh=name_zh, name_en=name_en, timezone=timezone, event_seq=0, display_message="")
+    session.add(branch)
+    session.flush()
+    return branch
+
+
+def add_service(session: Session, branch: Branch, code: str, name_zh: str, name_en: str,
+                wait_target_min: int = 20, wait_warning_min: int = 15, default_service_s: int = 300) -> Service:
+    if not SERVICE_CODE.match(code or ""):
+        raise Invalid("invalid_service_code", "service code: one or two capital letters, e.g. A")
+    if not (1 <= wait_warning_min <= wait_target_min <= 24 * 60):
+        raise Invalid("invalid_wait_target", "need 1 <= wait_warning_min <= wait_target_min <= 1440")
+    if session.execute(select(Service.id).where(Service.branch_id == branch.id, Service.code == code)).first():
+        raise Conflict("service_exists", f"service {code} already exists in {branch.code}")
+    service = Service(branch_id=branch.id, code=code, name_zh=name_zh, name_en=name_en, active=True,
+                      wait_target_min=wait_target_min, wait_warning_min=wait_warning_min,
+                      default_service_s=default_service_s)
+    session.add(service)
+    session.flush()
+    return service
+
+
+def add_counter(session: Session, branch: Branch, number: int, service_codes: list[str],
+                policy: str = "strict", name: str = "") -> Counter:
+    if not isinstance(number, int) or not 1 <= number <= 999:
+        raise Invalid("invalid_counter_number", "counter number must be 1-999")
+    if policy not in POLICIES:
+        raise Invalid("invalid_policy", f"policy must be one of {', '.join(POLICIES)}")
+    if session.execute(select(Counter.id).where(Counter.branch_id == branch.id, Counter.number == number)).first():
+        raise Conflict("counter_exists", f"counter {number} already exists in {branch.code}")
+    counter = Counter(branch_id=branch.id, number=number, name=name or str(number), policy=policy, state="closed")
+    session.add(counter)
+    session.flush()
+    set_counter_services(session, counter, service_codes)
+    return counter
+
+
+def set_counter_services(session: Session, counter: Counter, service_codes: list[str]) -> None:
+    """Replace the counter's ordered service list (first = highest rank)."""
+    if not service_codes or len(set(service_codes)) != len(service_codes):
+        raise Invalid("invalid_services", "give a non-empty list of distinct service codes")
+    found = {
+        s.code: s
+        for s in session.execute(
+            select(Service).where(Service.branch_id == counter.branch_id, Service.code.in_(service_codes))
+        ).scalars()
+    }
+    missing = [c for c in service_codes if c not in found]
+    if missing:
+        raise NotFound("service_not_found", f"unknown service(s): {', '.join(missing)}")
+    counter.service_links.clear()
+    session.flush()
+    for rank, code in enumerate(service_codes):
+        counter.service_links.append(CounterService(service_id=found[code].id, rank=rank, service=found[code]))
+    session.flush()

@@ -1,0 +1,68 @@
+"""One Settings object, read from environment variables or a TOML file.
+
+Precedence: explicit keyword arguments > environment variables > the TOML file named by
+COUNTERFLOW_CONFIG > defaults. Keys in the TOML file are the lower-case setting names.
+"""
+from __future__ import annotations
+
+import os
+import secrets
+import tomllib
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_VAR_DIR = PROJECT_ROOT / "var"
+
+
+@dataclass(frozen=True)
+class Settings:
+    database_url: str = f"sqlite:///{DEFAULT_VAR_DIR / 'counterflow.db'}"
+    host: str = "127.0.0.1"
+    port: int = 5000
+    secret_key: str = field(default_factory=lambda: secrets.token_hex(32))
+    token_ttl_hours: int = 12
+    max_body_bytes: int = 64 * 1024
+    socketio_message_queue: str | None = None
+    alert_interval_s: float = 5.0
+    simulate_devices: bool = False
+    public_base_url: str | None = None
+
+    @classmethod
+    def load(cls, environ: dict[str, str] | None = None, **overrides) -> "Settings":
+        env = os.environ if environ is None else environ
+        values: dict[str, object] = {}
+        config_path = env.get("COUNTERFLOW_CONFIG")
+        if config_path:
+            with open(config_path, "rb") as fh:
+                values.update(tomllib.load(fh))
+        for f in fields(cls):
+            key = f"COUNTERFLOW_{f.name.upper()}"
+            if key in env:
+                values[f.name] = env[key]
+        values.update({k: v for k, v in overrides.items() if v is not None})
+        unknown = set(values) - {f.name for f in fields(cls)}
+        if unknown:
+            raise ValueError(f"unknown setting(s): {', '.join(sorted(unknown))}")
+        return cls()._with(values)
+
+    def _with(self, values: dict[str, object]) -> "Settings":
+        converted = {}
+        for f in fields(self):
+            if f.name not in values:
+                continue
+            raw = values[f.name]
+            default = getattr(self, f.name)
+            if isinstance(default, bool):
+                converted[f.name] = raw if isinstance(raw, bool) else str(raw).lower() in {"1", "true", "yes", "on"}
+            elif isinstance(default, int):
+                converted[f.name] = int(raw)
+            elif isinstance(default, float):
+                converted[f.name] = float(raw)
+            else:
+                converted[f.name] = raw
+        return replace(self, **converted)
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")
