@@ -12,7 +12,8 @@ log = logging.getLogger("counterflow")
 
 
 def _settings(args) -> Settings:
-    return Settings.load(host=getattr(args, "host", None), port=getattr(args, "port", None))
+    return Settings.load(host=getattr(args, "host", None), port=getattr(args, "port", None),
+                         simulate_devices=True if getattr(args, "simulate_devices", False) else None)
 
 
 def cmd_run(args) -> int:
@@ -93,6 +94,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     run = sub.add_parser("run", help="start the hub")
     run.add_argument("--demo", action="store_true", help="create the demo branch and accounts if missing")
+    run.add_argument("--simulate-devices", action="store_true",
+                     help="start a simulator for every device of the demo branch (no hardware needed)")
     run.add_argument("--host")
     run.add_argument("--port", type=int)
     run.set_defaults(func=cmd_run)
