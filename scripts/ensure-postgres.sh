@@ -19,4 +19,6 @@ psql_admin() { su postgres -c "psql -v ON_ERROR_STOP=1 -qtA -c \"$1\""; }
 if [ "$(psql_admin "SELECT 1 FROM pg_roles WHERE rolname='counterflow'")" != 1 ]; then
   psql_admin "CREATE ROLE counterflow LOGIN CREATEDB PASSWORD 'counterflow'"
 fi
+# Lets the tests drop their throw-away databases even while a background worker is attached.
+psql_admin "GRANT pg_signal_backend TO counterflow"
 echo "postgresql+psycopg://counterflow:counterflow@127.0.0.1:5432/postgres" > "$out"
