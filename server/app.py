@@ -6,6 +6,7 @@ import logging
 from flask import Flask, jsonify, redirect
 
 from .alerts import WaitMonitor
+from .auth import PrincipalCache
 from .db import Database
 from .events import EventBus
 from .queue import QueueEngine
@@ -22,9 +23,11 @@ class Hub:
         self.settings = settings
         self.db = Database(settings.database_url)
         self.bus = EventBus()
+        self.principals = PrincipalCache()
         self.engine = QueueEngine(self.db, publish=self.bus.publish)
         self.monitor = WaitMonitor(self.db, self.engine, settings.alert_interval_s)
         self.ticket_hooks: list = []  # called with (branch_code, ticket view) after issue, e.g. printing
+        self.realtime = None  # server.realtime.Realtime, set by create_app
 
     def issue_ticket(self, branch_code: str, service_code: str, actor: Actor, **options) -> dict:
         ticket = self.engine.issue(branch_code, service_code, actor, **options)
@@ -49,9 +52,14 @@ def create_app(settings: Settings | None = None) -> Flask:
     app.extensions["counterflow"] = hub
 
     from .api import api, register_error_handlers
+    from .i18n import init_i18n
+    from .realtime import init_realtime
 
     app.register_blueprint(api)
     register_error_handlers(app)
+    init_i18n(app)
+    hub.realtime = init_realtime(app, hub)
+    _register_surfaces(app)
 
     @app.get("/healthz")
     def healthz():
@@ -64,3 +72,15 @@ def create_app(settings: Settings | None = None) -> Flask:
         return redirect("/api/v1/docs")
 
     return app
+
+
+def _register_surfaces(app: Flask) -> None:
+    """The browser pages: one blueprint per surface, plus what they share."""
+    from display import bp as display_bp
+    from kiosk import bp as kiosk_bp
+    from ticket_page import bp as ticket_bp
+
+    from .web_common import bp as common_bp
+
+    for blueprint in (common_bp, kiosk_bp, display_bp, ticket_bp):
+        app.register_blueprint(blueprint)

@@ -102,6 +102,10 @@ def revoke_token(session: Session, token: str, now: dt.datetime) -> None:
 
 
 def authenticate(session: Session, token: str, now: dt.datetime) -> Principal:
+    return authenticate_with_expiry(session, token, now)[0]
+
+
+def authenticate_with_expiry(session: Session, token: str, now: dt.datetime) -> tuple[Principal, dt.datetime | None]:
     row = session.execute(select(ApiToken).where(ApiToken.token_hash == hash_token(token))).scalar_one_or_none()
     if row is None or row.revoked_at is not None:
         raise Unauthorized("invalid_token", "the token is unknown or was revoked; sign in again")
@@ -111,8 +115,8 @@ def authenticate(session: Session, token: str, now: dt.datetime) -> Principal:
         user = session.get(User, row.user_id)
         if user is None or not user.active:
             raise Unauthorized("invalid_token", "the account is disabled")
-        return Principal("user", user.username, user.role, user.id, user.branch_id)
-    return Principal("device", row.device_name or "device", None, None, row.branch_id, row.device_kind)
+        return Principal("user", user.username, user.role, user.id, user.branch_id), row.expires_at
+    return Principal("device", row.device_name or "device", None, None, row.branch_id, row.device_kind), None
 
 
 # ---------------------------------------------------------------------------- permissions
@@ -154,3 +158,41 @@ def may_act_on_counter(principal: Principal, counter: Counter, action: str) -> N
         return
     if counter.staff_id != principal.user_id:
         raise Forbidden("not_your_counter", f"you are not signed in at counter {counter.number}")
+
+
+class PrincipalCache:
+    """Remembers authenticated tokens for a few seconds, so a busy counter does not pay a database
+    read per request. Revocation in this process is immediate (`forget`); another hub process
+    notices a revoked token within `ttl_s`."""
+
+    def __init__(self, ttl_s: float = 10.0, max_entries: int = 10_000):
+        import threading
+
+        self.ttl_s, self.max_entries = ttl_s, max_entries
+        self._entries: dict[str, tuple[float, Principal, dt.datetime | None]] = {}
+        self._lock = threading.Lock()
+
+    def get(self, token: str, now: dt.datetime) -> Principal | None:
+        import time
+
+        with self._lock:
+            entry = self._entries.get(token)
+        if entry is None:
+            return None
+        cached_at, principal, expires_at = entry
+        if time.monotonic() - cached_at > self.ttl_s or (expires_at is not None and expires_at <= now):
+            self.forget(token)
+            return None
+        return principal
+
+    def put(self, token: str, principal: Principal, expires_at: dt.datetime | None) -> None:
+        import time
+
+        with self._lock:
+            if len(self._entries) >= self.max_entries:
+                self._entries.clear()
+            self._entries[token] = (time.monotonic(), principal, expires_at)
+
+    def forget(self, token: str) -> None:
+        with self._lock:
+            self._entries.pop(token, None)

@@ -26,15 +26,20 @@ def cmd_run(args) -> int:
     migrate.upgrade(settings.database_url)
     app = create_app(settings)
     hub = app.extensions["counterflow"]
+    device_tokens: dict[str, str] = {}
     if args.demo:
+        from .demo_tokens import ensure_demo_device_tokens
+
         ensure_demo(hub.db)
+        device_tokens = ensure_demo_device_tokens(hub.db, settings.database_url)
     base = f"http://{settings.host}:{settings.port}"
     lines = [f"CounterFlow hub on {base}  (database: {settings.database_url})"]
     if args.demo:
+        # The kiosk and display keep their device token (localStorage) after the first visit.
         lines += [
-            f"  Kiosk:            {base}/kiosk/demo",
+            f"  Kiosk:            {base}/kiosk/demo?token={device_tokens['kiosk']}",
             f"  Counter terminal: {base}/counter",
-            f"  Lobby display:    {base}/display/demo",
+            f"  Lobby display:    {base}/display/demo?token={device_tokens['display']}",
             f"  Supervisor panel: {base}/supervisor/demo",
             f"  API docs:         {base}/api/v1/docs",
             "  Demo accounts (password '" + DEMO_PASSWORD + "'): " + ", ".join(u for u, _ in ACCOUNTS),

@@ -9,6 +9,7 @@ Two session factories share one database:
 from __future__ import annotations
 
 import contextlib
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -61,6 +62,9 @@ class Database:
         else:
             self.write_engine = create_engine(url, pool_size=20, max_overflow=80, pool_pre_ping=True)
             self.read_engine = self.write_engine
+        # SQLite has one writer at a time. Queueing writers on a lock in the process is fair and
+        # wakes them at once, where SQLite's busy handler sleeps in growing steps (seconds of p99).
+        self._write_lock = threading.Lock() if self.is_sqlite else contextlib.nullcontext()
         self._write = sessionmaker(self.write_engine, expire_on_commit=False)
         self._read = sessionmaker(self.read_engine, expire_on_commit=False)
 
@@ -71,7 +75,7 @@ class Database:
     @contextlib.contextmanager
     def write(self) -> Iterator[Session]:
         """A unit of work: commits on success, rolls back on any error."""
-        with self._write() as session, session.begin():
+        with self._write_lock, self._write() as session, session.begin():
             yield session
 
     @contextlib.contextmanager

@@ -9,7 +9,7 @@ from typing import Any
 from flask import Blueprint, current_app, g, jsonify, request
 from werkzeug.exceptions import HTTPException
 
-from ..auth import Principal, Unauthorized, authenticate
+from ..auth import Principal, Unauthorized, authenticate_with_expiry
 from ..queue.clock import utc_now
 from ..queue.errors import DomainError
 
@@ -105,8 +105,14 @@ def current_principal() -> Principal:
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
         raise Unauthorized("auth_required", "send 'Authorization: Bearer <token>'; get one from POST /api/v1/auth/token")
+    token, now, cache = token.strip(), utc_now(), hub().principals
+    cached = cache.get(token, now)
+    if cached is not None:
+        return cached
     with hub().db.read() as session:
-        return authenticate(session, token.strip(), utc_now())
+        found, expires_at = authenticate_with_expiry(session, token, now)
+    cache.put(token, found, expires_at)
+    return found
 
 
 def principal() -> Principal:

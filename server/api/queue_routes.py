@@ -42,6 +42,7 @@ def sign_out():
     token = request.headers["Authorization"].partition(" ")[2].strip()
     with hub().db.write() as session:
         auth.revoke_token(session, token, utc_now())
+    hub().principals.forget(token)
     return jsonify(ok=True)
 
 

@@ -89,6 +89,7 @@ class QueueEngine:
         ticket = QueueEngine._current(session, counter)
         if ticket is None:
             raise Conflict("no_current_ticket", f"counter {counter.number} has no current ticket")
+        QueueEngine._ensure_ticket_day_open(session, ticket)
         if ticket.status not in allowed:
             raise Conflict(
                 "illegal_transition",
@@ -114,11 +115,25 @@ class QueueEngine:
 
     @staticmethod
     def _ensure_day_open(session: Session, branch: Branch, day) -> None:
+        # PostgreSQL: a day close holds the branch FOR UPDATE; this key-share lock makes an issue wait
+        # for it and then see its DayClose row (no ticket slips into a day being closed).
+        session.execute(select(Branch.id).where(Branch.id == branch.id).with_for_update(read=True, key_share=True))
         closed = session.execute(
             select(DayClose.id).where(DayClose.branch_id == branch.id, DayClose.business_day == day)
         ).first()
         if closed:
             raise Conflict("day_closed", f"business day {day.isoformat()} is closed for branch {branch.code}")
+
+    @staticmethod
+    def _ensure_ticket_day_open(session: Session, ticket: Ticket) -> None:
+        """A closed business day is settled: none of its tickets may change any more."""
+        closed = session.execute(
+            select(DayClose.id).where(DayClose.branch_id == ticket.branch_id,
+                                      DayClose.business_day == ticket.business_day)
+        ).first()
+        if closed:
+            raise Conflict("day_closed", f"ticket {ticket.number} belongs to business day "
+                                         f"{ticket.business_day.isoformat()}, which is closed")
 
     def _emit_ticket(self, uow: UnitOfWork, name: str, ticket: Ticket, counter: Counter | None, **extra) -> dict:
         view = ticket_view(ticket, counter.number if counter else None)
@@ -193,6 +208,7 @@ class QueueEngine:
             ticket = s.get(Ticket, ticket_id, with_for_update=True)
             if ticket is None:
                 raise NotFound("ticket_not_found", f"no ticket with id {ticket_id}")
+            self._ensure_ticket_day_open(s, ticket)
             if ticket.status not in (WAITING, CALLED):
                 raise Conflict("illegal_transition", f"ticket {ticket.number} is {ticket.status} and cannot be cancelled")
             counter = None
@@ -224,6 +240,7 @@ class QueueEngine:
                         "or send complete_current",
                         detail={"current_ticket": current.number},
                     )
+                self._ensure_ticket_day_open(s, current)
                 completed = self._finish(uow, counter, current, actor)
             ticket = pick_next(s, counter)
             if ticket is None:
@@ -464,6 +481,7 @@ class QueueEngine:
             ).scalar_one_or_none()
             if ticket is None:
                 raise Conflict("nothing_to_rate", f"counter {counter.number} has served nobody yet")
+            self._ensure_ticket_day_open(s, ticket)
             if s.execute(select(Rating.id).where(Rating.ticket_id == ticket.id)).first():
                 raise Conflict("already_rated", f"ticket {ticket.number} is already rated")
             rating = Rating(ticket_id=ticket.id, counter_id=counter.id, staff_id=ticket.staff_id, score=score,

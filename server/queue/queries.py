@@ -158,7 +158,18 @@ def recent_calls(session: Session, branch: Branch, limit: int = 8) -> list[dict]
     return [ticket_view(t) for t in rows]
 
 
+def active_emergency(session: Session, branch: Branch) -> dict | None:
+    """The branch's emergency mode while it is on, else None."""
+    from ..models import EmergencyMode
+    from .engine import emergency_view  # engine imports this module's siblings; import late
+
+    mode = session.execute(
+        select(EmergencyMode).where(EmergencyMode.branch_id == branch.id, EmergencyMode.ended_at.is_(None))
+    ).scalar_one_or_none()
+    return emergency_view(mode, session) if mode else None
+
+
 __all__ = [
-    "branch_by_code", "services", "queue_snapshot", "counters", "counter", "counter_detail", "ticket",
+    "active_emergency", "branch_by_code", "services", "queue_snapshot", "counters", "counter", "counter_detail", "ticket",
     "ticket_by_token", "ticket_position", "alerts", "recent_calls", "iso_utc",
 ]

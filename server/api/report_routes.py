@@ -1,0 +1,208 @@
+"""The supervisor's day: day close, reports and exports, chart data, staffing advice (supervisor, admin)."""
+from __future__ import annotations
+
+import datetime as dt
+
+from flask import Response, jsonify, request
+
+from .. import auth
+from ..models import Branch
+from ..queue import queries
+from ..queue.clock import business_day
+from ..reports import advice, export, reads
+from ..reports.day_close import close_day
+from ..reports.periods import parse_date, parse_month
+from ..reports.ranking import MIN_RATED
+from ..reports.staffing import Target
+from .core import ApiError, hub, json_body, principal, query_int, route
+
+FORMATS = ("json", "csv", "xlsx", "html")
+CSV = "text/csv; charset=utf-8"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _supervisor_branch(code: str) -> Branch:
+    p = principal()
+    auth.require_role(p, "supervisor")
+    with hub().db.read() as session:
+        branch = queries.branch_by_code(session, code)
+    auth.require_branch(p, branch.id)
+    return branch
+
+
+def _now() -> dt.datetime:
+    return hub().engine.clock()  # the engine's clock, so tests and simulations can move time
+
+
+def _today(branch: Branch) -> dt.date:
+    return business_day(_now(), branch.timezone)
+
+
+def _range(branch: Branch) -> tuple[dt.date, dt.date]:
+    """?date=D, or ?from=A&to=B; default today."""
+    if request.args.get("date"):
+        day = parse_date(request.args["date"])
+        return day, day
+    first = parse_date(request.args["from"], "from") if request.args.get("from") else None
+    last = parse_date(request.args["to"], "to") if request.args.get("to") else None
+    if first is None and last is None:
+        return _today(branch), _today(branch)
+    return first or last, last or first
+
+
+def _format(allowed: tuple[str, ...] = FORMATS) -> str:
+    fmt = request.args.get("format", "json").lower()
+    if fmt not in allowed:
+        raise ApiError(400, "invalid_query", f"format must be one of {', '.join(allowed)}")
+    return fmt
+
+
+def _query_float(name: str, default: float, lo: float, hi: float) -> float:
+    raw = request.args.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        raise ApiError(400, "invalid_query", f"query parameter {name!r} must be a number") from None
+    if not lo <= value <= hi:
+        raise ApiError(400, "invalid_query", f"query parameter {name!r} must be between {lo:g} and {hi:g}")
+    return value
+
+
+def _file(content: bytes | str, mimetype: str, filename: str | None) -> Response:
+    response = Response(content, mimetype=mimetype)
+    if filename:
+        response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def _tables_response(tables: list[export.Table], fmt: str, stem: str) -> Response:
+    if fmt == "xlsx":
+        return _file(export.to_xlsx(tables, stem), XLSX, f"{stem}.xlsx")
+    name = request.args.get("table") or tables[0].name
+    chosen = next((t for t in tables if t.name == name), None)
+    if chosen is None:
+        raise ApiError(400, "invalid_query", f"table must be one of {', '.join(t.name for t in tables)}")
+    return _file(export.to_csv(chosen), CSV, f"{stem}-{chosen.name}.csv")
+
+
+def _report_response(report: dict, close: dict | None, fmt: str, stem: str):
+    if fmt == "json":
+        return jsonify({**report, "day_close": close})
+    if fmt == "html":
+        return _file(export.to_html(report, close), "text/html; charset=utf-8", None)
+    return _tables_response(export.report_tables(report), fmt, stem)
+
+
+# ---------------------------------------------------------------------------- day close
+@route("/branches/<code>/day-close", ["POST"], summary="Close a business day (日結): abandon open tickets, close "
+       "counters, lock the day, store the day-end report (supervisor)",
+       body={"date": (str, False, "YYYY-MM-DD; default the branch's current business day")}, tag="reports",
+       success=201)
+def post_day_close(code: str):
+    data = json_body({"date": (str, False, "")})
+    _supervisor_branch(code)
+    day = parse_date(data["date"]) if data.get("date") else None
+    return jsonify(close_day(hub().engine, code, principal().actor, day)), 201
+
+
+# ---------------------------------------------------------------------------- reports
+@route("/branches/<code>/reports/day", summary="Day-end report: settlement and statistics per service, counter "
+       "and teller (?date=, ?format=json|csv|xlsx|html, ?table= for csv)", tag="reports")
+def day_report(code: str):
+    branch = _supervisor_branch(code)
+    fmt = _format()
+    day = parse_date(request.args["date"]) if request.args.get("date") else _today(branch)
+    with hub().db.read() as session:
+        report, close = reads.day_report(session, branch, day, _now())
+    return _report_response(report, close, fmt, f"counterflow-{code}-{day.isoformat()}")
+
+
+@route("/branches/<code>/reports/day/<day>/print", summary="The printable day-end report (HTML with print CSS)",
+       tag="reports")
+def day_report_print(code: str, day: str):
+    branch = _supervisor_branch(code)
+    with hub().db.read() as session:
+        report, close = reads.day_report(session, branch, parse_date(day), _now())
+    return _file(export.to_html(report, close), "text/html; charset=utf-8", None)
+
+
+@route("/branches/<code>/reports/staff", summary="Staff statistics for ?from=&to= (default this month so far); "
+       "?format=json|csv|xlsx|html", tag="reports")
+def staff_report(code: str):
+    branch = _supervisor_branch(code)
+    fmt = _format()
+    today = _today(branch)
+    first = parse_date(request.args["from"], "from") if request.args.get("from") else today.replace(day=1)
+    last = parse_date(request.args["to"], "to") if request.args.get("to") else today
+    with hub().db.read() as session:
+        report = reads.period_report(session, branch, first, last, _now())
+    if fmt == "csv" and not request.args.get("table"):
+        return _file(export.to_csv(export.report_tables(report)[3]), CSV,
+                     f"counterflow-{code}-{first.isoformat()}-{last.isoformat()}-tellers.csv")
+    return _report_response(report, None, fmt, f"counterflow-{code}-{first.isoformat()}-{last.isoformat()}")
+
+
+@route("/branches/<code>/reports/ranking", summary="Monthly teller ranking and the service star (?month=YYYY-MM, "
+       "?min_rated=, ?format=json|csv|xlsx)", tag="reports")
+def ranking_report(code: str):
+    branch = _supervisor_branch(code)
+    fmt = _format(("json", "csv", "xlsx"))
+    month = request.args.get("month") or _today(branch).strftime("%Y-%m")
+    first, last = parse_month(month)
+    min_rated = query_int("min_rated", MIN_RATED, 1, 100_000)
+    with hub().db.read() as session:
+        result = reads.ranking_report(session, branch, first, last, _now(), min_rated)
+    if fmt == "json":
+        return jsonify(result)
+    return _tables_response(export.ranking_tables(result), fmt, f"counterflow-{code}-{month}-ranking")
+
+
+# ---------------------------------------------------------------------------- chart data
+def _chart(code: str, kind: str, **options):
+    branch = _supervisor_branch(code)
+    first, last = _range(branch)
+    with hub().db.read() as session:
+        return jsonify(reads.chart(kind, session, branch, first, last, _now(), **options))
+
+
+@route("/branches/<code>/charts/hourly", summary="Chart data: arrivals, served and waiting by hour (?date= or "
+       "?from=&to=)", tag="reports")
+def chart_hourly(code: str):
+    return _chart(code, "hourly")
+
+
+@route("/branches/<code>/charts/wait-distribution", summary="Chart data: wait-time distribution against the "
+       "target (?date= or ?from=&to=, ?service=, ?bin_min=)", tag="reports")
+def chart_wait_distribution(code: str):
+    return _chart(code, "wait", service_code=request.args.get("service") or None,
+                  bin_min=query_int("bin_min", 5, 1, 60))
+
+
+@route("/branches/<code>/charts/satisfaction", summary="Chart data: satisfaction by teller (?date= or ?from=&to=)",
+       tag="reports")
+def chart_satisfaction(code: str):
+    return _chart(code, "satisfaction")
+
+
+# ---------------------------------------------------------------------------- staffing
+@route("/branches/<code>/staffing", summary="Counters needed per hour of a weekday from the branch's history, by "
+       "Erlang C (?weekday=0-6|mon.., ?weeks=8, ?service=, ?until=, ?target_share=0.8, ?target_wait_min=10, "
+       "?max_wait_min=20, ?max_over_per_hour=0.5, ?format=json|csv|xlsx)", tag="reports")
+def staffing(code: str):
+    branch = _supervisor_branch(code)
+    fmt = _format(("json", "csv", "xlsx"))
+    today = _today(branch)
+    target = Target(share=_query_float("target_share", 0.8, 0.01, 0.999),
+                    within_s=_query_float("target_wait_min", 10, 0.5, 240) * 60,
+                    max_wait_s=_query_float("max_wait_min", 20, 0.5, 480) * 60,
+                    max_over_per_hour=_query_float("max_over_per_hour", 0.5, 0, 1000))
+    until = parse_date(request.args["until"], "until") if request.args.get("until") else today
+    with hub().db.read() as session:
+        result = advice.advise(session, branch, advice.parse_weekday(request.args.get("weekday"), today.weekday()),
+                               until, weeks=query_int("weeks", 8, 1, 52),
+                               service_code=request.args.get("service") or None, target=target, now=_now())
+    if fmt == "json":
+        return jsonify(result)
+    return _tables_response(export.advice_tables(result), fmt, f"counterflow-{code}-staffing-{result['weekday_name']}")

@@ -1,0 +1,230 @@
+"""Real-time audiences: who may join which room, what each may see, and the snapshot a joiner gets.
+
+Audiences (DESIGN §5):
+- `display` and `kiosk` (room `display:<branch>` / `kiosk:<branch>`): public data, no token needed.
+- `supervisor` (room `supervisor:<branch>`): supervisors, guides and admins of the branch.
+- `counter` (room `counter:<id>`): tellers, supervisors and admins of the counter's branch, and the
+  branch's device agents.
+- `ticket` (rooms `ticket:<id>` and `service:<id>`): the customer's own ticket, by its QR token.
+
+Staff audiences see the engine's event data as it is; public audiences see a whitelist of fields, so
+a field added to a view later stays private until someone decides otherwise here.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from sqlalchemy.orm import Session
+
+from .auth import Principal, Unauthorized
+from .models import Branch, Counter, Ticket
+from .queue import queries
+from .queue.clock import utc_now
+from .queue.errors import Forbidden, Invalid, NotFound
+
+# Fields of a ticket anyone in the hall may see: it is on the wall display anyway.
+PUBLIC_TICKET = ("number", "service", "service_name_zh", "service_name_en", "status", "counter", "recall_count",
+                 "called_at")
+# The customer's own ticket page adds its place in the queue.
+OWN_TICKET = PUBLIC_TICKET + ("people_ahead", "estimated_wait_s", "created_at", "business_day")
+PUBLIC_QUEUE = ("service", "name_zh", "name_en", "waiting", "estimated_wait_s")
+MAX_TRACKING_TOKEN = 64
+
+# How a client must read the stream of one audience: "full" rooms get every branch event (seq has no
+# holes, a hole means a lost message); "sparse" rooms get only their own, so each message is a nudge.
+FULL, SPARSE = "full", "sparse"
+STAFF_ROLES_SUPERVISOR = ("supervisor", "guide", "admin")
+STAFF_ROLES_COUNTER = ("teller", "supervisor", "admin")
+
+
+# ---------------------------------------------------------------------------- public shapes
+def pick(view: dict | None, fields: tuple[str, ...]) -> dict | None:
+    return None if view is None else {k: view.get(k) for k in fields}
+
+
+def public_counter(view: dict) -> dict:
+    """A counter as the hall sees it: no staff names, no pause reason, no ids."""
+    current = view.get("current_ticket")
+    return {
+        "number": view["number"],
+        "name": view.get("name") or "",
+        "state": view["state"],
+        "services": list(view.get("services") or []),
+        "current": pick(current, ("number", "service", "status")) if current else None,
+    }
+
+
+def public_queue(rows: list[dict]) -> list[dict]:
+    return [pick(row, PUBLIC_QUEUE) for row in rows]
+
+
+def branch_info(branch: Branch) -> dict:
+    return {"code": branch.code, "name_zh": branch.name_zh, "name_en": branch.name_en, "timezone": branch.timezone}
+
+
+def public_event_data(name: str, data: dict, queue_rows: list[dict] | None) -> dict | None:
+    """What a display or kiosk may see of one event; None means only its seq number."""
+    if name.startswith("ticket.") and isinstance(data.get("ticket"), dict):
+        shaped = {"ticket": pick(data["ticket"], PUBLIC_TICKET)}
+        if isinstance(data.get("follow_up"), dict):
+            shaped["follow_up"] = pick(data["follow_up"], PUBLIC_TICKET)
+        return shaped
+    if name == "queue.changed":
+        return {"queue": public_queue(queue_rows or [])}
+    if name.startswith("counter.") and isinstance(data.get("counter"), dict):
+        return {"counter": public_counter(data["counter"])}
+    if name == "display.message":
+        return {"message": data.get("message", "")}
+    if name in ("emergency.started", "emergency.ended"):
+        return {"emergency": {"active": name == "emergency.started"}}
+    return None
+
+
+# ---------------------------------------------------------------------------- snapshots
+def staff_snapshot(session: Session, branch: Branch) -> dict:
+    return {
+        "branch": branch_info(branch),
+        "services": queries.queue_snapshot(session, branch, utc_now()),
+        "counters": queries.counters(session, branch),
+        "recent_calls": queries.recent_calls(session, branch),
+        "alerts": queries.alerts(session, branch),
+        "message": branch.display_message or "",
+        "emergency": queries.active_emergency(session, branch),
+    }
+
+
+def public_snapshot(session: Session, branch: Branch) -> dict:
+    return {
+        "branch": branch_info(branch),
+        "services": public_queue(queries.queue_snapshot(session, branch, utc_now())),
+        "counters": [public_counter(c) for c in queries.counters(session, branch)],
+        "recent_calls": [pick(t, PUBLIC_TICKET) for t in queries.recent_calls(session, branch)],
+        "message": branch.display_message or "",
+        "emergency": {"active": queries.active_emergency(session, branch) is not None},
+    }
+
+
+# ---------------------------------------------------------------------------- joining
+Snapshot = Callable[[Session], tuple[int, dict]]
+
+
+@dataclass
+class Joined:
+    """An authorised join: the rooms to enter, then `snapshot` to call once the socket is in them.
+
+    Entering the rooms first and reading the snapshot second means no event can fall between the
+    two: anything committed meanwhile arrives as a message, and seq tells the client which of those
+    the snapshot already contains.
+    """
+
+    audience: str
+    branch: str
+    rooms: list[str]
+    snapshot: Snapshot
+    stream: str = FULL
+    key: str = ""  # identifies this join for a later `leave`
+
+    def ack(self, session: Session) -> dict:
+        seq, data = self.snapshot(session)
+        return {"ok": True, "audience": self.audience, "branch": self.branch, "seq": seq, "stream": self.stream,
+                "key": self.key, "snapshot": data}
+
+
+def _branch_snapshot(code: str, build: Callable[[Session, Branch], dict]) -> Snapshot:
+    def snapshot(session: Session) -> tuple[int, dict]:
+        # The seq is read first, in the same session: the data below is at least this new.
+        branch = queries.branch_by_code(session, code)
+        return branch.event_seq or 0, build(session, branch)
+
+    return snapshot
+
+
+PrincipalLoader = Callable[[], Principal]
+
+
+def _text(request: dict, name: str, limit: int = 64) -> str:
+    value = request.get(name)
+    if not isinstance(value, str) or not value or len(value) > limit:
+        raise Invalid("invalid_join", f"join needs {name!r} as a string")
+    return value
+
+
+def _branch(session: Session, request: dict) -> Branch:
+    return queries.branch_by_code(session, _text(request, "branch"))
+
+
+def _public(audience: str) -> Callable:
+    def join(session: Session, request: dict, _principal: PrincipalLoader) -> Joined:
+        code = _branch(session, request).code
+        return Joined(audience, code, [f"{audience}:{code}"], _branch_snapshot(code, public_snapshot),
+                      key=f"{audience}:{code}")
+
+    return join
+
+
+def _join_supervisor(session: Session, request: dict, principal: PrincipalLoader) -> Joined:
+    branch = _branch(session, request)
+    p = principal()
+    if p.kind != "user" or p.role not in STAFF_ROLES_SUPERVISOR or not p.in_branch(branch.id):
+        raise Forbidden("forbidden", "the supervisor room is for this branch's supervisors and guides")
+    return Joined("supervisor", branch.code, [f"supervisor:{branch.code}"],
+                  _branch_snapshot(branch.code, staff_snapshot), key=f"supervisor:{branch.code}")
+
+
+def _join_counter(session: Session, request: dict, principal: PrincipalLoader) -> Joined:
+    counter_id = request.get("counter_id")
+    if not isinstance(counter_id, int) or isinstance(counter_id, bool):
+        raise Invalid("invalid_join", "join needs 'counter_id' as an integer")
+    counter = session.get(Counter, counter_id)
+    if counter is None:
+        raise NotFound("counter_not_found", f"no counter with id {counter_id}")
+    p = principal()
+    allowed = (p.kind == "user" and p.role in STAFF_ROLES_COUNTER) or (p.kind == "device" and p.device_kind == "agent")
+    if not allowed or not p.in_branch(counter.branch_id):
+        raise Forbidden("forbidden", "a counter room is for this branch's tellers, supervisors and agents")
+
+    def build(s: Session, branch: Branch) -> dict:
+        return dict(staff_snapshot(s, branch), counter=queries.counter_detail(s, counter_id))
+
+    code = session.get(Branch, counter.branch_id).code
+    return Joined("counter", code, [f"counter:{counter_id}"], _branch_snapshot(code, build),
+                  key=f"counter:{counter_id}")
+
+
+def _join_ticket(session: Session, request: dict, _principal: PrincipalLoader) -> Joined:
+    token = request.get("token")
+    if not isinstance(token, str) or not token or len(token) > MAX_TRACKING_TOKEN:
+        raise NotFound("ticket_not_found", "no such ticket")
+    view = queries.ticket_by_token(session, token)  # follows a transfer to the follow-up ticket
+    ticket = session.get(Ticket, view["id"])
+    code = session.get(Branch, ticket.branch_id).code
+
+    def snapshot(s: Session) -> tuple[int, dict]:
+        branch = queries.branch_by_code(s, code)
+        own = queries.ticket_by_token(s, token)
+        return branch.event_seq or 0, {"branch": branch_info(branch), "ticket": pick(own, OWN_TICKET)}
+
+    # The key names the ticket id, never the token: keys and room names may end up in logs.
+    return Joined("ticket", code, [f"ticket:{ticket.id}", f"service:{ticket.service_id}"], snapshot,
+                  stream=SPARSE, key=f"ticket:{ticket.id}")
+
+
+AUDIENCES: dict[str, Callable[[Session, dict, PrincipalLoader], Joined]] = {
+    "display": _public("display"),
+    "kiosk": _public("kiosk"),
+    "supervisor": _join_supervisor,
+    "counter": _join_counter,
+    "ticket": _join_ticket,
+}
+
+
+def authorize(session: Session, request: object, principal: PrincipalLoader) -> Joined:
+    """Check a join request and name its rooms; raises DomainError subclasses when refused."""
+    if not isinstance(request, dict) or request.get("audience") not in AUDIENCES:
+        raise Invalid("invalid_join", f"join needs 'audience', one of {', '.join(AUDIENCES)}")
+    return AUDIENCES[request["audience"]](session, request, principal)
+
+
+def no_principal() -> Principal:
+    raise Unauthorized("auth_required", "connect with auth {token: <bearer token>} to join this room")

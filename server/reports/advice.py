@@ -1,0 +1,122 @@
+"""Staffing advice (排班): counters needed per hour of a weekday, from the branch's own history.
+
+- Arrivals: tickets (new and transferred-in) created on the same weekday over the last `weeks` weeks
+  before `until`, by local hour, divided by the number of those days that had any ticket (a closed
+  day - a holiday - does not pull the average down).
+- Service time: mean started->finished of `done` tickets per service over the whole window (the
+  service's configured default when it has none); an hour's mean is weighted by that hour's mix.
+- Counters: the fewest for which Erlang C (M/M/c) meets the target; see staffing.Target.
+Erlang C assumes one pooled queue, Poisson arrivals and exponential service; the simulator
+(`counterflow simulate`) checks a plan where the counters serve different service lists.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from ..models import Branch, Counter, CounterService
+from ..queue.errors import Invalid
+from . import dataset as datasets
+from .measures import service_s
+from .periods import Period, to_local_naive
+from .staffing import Target, counters_needed
+from ..queue.clock import utc_now
+
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+
+
+def parse_weekday(raw: str | None, default: int) -> int:
+    if raw is None or raw == "":
+        return default
+    value = raw.strip().lower()
+    if value.isdigit() and int(value) < 7:
+        return int(value)
+    for index, name in enumerate(WEEKDAYS):
+        if len(value) >= 3 and name.startswith(value):
+            return index
+    raise Invalid("invalid_weekday", "weekday: 0 (Monday) to 6 (Sunday), or a name such as 'mon'")
+
+
+def advise(session: Session, branch: Branch, weekday: int, until: dt.date, *, weeks: int = 8,
+           service_code: str | None = None, target: Target = Target(), now: dt.datetime | None = None) -> dict:
+    if not 1 <= weeks <= 52:
+        raise Invalid("invalid_weeks", "weeks must be 1-52")
+    period = Period(until - dt.timedelta(days=7 * weeks), until - dt.timedelta(days=1), branch.timezone)
+    ds = datasets.load(session, branch, period, now or utc_now())
+    service_ids = set(ds.services)
+    if service_code is not None:
+        service_ids = {sid for sid, s in ds.services.items() if s.code == service_code}
+        if not service_ids:
+            raise Invalid("service_not_found", f"branch has no service {service_code!r}")
+    zone = ZoneInfo(branch.timezone)
+
+    durations: dict[int, list[float]] = defaultdict(list)
+    arrivals: dict[int, dict[int, int]] = defaultdict(lambda: defaultdict(int))  # hour -> service -> count
+    days = set()
+    for t in ds.tickets:
+        if t.service_id not in service_ids:
+            continue
+        d = service_s(t)
+        if d is not None:
+            durations[t.service_id].append(d)
+        if t.business_day.weekday() == weekday:
+            days.add(t.business_day)
+            arrivals[to_local_naive(t.created_at, zone).hour][t.service_id] += 1
+    mean_s = {sid: (sum(durations[sid]) / len(durations[sid]) if durations[sid] else
+                    float(ds.services[sid].default_service_s)) for sid in service_ids}
+
+    hours = []
+    if arrivals:
+        for hour in range(min(arrivals), max(arrivals) + 1):
+            per_service = arrivals.get(hour, {})
+            rate = sum(per_service.values()) / len(days)
+            if rate > 0:
+                mean = sum(n * mean_s[sid] for sid, n in per_service.items()) / sum(per_service.values())
+            else:
+                mean = sum(mean_s.values()) / len(mean_s)
+            p = counters_needed(rate, mean, target)
+            hours.append({
+                "hour": hour,
+                "arrivals_per_hour": round(rate, 3),
+                "mean_service_s": round(mean, 1),
+                "offered_load": round(p.load, 3),
+                "counters": p.servers,
+                "utilisation": round(p.utilisation, 4) if p.servers else None,
+                "prob_wait": round(p.prob_wait, 4),
+                "mean_wait_s": round(p.mean_wait_s, 1),
+                "share_within_target": round(p.share_within(target.within_s), 4),
+                "over_max_per_hour": round(p.arrivals_per_hour * p.prob_wait_over(target.max_wait_s), 4),
+            })
+    available = _counters_available(session, branch, service_ids)
+    for row in hours:
+        row["shortfall"] = max(0, row["counters"] - available)
+    return {
+        "branch": branch.code,
+        "weekday": weekday,
+        "weekday_name": WEEKDAYS[weekday],
+        "service": service_code,
+        "history": {"from": period.first.isoformat(), "to": period.last.isoformat(), "weeks": weeks,
+                    "days_used": len(days), "tickets": sum(sum(v.values()) for v in arrivals.values())},
+        "target": {"share": target.share, "within_min": target.within_s / 60, "max_wait_min": target.max_wait_s / 60,
+                   "max_over_per_hour": target.max_over_per_hour},
+        "mean_service_s": {ds.services[sid].code: round(mean_s[sid], 1)
+                           for sid in sorted(service_ids, key=lambda i: ds.services[i].code)},
+        "counters_available": available,
+        "model": "erlang_c",
+        "hours": hours,
+    }
+
+
+def _counters_available(session: Session, branch: Branch, service_ids: set[int]) -> int:
+    return session.execute(
+        select(func.count(func.distinct(Counter.id)))
+        .join(CounterService, CounterService.counter_id == Counter.id)
+        .where(Counter.branch_id == branch.id, CounterService.service_id.in_(service_ids or [-1]))
+    ).scalar_one()
+
+
+__all__ = ["advise", "parse_weekday", "WEEKDAYS"]

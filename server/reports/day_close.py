@@ -1,0 +1,143 @@
+"""Closing a business day (日結): abandon what is still open, close the counters, lock the day, store the report.
+
+One write transaction. On PostgreSQL it locks the branch's counters and then the branch row
+(FOR UPDATE); ticket issuing takes FOR KEY SHARE on the branch row before it checks for a DayClose,
+so no ticket can slip into a day being closed.
+Open tickets are abandoned in a loop until none is left, which also catches a follow-up ticket that
+a transfer committed while the close waited for its lock.
+
+A day whose tickets do not reconcile is refused (Conflict `day_not_balanced`) and nothing changes.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import logging
+
+from sqlalchemy import select
+
+from ..models import ABANDONED, COUNTER_CLOSED, Branch, Counter, CounterPause, DayClose, Ticket, TicketEvent
+from ..queue import QueueEngine
+from ..queue.actors import Actor
+from ..queue.clock import business_day, iso_utc
+from ..queue.errors import Conflict, Invalid, NotFound
+from ..queue.uow import UnitOfWork, unit_of_work
+from ..queue.views import counter_view
+from . import dataset, reconcile, statistics
+from .periods import Period
+
+log = logging.getLogger(__name__)
+OPEN = reconcile.OPEN
+
+
+def close_day(engine: QueueEngine, branch_code: str, actor: Actor, day: dt.date | None = None) -> dict:
+    """Close `day` (default: the branch's current business day). Returns the DayClose with its report."""
+    with unit_of_work(engine.db, engine.clock, engine.publish) as uow:
+        s = uow.session
+        branch_id = s.execute(select(Branch.id).where(Branch.code == branch_code)).scalar_one_or_none()
+        if branch_id is None:
+            raise NotFound("branch_not_found", f"no branch with code {branch_code!r}")
+        # Lock order as in the engine (counters, then the branch row), so the two never deadlock.
+        counters = s.execute(select(Counter).where(Counter.branch_id == branch_id)
+                             .order_by(Counter.id).with_for_update()).scalars().all()
+        branch = s.execute(select(Branch).where(Branch.id == branch_id).with_for_update()).scalar_one()
+        today = business_day(uow.now, branch.timezone)
+        day = day or today
+        if day > today:
+            raise Invalid("day_in_future", f"{day.isoformat()} has not started yet at branch {branch.code}")
+        if s.execute(select(DayClose.id).where(DayClose.branch_id == branch.id,
+                                               DayClose.business_day == day)).first():
+            raise Conflict("day_already_closed", f"business day {day.isoformat()} is already closed")
+        period = Period(day, day, branch.timezone)
+
+        before = dataset.load(s, branch, period, uow.now)
+        problems, missing = reconcile.find_problems(before)
+        if problems or missing:
+            raise Conflict("day_not_balanced",
+                           f"business day {day.isoformat()} does not reconcile: "
+                           f"{len(problems)} inconsistent ticket(s), {len(missing)} number(s) without a ticket",
+                           detail={"tickets": reconcile.problem_list(before, problems), "missing_numbers": missing})
+
+        abandoned = _abandon_open_tickets(uow, branch, day, actor)
+        closed_counters = _close_counters(uow, counters, abandoned, closing_today=day == today)
+        s.flush()
+
+        report = statistics.build(dataset.load(s, branch, period, uow.now))
+        if not report["balanced"]:
+            # Cannot happen after the checks above; refuse rather than store a wrong settlement.
+            raise Conflict("day_not_balanced", "the day-end report does not balance",
+                           detail={"tickets": report["problems"], "missing_numbers": report["missing_numbers"]})
+        close = DayClose(branch_id=branch.id, business_day=day, closed_by=actor.label, closed_at=uow.now,
+                         report=report)
+        s.add(close)
+        s.flush()
+        summary = close_view(close, branch.code)
+        summary["abandoned"] = len(abandoned)
+        summary["counters_closed"] = closed_counters
+        uow.emit("day.closed", branch, {"day_close": summary, "totals": _totals_brief(report)})
+        log.info("business day closed", extra={"branch": branch.code, "business_day": day.isoformat(),
+                                               "by": actor.label, "abandoned": len(abandoned)})
+    return {"day_close": summary, "report": report}
+
+
+def _abandon_open_tickets(uow: UnitOfWork, branch: Branch, day: dt.date, actor: Actor) -> list[Ticket]:
+    s = uow.session
+    abandoned: list[Ticket] = []
+    while True:
+        batch = s.execute(
+            select(Ticket).where(Ticket.branch_id == branch.id, Ticket.business_day == day,
+                                 Ticket.status.in_(OPEN)).order_by(Ticket.id).with_for_update()
+        ).scalars().all()
+        if not batch:
+            return abandoned
+        for ticket in batch:
+            before = ticket.status
+            ticket.status = ABANDONED
+            ticket.finished_at = uow.now
+            s.add(TicketEvent(ticket_id=ticket.id, at=uow.now, action="abandon", from_status=before,
+                              to_status=ABANDONED, actor=actor.label, counter_id=ticket.counter_id,
+                              detail={"reason": "day_close"}))
+            abandoned.append(ticket)
+        s.flush()
+        if abandoned:
+            uow.emit("queue.changed", branch, {"services": sorted({t.service_id for t in batch})})
+
+
+def _close_counters(uow: UnitOfWork, counters: list[Counter], abandoned: list[Ticket], closing_today: bool) -> list[int]:
+    """Closing today: every counter closes and its pause ends. Closing a past day: only counters still
+    holding one of that day's tickets let go of it; today's work goes on."""
+    abandoned_ids = {t.id for t in abandoned}
+    closed = []
+    for counter in counters:
+        holds_abandoned = counter.current_ticket_id in abandoned_ids
+        if holds_abandoned:
+            counter.current_ticket_id = None
+        if counter.current_ticket_id is not None:
+            # Still serving a ticket of another, unclosed day: that day's close will free it.
+            log.warning("counter kept open: it holds a ticket of another day",
+                        extra={"counter": counter.number, "ticket_id": counter.current_ticket_id})
+            continue
+        if not closing_today or counter.state == COUNTER_CLOSED:
+            if holds_abandoned:
+                uow.emit("counter.updated", counter.branch, {"counter": counter_view(counter, None)})
+            continue
+        for pause in uow.session.execute(select(CounterPause).where(CounterPause.counter_id == counter.id,
+                                                                    CounterPause.ended_at.is_(None))).scalars():
+            pause.ended_at = uow.now
+        counter.state = COUNTER_CLOSED
+        counter.pause_reason = None
+        counter.paused_at = None
+        counter.staff_id = None
+        counter.staff = None
+        closed.append(counter.number)
+        uow.emit("counter.closed", counter.branch, {"counter": counter_view(counter, None)})
+    return closed
+
+
+def close_view(close: DayClose, branch_code: str) -> dict:
+    return {"branch": branch_code, "business_day": close.business_day.isoformat(), "closed_by": close.closed_by,
+            "closed_at": iso_utc(close.closed_at), "balanced": bool(close.report.get("balanced"))}
+
+
+def _totals_brief(report: dict) -> dict:
+    t = report["totals"]
+    return {k: t[k] for k in ("issued", "done", "no_show", "cancelled", "transferred_out", "abandoned")}

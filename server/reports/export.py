@@ -1,0 +1,153 @@
+"""Reports as tables: CSV (one table), XLSX (one sheet per table) and the printable HTML page.
+
+Column names are the JSON field names, so a spreadsheet and the API speak the same words; the
+printable page uses the bilingual labels of labels.py.
+"""
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+from pathlib import Path
+
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+
+from .labels import LABELS, label
+
+COUNTS = ["issued", "done", "no_show", "cancelled", "transferred_out", "abandoned", "open", "unknown", "balanced"]
+MEASURES = ["wait_count", "wait_mean_s", "wait_median_s", "wait_p90_s", "wait_max_s", "within_target_met",
+            "within_target_of", "within_target_share", "service_count", "service_mean_s", "service_median_s",
+            "rated", "satisfaction_mean", "score_1", "score_2", "score_3", "score_4", "score_5", "response_rate"]
+PAUSE = ["pause_count", "pause_total_s"]
+
+
+@dataclass
+class Table:
+    name: str
+    columns: list[str]
+    rows: list[list]
+
+
+def _flat(row: dict) -> dict:
+    """One report row (nested measures) as flat columns."""
+    w, t, s, sat = row["wait"], row["within_target"], row["service_time"], row["satisfaction"]
+    flat = {k: row.get(k) for k in COUNTS}
+    flat.update(wait_count=w["count"], wait_mean_s=w["mean_s"], wait_median_s=w["median_s"], wait_p90_s=w["p90_s"],
+                wait_max_s=w["max_s"], within_target_met=t["met"], within_target_of=t["of"],
+                within_target_share=t["share"], service_count=s["count"], service_mean_s=s["mean_s"],
+                service_median_s=s["median_s"], rated=sat["rated"], satisfaction_mean=sat["mean"],
+                response_rate=sat["response_rate"],
+                **{f"score_{k}": v for k, v in sat["distribution"].items()})
+    if "pause" in row:
+        flat.update(pause_count=row["pause"]["count"], pause_total_s=row["pause"]["total_s"])
+    return flat
+
+
+def _table(name: str, key_columns: list[str], rows: list[dict], extra: list[str] = ()) -> Table:
+    columns = key_columns + COUNTS + MEASURES + list(extra)
+    out = []
+    for row in rows:
+        flat = {**{k: row.get(k) for k in key_columns}, **_flat(row)}
+        out.append([flat.get(c) for c in columns])
+    return Table(name, columns, out)
+
+
+def report_tables(report: dict) -> list[Table]:
+    """The day or period report: one combined settlement table, then one table per part."""
+    combined = []
+    for scope, rows, key in (("service", report["services"], "service"), ("counter", report["counters"], "counter"),
+                             ("teller", report["tellers"], "teller")):
+        for row in rows:
+            combined.append({**row, "scope": scope, "key": row.get(key),
+                             "name": row.get("name_en") or row.get("name")})
+    combined.append({**report["not_called"], "scope": "not_called", "key": None, "name": None})
+    combined.append({**report["totals"], "scope": "total", "key": None, "name": None})
+    tables = [
+        _table("settlement", ["scope", "key", "name"], combined),
+        _table("services", ["service", "name_zh", "name_en", "wait_target_min", "issued_new", "transferred_in"],
+               report["services"]),
+        _table("counters", ["counter", "name"], report["counters"], PAUSE),
+        _table("tellers", ["teller", "name"], report["tellers"], PAUSE),
+    ]
+    hour_cols = ["hour", "arrivals", "transfers_in", "called", "served", "no_show", "wait_mean_s",
+                 "within_target_share", "waiting_avg", "waiting_max"]
+    tables.append(Table("hours", hour_cols, [[h.get(c) for c in hour_cols] for h in report["hours"]]))
+    pause_cols = ["counter", "teller", "reason", "count", "total_s"]
+    tables.append(Table("pauses", pause_cols, [[p.get(c) for c in pause_cols] for p in report["pauses"]]))
+    problem_cols = ["ticket_id", "number", "service", "business_day", "status", "problems"]
+    tables.append(Table("problems", problem_cols,
+                        [[p["ticket_id"], p["number"], p["service"], p["business_day"], p["status"],
+                          ";".join(p["problems"])] for p in report["problems"]]
+                        + [[None, m["number"], m["service"], m["business_day"], None, "number_without_ticket"]
+                           for m in report["missing_numbers"]]))
+    return tables
+
+
+def ranking_tables(ranking: dict) -> list[Table]:
+    cols = ["rank", "teller", "name", "served", "rated", "satisfaction_mean", "response_rate", "service_time_mean_s",
+            "eligible", "volume_index", "satisfaction_index", "score"]
+    star = ranking["star"]["teller"] if ranking["star"] else None
+    rows = [[r.get(c) for c in cols] + [r["teller"] == star] for r in ranking["tellers"]]
+    return [Table("ranking", cols + ["star"], rows)]
+
+
+def advice_tables(advice: dict) -> list[Table]:
+    cols = ["hour", "arrivals_per_hour", "mean_service_s", "offered_load", "counters", "utilisation", "prob_wait",
+            "mean_wait_s", "share_within_target", "over_max_per_hour", "shortfall"]
+    return [Table("staffing", cols, [[h.get(c) for c in cols] for h in advice["hours"]])]
+
+
+def _cell(value):
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return "" if value is None else value
+
+
+def to_csv(table: Table) -> bytes:
+    """UTF-8 with a byte-order mark, which spreadsheet programs need to read Chinese text correctly."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(table.columns)
+    for row in table.rows:
+        writer.writerow([_cell(v) for v in row])
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+def to_xlsx(tables: list[Table], title: str = "CounterFlow") -> bytes:
+    from openpyxl import Workbook
+
+    book = Workbook(write_only=True)
+    book.properties.title = title
+    for table in tables:
+        sheet = book.create_sheet(table.name[:31])
+        sheet.append(table.columns)
+        for row in table.rows:
+            sheet.append(row)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+_TEMPLATES = Environment(loader=FileSystemLoader(Path(__file__).parent / "templates"),
+                         autoescape=select_autoescape(["html"]), trim_blocks=True, lstrip_blocks=True)
+
+
+def _minutes(seconds) -> str:
+    return "–" if seconds is None else f"{seconds / 60:.1f}"
+
+
+def _percent(share) -> str:
+    return "–" if share is None else f"{share * 100:.1f}%"
+
+
+def _number(value) -> str:
+    return "–" if value is None else f"{value:g}" if isinstance(value, float) else str(value)
+
+
+_TEMPLATES.filters.update(minutes=_minutes, percent=_percent, num=_number)
+
+
+def to_html(report: dict, day_close: dict | None = None) -> str:
+    """The printable day-end (or period) report."""
+    return _TEMPLATES.get_template("day_report.html").render(
+        r=report, close=day_close, L=lambda key, lang=None: label(key, lang), LABELS=LABELS)

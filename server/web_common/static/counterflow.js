@@ -1,0 +1,385 @@
+/* CounterFlow browser client, shared by every surface: window.CounterFlow.
+ *
+ *   page       the JSON config the server rendered (#cf-page): locale, catalogs, branch, ...
+ *   i18n       t(key, params), setLocale(locale), apply(root), onChange(fn)
+ *   api        request(method, path, {body, token}) -> JSON; throws ApiError {status, code}
+ *   connect    a real-time room with snapshot, seq tracking, gap recovery and reconnection
+ *   sound      chime(), speak(text, lang), unlock(), vibrate(pattern)
+ *   storage    get(key) / set(key, value) / remove(key) on localStorage, never throwing
+ *   ui         connectionBanner(client), formatMinutes(seconds)
+ *
+ * No UI text lives here: every string comes from page.catalogs (docs/ui.md).
+ */
+(function () {
+  "use strict";
+
+  const page = JSON.parse(document.getElementById("cf-page").textContent);
+
+  // ------------------------------------------------------------------ translations
+  const localeListeners = [];
+
+  function format(text, params) {
+    if (!params) return text;
+    return text.replace(/%\((\w+)\)s/g, (whole, name) => (name in params ? String(params[name]) : whole));
+  }
+
+  const i18n = {
+    locale: page.locale,
+    t(key, params, locale) {
+      const catalog = page.catalogs[locale || this.locale] || page.catalogs[page.locale];
+      const text = catalog[key];
+      if (text === undefined) {
+        console.warn("counterflow: no message", key);
+        return key;
+      }
+      return format(text, params);
+    },
+    language(locale) {
+      return page.languages[locale || this.locale];
+    },
+    setLocale(locale) {
+      if (!page.catalogs[locale] || locale === this.locale) return;
+      this.locale = locale;
+      document.documentElement.lang = page.languages[locale].html;
+      this.apply(document);
+      localeListeners.forEach((fn) => fn(locale));
+    },
+    onChange(fn) {
+      localeListeners.push(fn);
+    },
+    // <span data-i18n="key">, <img data-i18n-attr="alt=key;title=key2">
+    apply(root) {
+      root.querySelectorAll("[data-i18n]").forEach((el) => {
+        el.textContent = this.t(el.dataset.i18n);
+      });
+      root.querySelectorAll("[data-i18n-attr]").forEach((el) => {
+        el.dataset.i18nAttr.split(";").forEach((pair) => {
+          const [attr, key] = pair.split("=").map((s) => s.trim());
+          if (attr && key) el.setAttribute(attr, this.t(key));
+        });
+      });
+    },
+  };
+
+  // ------------------------------------------------------------------ REST API
+  class ApiError extends Error {
+    constructor(status, code, message) {
+      super(message || code);
+      this.status = status; // 0 when the hub could not be reached
+      this.code = code;
+    }
+  }
+
+  async function request(method, path, { body, token, timeoutMs = 8000 } = {}) {
+    const headers = { Accept: "application/json" };
+    if (body !== undefined) headers["Content-Type"] = "application/json";
+    if (token) headers.Authorization = "Bearer " + token;
+    const abort = new AbortController();
+    const timer = setTimeout(() => abort.abort(), timeoutMs);
+    let response;
+    try {
+      response = await fetch(path, {
+        method, headers, body: body === undefined ? undefined : JSON.stringify(body),
+        signal: abort.signal, credentials: "omit", cache: "no-store",
+      });
+    } catch (err) {
+      throw new ApiError(0, "network_error", String(err));
+    } finally {
+      clearTimeout(timer);
+    }
+    let data = null;
+    try {
+      data = await response.json();
+    } catch (err) {
+      data = null;
+    }
+    if (!response.ok) {
+      const error = (data && data.error) || {};
+      throw new ApiError(response.status, error.code || "http_error", error.message || response.statusText);
+    }
+    return data;
+  }
+
+  // ------------------------------------------------------------------ real-time rooms
+  /* connect({join, token, onSnapshot, onEvent, onStatus, onRefused})
+   *   join:       {audience: "display", branch: "demo"} | {audience: "counter", counter_id: 3} | ...
+   *   onSnapshot: (snapshot, ack) => ...  the whole truth, stamped with ack.seq; replace your state
+   *   onEvent:    (message) => ...        {event, seq, branch, data}, in seq order, never twice
+   *   onStatus:   ("connecting" | "online" | "offline") => ...
+   *   onRefused:  (error) => ...          the hub refused the join, e.g. {code: "forbidden"}
+   * Returns {resync(), close(), socket, get seq()}.
+   */
+  function connect(options) {
+    const opts = Object.assign({ gapWaitMs: 700, refreshMs: 5 * 60 * 1000, nudgeDelayMs: 250 }, options);
+    let seq = null; // last seq applied; null until the first snapshot of this connection
+    let stream = "full";
+    let key = null;
+    let early = []; // messages that came before the snapshot
+    const pending = new Map(); // seq -> message that came after a hole
+    let gapTimer = null;
+    let nudgeTimer = null;
+    let joinTimer = null;
+    let status = null;
+
+    const socket = window.io({
+      path: page.socket_path,
+      auth: (cb) => cb(opts.token ? { token: typeof opts.token === "function" ? opts.token() : opts.token } : {}),
+      reconnectionDelay: 500,
+      reconnectionDelayMax: 3000,
+      timeout: 5000,
+    });
+
+    function setStatus(next) {
+      if (next === status) return;
+      status = next;
+      if (opts.onStatus) opts.onStatus(next);
+    }
+
+    function deliver(message) {
+      seq = message.seq;
+      if (message.event !== "tick" && opts.onEvent) opts.onEvent(message);
+    }
+
+    function drain() {
+      while (pending.has(seq + 1)) {
+        const next = pending.get(seq + 1);
+        pending.delete(seq + 1);
+        deliver(next);
+      }
+      for (const s of [...pending.keys()]) if (s <= seq) pending.delete(s);
+      if (pending.size === 0 && gapTimer) {
+        clearTimeout(gapTimer);
+        gapTimer = null;
+      }
+    }
+
+    function receive(message) {
+      if (!message || typeof message.seq !== "number") return;
+      if (seq === null) {
+        early.push(message);
+        return;
+      }
+      if (message.seq <= seq) return; // already part of the snapshot
+      if (stream === "sparse") {
+        // Only this client's own events arrive, with holes between: each one is news, then the
+        // snapshot brings the rest (e.g. people ahead after someone else was called).
+        seq = message.seq;
+        if (message.event !== "tick" && message.event !== "queue.changed" && opts.onEvent) opts.onEvent(message);
+        clearTimeout(nudgeTimer);
+        nudgeTimer = setTimeout(resync, opts.nudgeDelayMs);
+        return;
+      }
+      if (message.seq === seq + 1) {
+        deliver(message);
+        drain();
+        return;
+      }
+      // A hole: concurrent requests may publish out of order, so wait a moment before resyncing.
+      pending.set(message.seq, message);
+      if (!gapTimer) {
+        gapTimer = setTimeout(() => {
+          gapTimer = null;
+          if (pending.size) resync();
+        }, opts.gapWaitMs);
+      }
+    }
+
+    function join() {
+      clearTimeout(joinTimer);
+      if (!socket.connected) return;
+      socket.timeout(8000).emit("join", opts.join, (err, ack) => {
+        if (err || !ack) {
+          joinTimer = setTimeout(join, 1500);
+          return;
+        }
+        if (!ack.ok) {
+          if (ack.error && ack.error.code === "internal_error") joinTimer = setTimeout(join, 3000);
+          if (opts.onRefused) opts.onRefused(ack.error);
+          return;
+        }
+        key = ack.key;
+        stream = ack.stream;
+        if (seq !== null && ack.seq < seq) {
+          // Events newer than this snapshot were applied while it travelled: our state is newer.
+          // (A hole still open keeps its timer and asks again.)
+          setStatus("online");
+          return;
+        }
+        seq = ack.seq;
+        opts.onSnapshot(ack.snapshot, ack);
+        const waiting = early.concat([...pending.values()]).sort((a, b) => a.seq - b.seq);
+        early = [];
+        pending.clear();
+        waiting.forEach(receive);
+        setStatus("online");
+      });
+    }
+
+    function resync() {
+      join(); // join is idempotent and answers with a fresh snapshot
+    }
+
+    socket.on("connect", () => {
+      seq = null; // anything may have happened while we were away
+      setStatus("connecting");
+      join();
+    });
+    socket.on("disconnect", () => setStatus("offline"));
+    socket.on("connect_error", () => setStatus("offline"));
+    socket.onAny((_name, message) => receive(message));
+    const refresher = setInterval(() => socket.connected && resync(), opts.refreshMs);
+    setStatus("connecting");
+
+    return {
+      socket,
+      resync,
+      get seq() {
+        return seq;
+      },
+      close() {
+        clearInterval(refresher);
+        if (key && socket.connected) socket.emit("leave", { key });
+        socket.close();
+      },
+    };
+  }
+
+  // ------------------------------------------------------------------ sound and vibration
+  const sound = {
+    _ctx: null,
+    context() {
+      if (!this._ctx) {
+        const Ctx = window.AudioContext || window.webkitAudioContext;
+        this._ctx = Ctx ? new Ctx() : null;
+      }
+      return this._ctx;
+    },
+    // Browsers start audio suspended until the user touches the page (autoplay policy).
+    get blocked() {
+      const ctx = this.context();
+      return !ctx || ctx.state !== "running";
+    },
+    unlock() {
+      const ctx = this.context();
+      return ctx && ctx.state === "suspended" ? ctx.resume() : Promise.resolve();
+    },
+    // Two-tone "ding-dong" before an announcement.
+    chime() {
+      const ctx = this.context();
+      if (!ctx || ctx.state !== "running") return Promise.resolve(false);
+      const start = ctx.currentTime + 0.05;
+      [[880, 0], [660, 0.45]].forEach(([hz, offset]) => {
+        const osc = ctx.createOscillator();
+        const gain = ctx.createGain();
+        osc.type = "sine";
+        osc.frequency.value = hz;
+        gain.gain.setValueAtTime(0.0001, start + offset);
+        gain.gain.exponentialRampToValueAtTime(0.5, start + offset + 0.02);
+        gain.gain.exponentialRampToValueAtTime(0.0001, start + offset + 0.8);
+        osc.connect(gain).connect(ctx.destination);
+        osc.start(start + offset);
+        osc.stop(start + offset + 0.85);
+      });
+      return new Promise((resolve) => setTimeout(() => resolve(true), 1350));
+    },
+    voice(lang) {
+      if (!("speechSynthesis" in window)) return null;
+      const voices = window.speechSynthesis.getVoices();
+      const want = lang.toLowerCase();
+      return (
+        voices.find((v) => v.lang.replace("_", "-").toLowerCase() === want) ||
+        voices.find((v) => v.lang.toLowerCase().startsWith(want.split("-")[0])) ||
+        null
+      );
+    },
+    // Resolves when spoken, on error, or after a bound: some engines never fire "end".
+    speak(text, lang, { rate = 0.9 } = {}) {
+      if (!("speechSynthesis" in window)) return Promise.resolve(false);
+      return new Promise((resolve) => {
+        const utterance = new SpeechSynthesisUtterance(text);
+        utterance.lang = lang;
+        utterance.rate = rate;
+        const voice = this.voice(lang);
+        if (voice) utterance.voice = voice;
+        const bound = setTimeout(() => finish(false), 1500 + text.length * 180);
+        function finish(ok) {
+          clearTimeout(bound);
+          resolve(ok);
+        }
+        utterance.onend = () => finish(true);
+        utterance.onerror = () => finish(false);
+        window.speechSynthesis.speak(utterance);
+      });
+    },
+    vibrate(pattern) {
+      return typeof navigator.vibrate === "function" ? navigator.vibrate(pattern) : false;
+    },
+  };
+
+  // ------------------------------------------------------------------ small helpers
+  const storage = {
+    get(key) {
+      try {
+        return window.localStorage.getItem(key);
+      } catch (err) {
+        return null;
+      }
+    },
+    set(key, value) {
+      try {
+        window.localStorage.setItem(key, value);
+      } catch (err) {
+        /* private mode: the value lives only as long as the page */
+      }
+    },
+    remove(key) {
+      try {
+        window.localStorage.removeItem(key);
+      } catch (err) {
+        /* ignore */
+      }
+    },
+  };
+
+  const ui = {
+    // Shows "connection lost" in #cf-connection after a short grace period (no flashing on blips).
+    connectionBanner() {
+      const el = document.getElementById("cf-connection");
+      let timer = null;
+      return (status) => {
+        clearTimeout(timer);
+        if (status === "offline") {
+          timer = setTimeout(() => {
+            el.dataset.i18n = "connection_lost";
+            el.textContent = i18n.t("connection_lost");
+            el.hidden = false;
+          }, 1500);
+        } else if (status === "online") {
+          el.hidden = true;
+        }
+        document.documentElement.dataset.connection = status;
+      };
+    },
+    minutes(seconds) {
+      return Math.max(1, Math.round((seconds || 0) / 60));
+    },
+    // <element>.replaceChildren(...) from [tag, {attrs}, ...children] trees, without innerHTML.
+    h(tag, attrs, ...children) {
+      const el = document.createElement(tag);
+      Object.entries(attrs || {}).forEach(([name, value]) => {
+        if (value === null || value === undefined || value === false) return;
+        if (name === "class") el.className = value;
+        else if (name === "dataset") Object.assign(el.dataset, value);
+        else if (name.startsWith("on")) el.addEventListener(name.slice(2), value);
+        else el.setAttribute(name, value === true ? "" : value);
+      });
+      children.flat().forEach((child) => {
+        if (child === null || child === undefined || child === false) return;
+        el.append(child instanceof Node ? child : document.createTextNode(String(child)));
+      });
+      return el;
+    },
+  };
+
+  window.CounterFlow = { page, i18n, api: { request, ApiError }, connect, sound, storage, ui };
+})();
