@@ -16,13 +16,14 @@ from __future__ import annotations
 
 import logging
 import threading
-from datetime import datetime, timezone, tzinfo
+from datetime import UTC, datetime, tzinfo
 from zoneinfo import ZoneInfo
 
 from .errors import PrinterUnavailable
 from .escpos_status import STATUS_REQUESTS, PrinterStatus, decode_status
 from .escpos_transport import ConnectFailed, ConnectionLost, open_transport
 from .ticket_layout import LayoutSettings, TicketContent, build_test_page, build_ticket
+from .urls import parse_device_url
 
 log = logging.getLogger(__name__)
 
@@ -44,6 +45,7 @@ class TicketPrinter:
         status_timeout: float | None = None,
         tz: tzinfo | str | None = None,
     ):
+        parse_device_url(url)  # a malformed URL fails here, not at the first ticket
         if isinstance(tz, str):
             tz = ZoneInfo(tz)
         self.url = url
@@ -54,6 +56,7 @@ class TicketPrinter:
         self.status_timeout = status_timeout if status_timeout is not None else min(timeout, 0.5)
         self._lock = threading.RLock()
         self._transport = None
+        self._last_status = PrinterStatus.not_responding("never_asked")
 
     @classmethod
     def from_url(
@@ -66,15 +69,12 @@ class TicketPrinter:
         timeout: float = 2.0,
         status_timeout: float | None = None,
         tz: tzinfo | str | None = None,
-    ) -> "TicketPrinter":
+    ) -> TicketPrinter:
         """`tcp://host:9100`, `serial:///dev/ttyUSB0?baud=19200` or `usb://04b8:0202`.
 
         Nothing is opened until the first call, so a wrong address shows up as a status of
         not_responding (connection_failed), not as an exception here. Bad URLs raise BadDeviceUrl.
         """
-        from .urls import parse_device_url
-
-        parse_device_url(url)  # fail early on a malformed URL
         return cls(
             url,
             encoding=encoding,
@@ -106,7 +106,7 @@ class TicketPrinter:
                 self.settings,
                 url=self.url,
                 status_text=f"{status.state} ({status.detail})",
-                now=datetime.now(self.settings.tz or timezone.utc),
+                now=datetime.now(self.settings.tz or UTC),
             )
             return self._print_job(data, what="test page", checked=status)
 
@@ -114,7 +114,7 @@ class TicketPrinter:
         with self._lock:
             self._drop_transport()
 
-    def __enter__(self) -> "TicketPrinter":
+    def __enter__(self) -> TicketPrinter:
         return self
 
     def __exit__(self, *exc) -> None:
@@ -127,8 +127,6 @@ class TicketPrinter:
         )
 
     # -- internals ------------------------------------------------------------------------------
-
-    _last_status: PrinterStatus = PrinterStatus.not_responding("never_asked")
 
     def _print_job(
         self, data: bytes, *, what: str, checked: PrinterStatus | None = None

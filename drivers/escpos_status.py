@@ -76,7 +76,7 @@ class PrinterStatus:
         return self.state in ("online", "degraded")
 
     @classmethod
-    def not_responding(cls, reason: str, detail: str = "", raw: bytes = b"") -> "PrinterStatus":
+    def not_responding(cls, reason: str, detail: str = "", raw: bytes = b"") -> PrinterStatus:
         return cls("not_responding", frozenset({reason}), raw, detail or reason)
 
 

@@ -35,6 +35,20 @@ class ConnectFailed(OSError):
 
 
 class NetworkTransport(Network):
+    def open(self, raise_not_found: bool = True) -> None:
+        # python-escpos opens an AF_INET socket only; create_connection also does IPv6 names.
+        if self._device:
+            self.close()
+        try:
+            sock = socket.create_connection((self.host, self.port), timeout=self.timeout)
+        except OSError as exc:
+            self.device = None
+            raise DeviceNotFoundError(f"Could not open socket for {self.host}: {exc}") from None
+        # Small writes (a status query right after a job) must not wait for the printer's
+        # delayed ACK of the job: that is Nagle's 40 ms stall on every ticket.
+        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        self.device = sock
+
     def read_within(self, n: int, timeout: float) -> bytes:
         sock = self.device
         buf = b""
@@ -47,7 +61,7 @@ class NetworkTransport(Network):
                 sock.settimeout(remaining)
                 try:
                     chunk = sock.recv(n - len(buf))
-                except socket.timeout:
+                except TimeoutError:
                     break
                 if not chunk:
                     raise ConnectionLost("printer closed the connection")

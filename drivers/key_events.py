@@ -23,7 +23,7 @@ from .modbus_device import ModbusDevice
 log = logging.getLogger(__name__)
 
 
-class KeypadAction(str, enum.Enum):
+class KeypadAction(enum.StrEnum):
     """What a caller-keypad key asks the queue to do (event code 1..6)."""
 
     CALL_NEXT = "call_next"
@@ -38,7 +38,7 @@ class KeypadAction(str, enum.Enum):
         return list(KeypadAction).index(self) + 1
 
     @classmethod
-    def from_code(cls, code: int) -> "KeypadAction":
+    def from_code(cls, code: int) -> KeypadAction:
         return list(cls)[code - 1]
 
 
@@ -64,7 +64,7 @@ class EventDevice(ModbusDevice):
 
     def __init__(self, bus, unit: int):
         super().__init__(bus, unit)
-        self._poll_lock = threading.Lock()
+        self._poll_lock = threading.RLock()
         self._boot: int | None = None
         self._last: int | None = None
         self.events_lost = 0  # events overwritten in the device ring before we read them

@@ -88,7 +88,7 @@ class ModbusBus:
         self._instruments: dict[int, minimalmodbus.Instrument] = {}
 
     @classmethod
-    def from_url(cls, url: str, **kwargs) -> "ModbusBus":
+    def from_url(cls, url: str, **kwargs) -> ModbusBus:
         """`serial:///dev/ttyUSB0?baud=9600&parity=N&stopbits=1`; `unit=` is ignored here."""
         spec = parse_device_url(url)
         if not isinstance(spec, SerialUrl):
@@ -130,7 +130,7 @@ class ModbusBus:
         with self._lock:
             self._close_port()
 
-    def __enter__(self) -> "ModbusBus":
+    def __enter__(self) -> ModbusBus:
         return self
 
     def __exit__(self, *exc) -> None:

@@ -32,10 +32,10 @@ QR_MODES = ("native", "image")
 
 # Fixed labels, in the script the printer's font can show (Big5 has no simplified characters).
 LABELS = {
-    "gb18030": {"ahead": "前面还有", "wait": "预计等候", "issued": "取号时间", "scan": "扫码查看排队进度",
-                "test": "中文测试 简体", "people": "人"},
-    "big5": {"ahead": "前面還有", "wait": "預計等候", "issued": "取號時間", "scan": "掃碼查看排隊進度",
-             "test": "中文測試 繁體", "people": "人"},
+    "gb18030": {"ahead": "前面还有", "wait": "预计等候", "issued": "取号时间",
+                "scan": "扫码查看排队进度", "test": "中文测试 简体", "people": "人"},
+    "big5": {"ahead": "前面還有", "wait": "預計等候", "issued": "取號時間",
+             "scan": "掃碼查看排隊進度", "test": "中文測試 繁體", "people": "人"},
 }
 
 
@@ -279,7 +279,9 @@ def build_ticket(ticket: TicketContent, settings: LayoutSettings) -> bytes:
     return job.finish()
 
 
-def build_test_page(settings: LayoutSettings, *, url: str, status_text: str, now: datetime) -> bytes:
+def build_test_page(
+    settings: LayoutSettings, *, url: str, status_text: str, now: datetime
+) -> bytes:
     """A page for branch IT staff: settings, a column ruler, Chinese sample, big text, QR, cut."""
     job = TicketJob(settings)
     job.line("CounterFlow printer test", align="center", bold=True)
