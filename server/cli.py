@@ -93,6 +93,32 @@ def cmd_users_add(args) -> int:
     return 0
 
 
+def cmd_simulate(args) -> int:
+    import json
+
+    from .simulation import scenario as scenarios, simulate, text
+
+    try:
+        if args.scenario:
+            sc = scenarios.from_toml(args.scenario)
+            for name in ("hours", "seed", "warmup_min"):
+                if getattr(args, name) is not None:
+                    setattr(sc, name, getattr(args, name))
+        else:
+            sc = scenarios.simple(
+                arrivals_per_hour=args.arrivals_per_hour, counters=args.counters,
+                mean_service_min=args.mean_service_min, hours=args.hours if args.hours is not None else 8.0,
+                seed=args.seed if args.seed is not None else 1, distribution=args.distribution, cv=args.cv,
+                wait_target_min=args.target_min, no_show=args.no_show,
+                warmup_min=args.warmup_min if args.warmup_min is not None else 0.0)
+        result = simulate(sc.validate(), keep_db=args.keep_db)
+    except (scenarios.ScenarioError, FileExistsError) as err:
+        sys.stderr.write(f"error: {err}\n")
+        return 2
+    sys.stdout.write(json.dumps(result, indent=2) + "\n" if args.json else text.render(result))
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="counterflow", description="CounterFlow queue-management hub")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -118,6 +144,29 @@ def build_parser() -> argparse.ArgumentParser:
     add.add_argument("--name", help="display name")
     add.add_argument("--password", help="password (asked for when missing)")
     add.set_defaults(func=cmd_users_add)
+
+    sim = sub.add_parser("simulate", help="simulate a branch day on the real queue engine (virtual clock)",
+                         description="Discrete-event simulation of a branch: Poisson arrivals, counters, "
+                                     "service times, pauses; every step is a real QueueEngine transaction on a "
+                                     "throwaway SQLite database. Without --scenario: one service A and "
+                                     "--counters identical counters.")
+    sim.add_argument("--scenario", help="TOML scenario file (services, counters, pauses; see README)")
+    sim.add_argument("--arrivals-per-hour", type=float, default=30.0, help="Poisson arrivals per hour (default 30)")
+    sim.add_argument("--counters", type=int, default=3, help="identical counters (default 3)")
+    sim.add_argument("--mean-service-min", type=float, default=5.0, help="mean service time, minutes (default 5)")
+    sim.add_argument("--distribution", default="exponential",
+                     choices=["exponential", "deterministic", "lognormal", "gamma", "uniform"],
+                     help="service-time distribution (default exponential)")
+    sim.add_argument("--cv", type=float, default=1.0, help="service-time coefficient of variation (lognormal, "
+                                                           "gamma, uniform)")
+    sim.add_argument("--target-min", type=int, default=20, help="wait target, minutes (default 20)")
+    sim.add_argument("--no-show", type=float, default=0.0, help="share of called customers who do not come")
+    sim.add_argument("--hours", type=float, help="opening hours simulated (default 8)")
+    sim.add_argument("--seed", type=int, help="random seed (default 1)")
+    sim.add_argument("--warmup-min", type=float, help="leave customers arriving in the first minutes out")
+    sim.add_argument("--keep-db", metavar="PATH", help="write the simulation database to PATH and keep it")
+    sim.add_argument("--json", action="store_true", help="print the result as JSON")
+    sim.set_defaults(func=cmd_simulate)
     return parser
 
 

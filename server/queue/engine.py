@@ -115,9 +115,12 @@ class QueueEngine:
 
     @staticmethod
     def _ensure_day_open(session: Session, branch: Branch, day) -> None:
-        # PostgreSQL: a day close holds the branch FOR UPDATE; this key-share lock makes an issue wait
-        # for it and then see its DayClose row (no ticket slips into a day being closed).
-        session.execute(select(Branch.id).where(Branch.id == branch.id).with_for_update(read=True, key_share=True))
+        if session.get_bind().dialect.name == "postgresql":
+            # A day close holds the branch FOR UPDATE; this key-share lock makes an issue wait for it and
+            # then see its DayClose row, so no ticket slips into a day being closed. (SQLite writers are
+            # serialised by BEGIN IMMEDIATE already.)
+            session.execute(select(Branch.id).where(Branch.id == branch.id)
+                            .with_for_update(read=True, key_share=True))
         closed = session.execute(
             select(DayClose.id).where(DayClose.branch_id == branch.id, DayClose.business_day == day)
         ).first()
