@@ -1,9 +1,11 @@
 """Sign-in, branch queue views, tickets and counter actions."""
 from __future__ import annotations
 
-from flask import jsonify
+from flask import jsonify, request
+from sqlalchemy import select
 
 from .. import auth
+from ..models import Branch, Counter, Ticket
 from ..queue import queries
 from ..queue.clock import utc_now
 from .core import ApiError, hub, json_body, principal, route
@@ -22,9 +24,6 @@ def sign_in():
         branch = user.branch_id
         counter = None
         if branch is not None:
-            from ..models import Branch, Counter
-            from sqlalchemy import select
-
             code = session.get(Branch, branch).code
             counter = session.execute(
                 select(Counter.id).where(Counter.staff_id == user.id, Counter.state != "closed")
@@ -37,8 +36,6 @@ def sign_in():
 
 @route("/auth/logout", ["POST"], summary="Revoke the token used for this request", tag="auth")
 def sign_out():
-    from flask import request
-
     token = request.headers["Authorization"].partition(" ")[2].strip()
     with hub().db.write() as session:
         auth.revoke_token(session, token, utc_now())
@@ -50,9 +47,6 @@ def sign_out():
 def me():
     p = principal()
     with hub().db.read() as session:
-        from ..models import Branch, Counter
-        from sqlalchemy import select
-
         branch = session.get(Branch, p.branch_id).code if p.branch_id else None
         counter = None
         if p.user_id:
@@ -96,8 +90,6 @@ def list_counters(code: str):
 
 @route("/branches/<code>/alerts", summary="Open alerts (add ?all=1 for cleared ones too)", tag="alerts")
 def list_alerts(code: str):
-    from flask import request
-
     _branch_for_reader(code)
     with hub().db.read() as session:
         branch = queries.branch_by_code(session, code)
@@ -133,8 +125,6 @@ def issue_ticket(code: str):
 def get_ticket(ticket_id: int):
     with hub().db.read() as session:
         view = queries.ticket(session, ticket_id)
-        from ..models import Ticket
-
         branch_id = session.get(Ticket, ticket_id).branch_id
     auth.require_branch(principal(), branch_id)
     return jsonify(view)
@@ -147,8 +137,6 @@ def cancel_ticket(ticket_id: int):
     p = principal()
     auth.require_role(p, "guide", "supervisor")
     with hub().db.read() as session:
-        from ..models import Ticket
-
         found = session.get(Ticket, ticket_id)
         if found is None:
             raise ApiError(404, "ticket_not_found", f"no ticket with id {ticket_id}")
