@@ -115,12 +115,6 @@ class QueueEngine:
 
     @staticmethod
     def _ensure_day_open(session: Session, branch: Branch, day) -> None:
-        if session.get_bind().dialect.name == "postgresql":
-            # A day close holds the branch FOR UPDATE; this key-share lock makes an issue wait for it and
-            # then see its DayClose row, so no ticket slips into a day being closed. (SQLite writers are
-            # serialised by BEGIN IMMEDIATE already.)
-            session.execute(select(Branch.id).where(Branch.id == branch.id)
-                            .with_for_update(read=True, key_share=True))
         closed = session.execute(
             select(DayClose.id).where(DayClose.branch_id == branch.id, DayClose.business_day == day)
         ).first()
@@ -171,6 +165,10 @@ class QueueEngine:
             day = business_day(uow.now, branch.timezone)
             self._ensure_day_open(s, branch, day)
             seq = next_seq(s, service.id, day)
+            if s.get_bind().dialect.name == "postgresql":
+                # A day close locks the day's number rows: an issue that waited for one looks again, and
+                # (READ COMMITTED) now sees the DayClose. SQLite serialises writers with BEGIN IMMEDIATE.
+                self._ensure_day_open(s, branch, day)
             ticket = Ticket(
                 branch_id=branch.id,
                 service_id=service.id,

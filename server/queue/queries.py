@@ -39,8 +39,12 @@ def open_alert_levels(session: Session, branch: Branch) -> dict[int, str]:
     return levels
 
 
-def queue_snapshot(session: Session, branch: Branch, now: dt.datetime) -> list[dict]:
-    """Per active service: waiting, longest wait, estimated wait for a new arrival, alert level."""
+def queue_snapshot(session: Session, branch: Branch, now: dt.datetime,
+                   service_ids: set[int] | None = None) -> list[dict]:
+    """Per active service: waiting, longest wait, estimated wait for a new arrival, alert level.
+
+    `service_ids` limits the rows to those services (a queue.changed event names the ones it touched).
+    """
     stats = dict(
         (service_id, (count, oldest))
         for service_id, count, oldest in session.execute(
@@ -51,9 +55,10 @@ def queue_snapshot(session: Session, branch: Branch, now: dt.datetime) -> list[d
     )
     levels = open_alert_levels(session, branch)
     rows = []
-    for service in session.execute(
-        select(Service).where(Service.branch_id == branch.id, Service.active.is_(True)).order_by(Service.code)
-    ).scalars():
+    wanted = select(Service).where(Service.branch_id == branch.id, Service.active.is_(True)).order_by(Service.code)
+    if service_ids is not None:
+        wanted = wanted.where(Service.id.in_(service_ids))
+    for service in session.execute(wanted).scalars():
         waiting, oldest = stats.get(service.id, (0, None))
         load = estimates.service_load(session, service.id, service.default_service_s, now)
         rows.append(

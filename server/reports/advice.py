@@ -1,8 +1,8 @@
 """Staffing advice (排班): counters needed per hour of a weekday, from the branch's own history.
 
 - Arrivals: tickets (new and transferred-in) created on the same weekday over the last `weeks` weeks
-  before `until`, by local hour, divided by the number of those days that had any ticket (a closed
-  day - a holiday - does not pull the average down).
+  before `until`, by local hour, divided by the number of those days on which the branch issued any
+  ticket (a day it was closed - a holiday - does not pull the average down).
 - Service time: mean started->finished of `done` tickets per service over the whole window (the
   service's configured default when it has none); an hour's mean is weighted by that hour's mix.
 - Counters: the fewest for which Erlang C (M/M/c) meets the target; see staffing.Target.
@@ -58,13 +58,14 @@ def advise(session: Session, branch: Branch, weekday: int, until: dt.date, *, we
     arrivals: dict[int, dict[int, int]] = defaultdict(lambda: defaultdict(int))  # hour -> service -> count
     days = set()
     for t in ds.tickets:
+        if t.business_day.weekday() == weekday:
+            days.add(t.business_day)  # the branch was open that day, whichever services came
         if t.service_id not in service_ids:
             continue
-        d = service_s(t)
-        if d is not None:
-            durations[t.service_id].append(d)
+        seconds = service_s(t)
+        if seconds is not None:
+            durations[t.service_id].append(seconds)
         if t.business_day.weekday() == weekday:
-            days.add(t.business_day)
             arrivals[to_local_naive(t.created_at, zone).hour][t.service_id] += 1
     mean_s = {sid: (sum(durations[sid]) / len(durations[sid]) if durations[sid] else
                     float(ds.services[sid].default_service_s)) for sid in service_ids}

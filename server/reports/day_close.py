@@ -1,10 +1,11 @@
 """Closing a business day (日結): abandon what is still open, close the counters, lock the day, store the report.
 
-One write transaction. On PostgreSQL it locks the branch's counters and then the branch row
-(FOR UPDATE); ticket issuing takes FOR KEY SHARE on the branch row before it checks for a DayClose,
-so no ticket can slip into a day being closed.
-Open tickets are abandoned in a loop until none is left, which also catches a follow-up ticket that
-a transfer committed while the close waited for its lock.
+One write transaction. On SQLite writers are serialised (BEGIN IMMEDIATE). On PostgreSQL the close
+locks, in the engine's order, the branch's counters and then the day's number rows (one per service,
+created with last = 0 where missing). Issuing a ticket takes its number row before it re-checks for a
+DayClose, so an issue either finishes before the close reads the day's tickets (and is abandoned with
+them) or waits for the close and is refused. Open tickets are abandoned in a loop until none is left,
+which also catches a follow-up ticket that a transfer committed while the close waited for a lock.
 
 A day whose tickets do not reconcile is refused (Conflict `day_not_balanced`) and nothing changes.
 """
@@ -14,8 +15,11 @@ import datetime as dt
 import logging
 
 from sqlalchemy import select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
-from ..models import ABANDONED, COUNTER_CLOSED, Branch, Counter, CounterPause, DayClose, Ticket, TicketEvent
+from ..models import (ABANDONED, COUNTER_CLOSED, Branch, Counter, CounterPause, DayClose, NumberSequence, Service,
+                      Ticket, TicketEvent)
 from ..queue import QueueEngine
 from ..queue.actors import Actor
 from ..queue.clock import business_day, iso_utc
@@ -36,10 +40,10 @@ def close_day(engine: QueueEngine, branch_code: str, actor: Actor, day: dt.date 
         branch_id = s.execute(select(Branch.id).where(Branch.code == branch_code)).scalar_one_or_none()
         if branch_id is None:
             raise NotFound("branch_not_found", f"no branch with code {branch_code!r}")
-        # Lock order as in the engine (counters, then the branch row), so the two never deadlock.
+        # Lock order as in the engine: counters first (call, complete, transfer lock their counter first).
         counters = s.execute(select(Counter).where(Counter.branch_id == branch_id)
                              .order_by(Counter.id).with_for_update()).scalars().all()
-        branch = s.execute(select(Branch).where(Branch.id == branch_id).with_for_update()).scalar_one()
+        branch = s.get(Branch, branch_id)
         today = business_day(uow.now, branch.timezone)
         day = day or today
         if day > today:
@@ -47,6 +51,7 @@ def close_day(engine: QueueEngine, branch_code: str, actor: Actor, day: dt.date 
         if s.execute(select(DayClose.id).where(DayClose.branch_id == branch.id,
                                                DayClose.business_day == day)).first():
             raise Conflict("day_already_closed", f"business day {day.isoformat()} is already closed")
+        _lock_numbers(s, branch, day)
         period = Period(day, day, branch.timezone)
 
         before = dataset.load(s, branch, period, uow.now)
@@ -77,6 +82,20 @@ def close_day(engine: QueueEngine, branch_code: str, actor: Actor, day: dt.date 
         log.info("business day closed", extra={"branch": branch.code, "business_day": day.isoformat(),
                                                "by": actor.label, "abandoned": len(abandoned)})
     return {"day_close": summary, "report": report}
+
+
+def _lock_numbers(session, branch: Branch, day: dt.date) -> None:
+    """Hold every number row of the day, so no ticket can be issued into it until the close is done."""
+    service_ids = session.execute(select(Service.id).where(Service.branch_id == branch.id)
+                                  .order_by(Service.id)).scalars().all()
+    if not service_ids:
+        return
+    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    session.execute(insert(NumberSequence).values([{"service_id": sid, "business_day": day, "last": 0}
+                                                   for sid in service_ids]).on_conflict_do_nothing())
+    session.execute(select(NumberSequence.service_id).where(NumberSequence.service_id.in_(service_ids),
+                                                            NumberSequence.business_day == day)
+                    .order_by(NumberSequence.service_id).with_for_update()).all()
 
 
 def _abandon_open_tickets(uow: UnitOfWork, branch: Branch, day: dt.date, actor: Actor) -> list[Ticket]:
