@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PG_URL_FILE := var/test-postgres-url
 
-.PHONY: run test test-sqlite test-postgres bench system-deps clean
+.PHONY: run test test-sqlite test-postgres bench system-deps translations clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -34,6 +34,16 @@ test-postgres: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python -m bench
+
+# UI strings (docs/ui.md): extract the msgids from the surfaces, merge them into each language's .po,
+# compile the .mo files. Edit the .po files in between; the hub also compiles a stale .mo at start.
+TRANSLATIONS := server/translations
+translations: $(STAMP)
+	$(BIN)/pybabel extract -F $(TRANSLATIONS)/babel.cfg -k _l -k lazy_gettext --no-location --sort-output \
+		--project=CounterFlow -o $(TRANSLATIONS)/messages.pot \
+		server kiosk display ticket_page counter_terminal supervisor
+	$(BIN)/pybabel update -i $(TRANSLATIONS)/messages.pot -d $(TRANSLATIONS) --no-fuzzy-matching -w 120
+	$(BIN)/pybabel compile -d $(TRANSLATIONS) --statistics
 
 clean:
 	rm -rf $(VENV) var/*.db var/*.db-* .pytest_cache

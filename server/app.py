@@ -28,6 +28,7 @@ class Hub:
         self.monitor = WaitMonitor(self.db, self.engine, settings.alert_interval_s)
         self.ticket_hooks: list = []  # called with (branch_code, ticket view) after issue, e.g. printing
         self.realtime = None  # server.realtime.Realtime, set by create_app
+        self.devices = None  # server.devices.DeviceService, set by create_app; started with the background
 
     def issue_ticket(self, branch_code: str, service_code: str, actor: Actor, **options) -> dict:
         ticket = self.engine.issue(branch_code, service_code, actor, **options)
@@ -37,9 +38,15 @@ class Hub:
 
     def start_background(self) -> None:
         self.monitor.start()
+        if self.devices is not None:
+            self.devices.start()
 
     def stop_background(self) -> None:
+        if self.devices is not None:
+            self.devices.stop()
         self.monitor.stop()
+        if self.realtime is not None:
+            self.realtime.flush(timeout=2.0)  # let committed events reach the screens before exit
 
 
 def create_app(settings: Settings | None = None) -> Flask:
@@ -50,6 +57,9 @@ def create_app(settings: Settings | None = None) -> Flask:
     app.json.ensure_ascii = False
     hub = Hub(settings)
     app.extensions["counterflow"] = hub
+    from .devices import DeviceService
+
+    hub.devices = DeviceService(hub)  # no threads until hub.start_background()
 
     from .api import api, register_error_handlers
     from .i18n import init_i18n
@@ -76,11 +86,13 @@ def create_app(settings: Settings | None = None) -> Flask:
 
 def _register_surfaces(app: Flask) -> None:
     """The browser pages: one blueprint per surface, plus what they share."""
+    from counter_terminal import bp as counter_bp
     from display import bp as display_bp
     from kiosk import bp as kiosk_bp
+    from supervisor import bp as supervisor_bp
     from ticket_page import bp as ticket_bp
 
     from .web_common import bp as common_bp
 
-    for blueprint in (common_bp, kiosk_bp, display_bp, ticket_bp):
+    for blueprint in (common_bp, kiosk_bp, display_bp, ticket_bp, counter_bp, supervisor_bp):
         app.register_blueprint(blueprint)

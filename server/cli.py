@@ -32,6 +32,10 @@ def cmd_run(args) -> int:
 
         ensure_demo(hub.db)
         device_tokens = ensure_demo_device_tokens(hub.db, settings.database_url)
+        if settings.simulate_devices:
+            from .devices.demo_devices import ensure_demo_devices
+
+            ensure_demo_devices(hub.db)
     base = f"http://{settings.host}:{settings.port}"
     lines = [f"CounterFlow hub on {base}  (database: {settings.database_url})"]
     if args.demo:
@@ -47,6 +51,7 @@ def cmd_run(args) -> int:
     sys.stdout.write("\n".join(lines) + "\n")
     sys.stdout.flush()
     hub.start_background()
+    _print_devices(hub)
     socketio = app.extensions.get("socketio")
     try:
         if socketio is not None:
@@ -57,6 +62,139 @@ def cmd_run(args) -> int:
     finally:
         hub.stop_background()
     return 0
+
+
+def _print_devices(hub) -> None:
+    """The device list once every device has reported (or a few seconds passed), under the URLs."""
+    service = hub.devices
+    if service is None or not service.running:
+        return
+    service.wait_settled(timeout=8.0)
+    rows = service.registry.list()
+    if not rows:
+        return
+    from .devices.protocol import DeviceConfig
+
+    lines = ["  Devices:"]
+    for d in rows:
+        place = f"counter {d['counter']}" if d["counter"] else (f"kiosk {d['kiosk']}" if d["kiosk"] else "")
+        url = d["url"]
+        if service.sims is not None and url.startswith("sim:"):
+            try:  # where the simulator really listens, for a person who wants to poke at it
+                url += " -> " + service.sims.resolve(DeviceConfig(d["id"], d["kind"], d["name"], url, d["settings"]))
+            except ValueError:
+                pass
+        detail = f" ({d['detail']})" if d["state"] not in ("online", "disabled") and d["detail"] else ""
+        lines.append(f"    {d['branch']}/{d['name']:<10} {d['kind']:<7} {place:<18} {d['state']}{detail}  {url}")
+    sys.stdout.write("\n".join(lines) + "\n")
+    sys.stdout.flush()
+
+
+def cmd_sim(args) -> int:
+    from hardware_sim.cli import main as sim_main
+
+    return sim_main(args.sim_args)
+
+
+def cmd_ports(args) -> int:
+    from .devices import ports
+
+    sys.stdout.write(ports.describe() + "\n")
+    return 0
+
+
+def _registry(args):
+    from . import migrate
+    from .db import Database
+    from .devices.registry import DeviceRegistry
+    from .queue.clock import utc_now
+
+    settings = _settings(args)
+    migrate.upgrade(settings.database_url)
+    db = Database(settings.database_url)
+    return DeviceRegistry(db, utc_now, None), db
+
+
+def _find_device(registry, db, branch: str, name: str) -> dict:
+    from .queue import queries
+
+    with db.read() as session:
+        branch_id = queries.branch_by_code(session, branch).id
+    for device in registry.list(branch_id):
+        if device["name"] == name or str(device["id"]) == name:
+            return device
+    raise SystemExit(f"error: branch {branch} has no device {name!r}")
+
+
+def cmd_devices(args) -> int:
+    import json
+
+    registry, db = _registry(args)
+    if args.devices_command == "list":
+        branch_id = None
+        if args.branch:
+            from .queue import queries
+
+            with db.read() as session:
+                branch_id = queries.branch_by_code(session, args.branch).id
+        rows = registry.list(branch_id)
+        for d in rows:
+            place = f"counter {d['counter']}" if d["counter"] else (f"kiosk {d['kiosk']}" if d["kiosk"] else "-")
+            enabled = "" if d["enabled"] else " (disabled)"
+            sys.stdout.write(f"{d['id']:>4}  {d['branch']}/{d['name']:<14} {d['kind']:<8} {place:<16} "
+                             f"{d['state']:<15} {d['url']}{enabled}\n")
+        if not rows:
+            sys.stdout.write("no devices\n")
+        return 0
+    if args.devices_command == "add":
+        settings = {}
+        for item in args.setting or []:
+            key, sep, value = item.partition("=")
+            if not sep:
+                raise SystemExit(f"error: --setting {item!r}: expected key=value")
+            try:
+                settings[key] = json.loads(value)
+            except ValueError:
+                settings[key] = value
+        view = registry.add(args.branch, kind=args.kind, name=args.name, url=args.url, counter=args.counter,
+                            kiosk=args.kiosk, settings=settings, enabled=not args.disabled)
+        sys.stdout.write(f"added {view['kind']} {view['name']} (id {view['id']}); a running hub picks it up "
+                         "at its next start\n")
+        return 0
+    if args.devices_command == "remove":
+        from .queue.actors import SYSTEM
+
+        device = _find_device(registry, db, args.branch, args.name)
+        registry.remove(device["id"], SYSTEM)
+        sys.stdout.write(f"removed {device['name']}\n")
+        return 0
+    return _test_device(args, registry, db)
+
+
+def _test_device(args, registry, db) -> int:
+    """Self-test one device from this process (stop the hub first if it holds the port)."""
+    from .devices.directory import Directory
+    from .devices.manager import DeviceManager
+
+    device = _find_device(registry, db, args.branch, args.name)
+    directory = Directory()
+    directory.load(db)
+    info = directory.get(device["id"])
+    if device["url"].startswith("sim:"):
+        sys.stdout.write(f"{device['name']} is simulated ({device['url']}): test it in the running hub with "
+                         f"POST /api/v1/devices/{device['id']}/test\n")
+        return 2
+    manager = DeviceManager(lambda report: log.info("device report", extra={"report": report})).start()
+    try:
+        manager.submit({"op": "configure", "devices": [info.config().as_dict()]}).wait(10)
+        result = manager.submit({"op": "self_test", "device": device["id"], "test_page": args.test_page}).wait(15)
+    finally:
+        manager.stop()
+    result = result or {"ok": False, "error": "no answer within 15 s"}
+    state = result.get("state") or "unknown"
+    sys.stdout.write(f"{device['name']} ({device['kind']}, {device['url']}): {state}"
+                     f"{' - ' + (result.get('detail') or result.get('error') or '') if not result.get('ok') else ''}\n")
+    return 0 if result.get("ok") else 1
 
 
 def cmd_db(args) -> int:
@@ -167,12 +305,48 @@ def build_parser() -> argparse.ArgumentParser:
     sim.add_argument("--keep-db", metavar="PATH", help="write the simulation database to PATH and keep it")
     sim.add_argument("--json", action="store_true", help="print the result as JSON")
     sim.set_defaults(func=cmd_simulate)
+    simulators = sub.add_parser("sim", help="run the device simulators standalone (python -m hardware_sim)",
+                                add_help=False)
+    simulators.add_argument("sim_args", nargs=argparse.REMAINDER)
+    simulators.set_defaults(func=cmd_sim)
+
+    sub.add_parser("ports", help="list serial ports and USB printers").set_defaults(func=cmd_ports)
+
+    devices = sub.add_parser("devices", help="the device table (a running hub reads it at start)")
+    devices_sub = devices.add_subparsers(dest="devices_command", required=True)
+    listing = devices_sub.add_parser("list", help="devices and their last known state")
+    listing.add_argument("--branch")
+    add_device = devices_sub.add_parser("add", help="register a device")
+    add_device.add_argument("--branch", required=True)
+    add_device.add_argument("--kind", required=True, choices=["printer", "led", "pad", "keypad"])
+    add_device.add_argument("--name", required=True)
+    add_device.add_argument("--url", required=True, help="tcp://host:9100, serial:///dev/ttyUSB0?baud=9600&unit=3, "
+                                                         "usb://04b8:0202, sim://printer/1, sim://bus/1?unit=3")
+    add_device.add_argument("--counter", type=int, help="counter number (displays, pads, keypads)")
+    add_device.add_argument("--kiosk", help="kiosk device-token name (printers)")
+    add_device.add_argument("--setting", action="append", metavar="KEY=VALUE",
+                            help="printer settings: encoding=big5 paper_mm=58 default=true backup_for=NAME ...")
+    add_device.add_argument("--disabled", action="store_true")
+    remove_device = devices_sub.add_parser("remove", help="remove a device (its fault records stay)")
+    remove_device.add_argument("name", help="device name or id")
+    remove_device.add_argument("--branch", required=True)
+    test_device = devices_sub.add_parser("test", help="self-test a device from this process (stop the hub first "
+                                                      "if it holds the port)")
+    test_device.add_argument("name", help="device name or id")
+    test_device.add_argument("--branch", required=True)
+    test_device.add_argument("--test-page", action="store_true", help="printers: print a test page")
+    devices.set_defaults(func=cmd_devices)
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
     from .queue.errors import DomainError
 
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["sim"]:  # everything after `sim` belongs to the simulators' own options
+        from hardware_sim.cli import main as sim_main
+
+        return sim_main(argv[1:])
     args = build_parser().parse_args(argv)
     try:
         return args.func(args)

@@ -6,14 +6,17 @@ Protocol (docs/ui.md has the client side):
   {ok: false, error: {code, message}}. `join` is idempotent: a client re-joins to get a fresh snapshot.
 - every message is emitted under the event's dotted name as {event, seq, branch, data}. A "full"
   audience that has no business with an event gets {event: "tick", seq, branch} instead, so its seq
-  stream has no holes and a hole really means a lost message.
+  stream has no holes and a hole really means a lost message. Several messages for the same rooms
+  that are ready together go as one `batch` packet: a list of such messages, in seq order.
 
-Emission runs on the publishing thread right after the commit (EventBus), so a refused engine call,
-which commits nothing, emits nothing.
+Events reach this module from the EventBus after their commit, so a refused engine call, which commits
+nothing, emits nothing. A single dispatcher thread shapes and emits them in the order they were
+published: the request that caused an event never waits for the fan-out to hundreds of screens.
 """
 from __future__ import annotations
 
 import logging
+import queue
 import threading
 import time
 
@@ -32,6 +35,7 @@ from .queue.uow import DomainEvent
 log = logging.getLogger(__name__)
 
 TICK = "tick"
+BATCH = "batch"
 COUNTER_CACHE_S = 30.0
 
 
@@ -56,6 +60,58 @@ class _CounterRooms:
         return [f"counter:{cid}" for cid in sorted(ids)]
 
 
+class _Dispatcher:
+    """One thread that hands published events to `handle` in order, in batches of whatever is queued
+    (a transaction's events arrive together). It exits when idle for a while and is started again by
+    the next event, so short-lived apps (tests) leave no thread behind."""
+
+    IDLE_S = 30.0
+    MAX_BATCH = 100
+
+    def __init__(self, handle):
+        self._handle = handle
+        self._queue: queue.Queue = queue.Queue()
+        self._thread: threading.Thread | None = None
+        self._lock = threading.Lock()
+
+    def submit(self, event: DomainEvent) -> None:
+        with self._lock:
+            self._queue.put(event)
+            if self._thread is None:
+                self._thread = threading.Thread(target=self._run, name="realtime-dispatch", daemon=True)
+                self._thread.start()
+
+    def _run(self) -> None:
+        while True:
+            try:
+                batch = [self._queue.get(timeout=self.IDLE_S)]
+            except queue.Empty:
+                with self._lock:  # submit() holds this lock while it queues: no event is stranded
+                    if self._queue.empty():
+                        self._thread = None
+                        return
+                continue
+            while len(batch) < self.MAX_BATCH:
+                try:
+                    batch.append(self._queue.get_nowait())
+                except queue.Empty:
+                    break
+            try:
+                self._handle(batch)
+            except Exception:  # noqa: BLE001 - one bad batch must not stop the ones after it
+                log.exception("realtime emit failed", extra={"events": [e.name for e in batch]})
+            finally:
+                for _ in batch:
+                    self._queue.task_done()
+
+    def flush(self, timeout: float = 5.0) -> bool:
+        """Wait until every event submitted so far was emitted (tests; orderly shutdown)."""
+        deadline = time.monotonic() + timeout
+        while self._queue.unfinished_tasks and time.monotonic() < deadline:
+            time.sleep(0.002)
+        return not self._queue.unfinished_tasks
+
+
 class Realtime:
     def __init__(self, app: Flask, hub):
         self.hub = hub
@@ -74,8 +130,13 @@ class Realtime:
         self._joined: dict[str, dict[str, list[str]]] = {}
         self._lock = threading.Lock()
         self._counter_rooms = _CounterRooms(hub.db)
+        self._dispatcher = _Dispatcher(self.emit_events)
         self._register_handlers()
-        hub.bus.subscribe(self.publish)
+        hub.bus.subscribe(self._dispatcher.submit)
+
+    def flush(self, timeout: float = 5.0) -> bool:
+        """Wait until every committed event so far has gone out to the rooms."""
+        return self._dispatcher.flush(timeout)
 
     # ------------------------------------------------------------------ client requests
     def _register_handlers(self) -> None:
@@ -135,35 +196,71 @@ class Realtime:
         return ack
 
     # ------------------------------------------------------------------ bus events -> rooms
-    def publish(self, event: DomainEvent) -> None:
-        """EventBus subscriber: one committed event to every audience of its branch, shaped for each."""
+    def emit_events(self, events: list[DomainEvent]) -> None:
+        """Committed events to every audience of their branch, shaped for each (dispatcher thread).
+
+        Each room set gets its messages in order, in one packet: the message itself when there is
+        one, else a `batch` (a list of messages). Fewer packets is what keeps hundreds of screens fast.
+        """
+        outbox: dict[tuple[str, ...], list[dict]] = {}
+        listening: dict[str, bool] = {}
+        for event in events:
+            code = event.branch_code
+            if code not in listening:
+                listening[code] = self._anyone_listening(code)
+            if not listening[code]:
+                continue  # nobody to tell: a client that joins later starts from a snapshot
+            for rooms, message in self._shape(event):
+                if rooms:
+                    outbox.setdefault(tuple(rooms), []).append(message)
+        for rooms, messages in outbox.items():
+            if len(messages) == 1:
+                self.socketio.emit(messages[0]["event"], messages[0], to=list(rooms))
+            else:
+                self.socketio.emit(BATCH, messages, to=list(rooms))
+
+    def _shape(self, event: DomainEvent):
+        """(rooms, message) for each audience of one event."""
         code = event.branch_code
         queue_rows = None
         if event.name == "queue.changed":
-            # Enrich once per event, not per client: the waiting counts the event stands for.
+            # Enrich once per event, not per client, and only the services the event names: clients
+            # merge these rows into their table by service code.
             with self.hub.db.read() as session:
-                queue_rows = queries.queue_snapshot(session, queries.branch_by_code(session, code), utc_now())
+                branch = queries.branch_by_code(session, code)
+                queue_rows = queries.queue_snapshot(session, branch, utc_now(),
+                                                    service_ids=set(event.data.get("services", [])))
 
         staff_data = dict(event.data, queue=queue_rows) if queue_rows is not None else event.data
-        self._emit(event, staff_data, [f"supervisor:{code}", *self._counter_rooms.rooms(event)])
+        yield [f"supervisor:{code}", *self._counter_rooms.rooms(event)], _message(event, staff_data)
 
         public = audiences.public_event_data(event.name, event.data, queue_rows)
-        self._emit(event, public, [f"display:{code}", f"kiosk:{code}"])
+        yield [f"display:{code}", f"kiosk:{code}"], _message(event, public)
 
         # The customer's own ticket page: its ticket's events, and a nudge when its queue moved.
         if public is not None and event.name.startswith("ticket.") and isinstance(event.data.get("ticket"), dict):
-            self._emit(event, public, [f"ticket:{event.data['ticket']['id']}"])
+            yield [f"ticket:{event.data['ticket']['id']}"], _message(event, public)
         if event.name == "queue.changed":
-            self._emit(event, {}, [f"service:{sid}" for sid in event.data.get("services", [])])
+            yield [f"service:{sid}" for sid in event.data.get("services", [])], _message(event, {})
 
-    def _emit(self, event: DomainEvent, data: dict | None, rooms: list[str]) -> None:
-        if not rooms:
-            return
-        name = event.name if data is not None else TICK
-        message = {"event": name, "seq": event.seq, "branch": event.branch_code}
-        if data is not None:
-            message["data"] = data
-        self.socketio.emit(name, message, to=rooms)
+    def _anyone_listening(self, code: str) -> bool:
+        """False only when we know no client of this branch is connected (single process)."""
+        if self.hub.settings.socketio_message_queue:
+            return True  # listeners may be connected to another hub process
+        rooms = self.socketio.server.manager.rooms.get("/", {})
+        suffix = f":{code}"
+        # Branch rooms end in the code; counter, ticket and service rooms are by id, so any of those
+        # counts (rare enough not to matter, and always safe).
+        return any(members and (name.endswith(suffix) or name.startswith(("counter:", "ticket:", "service:")))
+                   for name, members in list(rooms.items()) if isinstance(name, str))
+
+
+def _message(event: DomainEvent, data: dict | None) -> dict:
+    """The wire form of one event for one audience; no data means a bare tick with the seq."""
+    message = {"event": event.name if data is not None else TICK, "seq": event.seq, "branch": event.branch_code}
+    if data is not None:
+        message["data"] = data
+    return message
 
 
 def _audience(payload) -> str | None:

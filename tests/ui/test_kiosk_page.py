@@ -65,6 +65,8 @@ def test_a_ticket_that_was_not_printed_shows_its_qr_code(pages, device_token):
     assert src.startswith("/t/") and src.endswith("/qr.svg")
     svg = requests.get(pages.hub.base_url + src, timeout=5)
     assert svg.status_code == 200 and svg.headers["Content-Type"].startswith("image/svg+xml")
+    done = page.get_by_role("button", name="完成").bounding_box()
+    assert done["y"] + done["height"] <= PORTRAIT["height"]  # all of it on screen, no scrolling
     screenshot(page, "kiosk-ticket-not-printed-portrait")
 
 
@@ -132,3 +134,12 @@ def test_kiosk_without_a_device_token_says_it_is_not_registered(pages):
     page = pages.open("/kiosk/demo")
     expect(page.get_by_role("alert")).to_have_text("此取號機尚未登記。請員工以裝置權杖開啟。")
     expect(page.get_by_role("button", name="個人業務")).to_be_disabled()
+
+
+def test_a_queue_update_does_not_replace_the_button_under_a_finger(pages, device_token, staff):
+    page = open_kiosk(pages, device_token)
+    page.evaluate("() => { window.__button = document.querySelector('[data-service=\"C\"]'); }")
+    waiting = staff("guide").waiting("C")
+    staff("guide").post("/branches/demo/tickets", {"service": "C"})
+    expect(page.locator("#k-wait-C")).to_have_text(f"等候 {waiting + 1} 人")
+    assert page.evaluate("() => document.querySelector('[data-service=\"C\"]') === window.__button")

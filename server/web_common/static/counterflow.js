@@ -4,6 +4,7 @@
  *   i18n       t(key, params), setLocale(locale), apply(root), onChange(fn)
  *   api        request(method, path, {body, token}) -> JSON; throws ApiError {status, code}
  *   connect    a real-time room with snapshot, seq tracking, gap recovery and reconnection
+ *   mergeQueue merge a queue.changed event's rows into the snapshot's queue table
  *   sound      chime(), speak(text, lang), unlock(), vibrate(pattern)
  *   storage    get(key) / set(key, value) / remove(key) on localStorage, never throwing
  *   ui         connectionBanner(client), formatMinutes(seconds)
@@ -117,6 +118,7 @@
     let early = []; // messages that came before the snapshot
     const pending = new Map(); // seq -> message that came after a hole
     let gapTimer = null;
+    let gapWait = opts.gapWaitMs; // doubles while holes keep coming back, so a confused hub is not hammered
     let nudgeTimer = null;
     let joinTimer = null;
     let status = null;
@@ -137,6 +139,7 @@
 
     function deliver(message) {
       seq = message.seq;
+      gapWait = opts.gapWaitMs;
       if (message.event !== "tick" && opts.onEvent) opts.onEvent(message);
     }
 
@@ -179,8 +182,11 @@
       if (!gapTimer) {
         gapTimer = setTimeout(() => {
           gapTimer = null;
-          if (pending.size) resync();
-        }, opts.gapWaitMs);
+          if (pending.size) {
+            gapWait = Math.min(gapWait * 2, 30000);
+            resync();
+          }
+        }, gapWait);
       }
     }
 
@@ -226,7 +232,8 @@
     });
     socket.on("disconnect", () => setStatus("offline"));
     socket.on("connect_error", () => setStatus("offline"));
-    socket.onAny((_name, message) => receive(message));
+    // A "batch" packet carries several messages that were ready together, in order.
+    socket.onAny((name, payload) => (name === "batch" ? payload.forEach(receive) : receive(payload)));
     const refresher = setInterval(() => socket.connected && resync(), opts.refreshMs);
     setStatus("connecting");
 
@@ -381,5 +388,12 @@
     },
   };
 
-  window.CounterFlow = { page, i18n, api: { request, ApiError }, connect, sound, storage, ui };
+  // queue.changed carries only the rows of the services it touched: merge them into the table.
+  function mergeQueue(rows, changed) {
+    const byService = new Map(rows.map((row) => [row.service, row]));
+    (changed || []).forEach((row) => byService.set(row.service, row));
+    return [...byService.values()].sort((a, b) => (a.service < b.service ? -1 : a.service > b.service ? 1 : 0));
+  }
+
+  window.CounterFlow = { page, i18n, api: { request, ApiError }, connect, mergeQueue, sound, storage, ui };
 })();

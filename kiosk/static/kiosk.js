@@ -1,0 +1,278 @@
+/* Kiosk: one button per service, the issued ticket on screen, a guide's priority mode. */
+(function () {
+  "use strict";
+  const cf = window.CounterFlow;
+  const t = (key, params) => cf.i18n.t(key, params);
+  const h = cf.ui.h;
+  const page = cf.page;
+  const $ = (id) => document.getElementById(id);
+
+  const state = {
+    services: [], // public queue rows: {service, name_zh, name_en, waiting, estimated_wait_s}
+    status: "connecting", // of the real-time connection: connecting | online | offline
+    busy: false,
+    ticket: null, // the ticket on the result screen
+    guide: null, // {token, name} while a guide is signed in
+    countdown: null,
+    guideIdle: null,
+    notice: null, // message key shown on the start screen
+  };
+
+  // ---------------------------------------------------------------- device token (?token= once)
+  const params = new URLSearchParams(window.location.search);
+  if (params.get("token")) {
+    cf.storage.set(page.token_key, params.get("token"));
+    params.delete("token");
+    const rest = params.toString();
+    window.history.replaceState(null, "", window.location.pathname + (rest ? "?" + rest : ""));
+  }
+  const deviceToken = () => cf.storage.get(page.token_key);
+
+  // ---------------------------------------------------------------- rendering
+  function serviceName(row) {
+    return cf.i18n.locale === "en" ? row.name_en : row.name_zh;
+  }
+
+  function renderBranch() {
+    $("k-branch").textContent = cf.i18n.locale === "en" ? page.branch.name_en : page.branch.name_zh;
+  }
+
+  // Buttons are updated in place, and rebuilt only when the services change: a button replaced
+  // between a finger's touch and its lift would swallow the tap (queue.changed comes often).
+  function renderServices() {
+    const box = $("k-services");
+    const disabled = state.status !== "online" || state.busy || (!deviceToken() && !state.guide);
+    const codes = state.services.map((row) => row.service).join(",");
+    if (box.dataset.codes !== codes) {
+      box.dataset.codes = codes;
+      box.replaceChildren(...state.services.map(serviceButton));
+    }
+    state.services.forEach((row) => {
+      const button = box.querySelector(`[data-service="${row.service}"]`);
+      button.querySelector(".k-name").textContent = serviceName(row);
+      button.querySelector(".k-waiting").textContent = t("waiting_n", { n: row.waiting });
+      button.disabled = disabled;
+    });
+    box.setAttribute("aria-busy", state.services.length ? "false" : "true");
+    renderNotice();
+  }
+
+  function serviceButton(row) {
+    // Accessible name = the service name (the letter and the count are aria-hidden); the count is
+    // still read, as the button's description.
+    return h(
+      "button",
+      {
+        type: "button",
+        class: "k-service-btn",
+        dataset: { service: row.service },
+        "aria-describedby": "k-wait-" + row.service,
+        onclick: () => issue(state.services.find((s) => s.service === row.service) || row),
+      },
+      h("span", { class: "k-code", "aria-hidden": "true" }, row.service),
+      h("span", { class: "k-name" }),
+      h("span", { class: "k-waiting", id: "k-wait-" + row.service, "aria-hidden": "true" }),
+    );
+  }
+
+  function renderNotice() {
+    let key = state.notice;
+    if (!key && state.status === "offline") key = "offline";
+    if (!key && !deviceToken() && !state.guide) key = "not_registered";
+    const el = $("k-notice");
+    el.hidden = !key;
+    if (key) el.textContent = t(key);
+  }
+
+  function renderGuide() {
+    const bar = $("k-guide-bar");
+    bar.hidden = !state.guide;
+    $("k-staff").hidden = !!state.guide;
+    if (state.guide) $("k-guide-name").textContent = t("guide_mode", { name: state.guide.name });
+  }
+
+  function renderResult() {
+    const ticket = state.ticket;
+    if (!ticket) return;
+    $("k-number").textContent = ticket.number;
+    $("k-service").textContent = cf.i18n.locale === "en" ? ticket.service_name_en : ticket.service_name_zh;
+    $("k-ahead").textContent = t("people_ahead", { n: ticket.people_ahead ?? 0 });
+    $("k-wait").textContent = ticket.estimated_wait_s
+      ? t("estimated_wait", { min: cf.ui.minutes(ticket.estimated_wait_s) })
+      : t("no_wait");
+    const cls = $("k-class");
+    cls.hidden = !ticket.priority || ticket.priority === "normal";
+    if (!cls.hidden) cls.textContent = t(ticket.priority === "vip" ? "vip_ticket" : "priority_ticket");
+    // The devices layer sets printed=false when the printer failed; missing/null means printed.
+    const notPrinted = ticket.printed === false;
+    $("k-take").hidden = notPrinted;
+    $("k-qr").hidden = !notPrinted;
+    $("k-result").classList.toggle("has-qr", notPrinted);
+    if (notPrinted) $("k-qr-img").src = page.qr_path.replace("{token}", encodeURIComponent(ticket.tracking_token));
+  }
+
+  function renderCountdown(seconds) {
+    $("k-countdown").textContent = t("back_in", { s: seconds });
+  }
+
+  // ---------------------------------------------------------------- screens
+  function showResult(ticket) {
+    state.ticket = ticket;
+    renderResult();
+    $("k-start").hidden = true;
+    $("k-result").hidden = false;
+    document.body.dataset.screen = "result";
+    $("k-result").focus();
+    let left = ticket.printed === false ? page.qr_result_seconds : page.result_seconds;
+    renderCountdown(left);
+    clearInterval(state.countdown);
+    state.countdown = setInterval(() => {
+      left -= 1;
+      if (left <= 0) backToStart();
+      else renderCountdown(left);
+    }, 1000);
+  }
+
+  function backToStart() {
+    clearInterval(state.countdown);
+    state.ticket = null;
+    $("k-result").hidden = true;
+    $("k-start").hidden = false;
+    document.body.dataset.screen = "start";
+    $("k-qr-img").removeAttribute("src");
+    // The next customer starts in the kiosk's own language.
+    if (!state.guide) setLocale(page.locale);
+    renderServices();
+  }
+
+  function setLocale(locale) {
+    cf.i18n.setLocale(locale);
+    document.querySelectorAll(".cf-lang button").forEach((b) => {
+      b.setAttribute("aria-pressed", String(b.dataset.locale === cf.i18n.locale));
+    });
+  }
+
+  cf.i18n.onChange(() => {
+    renderBranch();
+    renderServices();
+    renderGuide();
+    renderResult();
+  });
+
+  // ---------------------------------------------------------------- issuing
+  async function issue(row) {
+    if (state.busy) return;
+    state.busy = true;
+    state.notice = null;
+    renderServices();
+    const body = { service: row.service };
+    if (state.guide) {
+      body.priority = document.querySelector('input[name="k-priority"]:checked').value;
+      body.channel = "guide";
+    }
+    try {
+      const ticket = await cf.api.request("POST", page.api.issue, {
+        body,
+        token: state.guide ? state.guide.token : deviceToken(),
+      });
+      showResult(ticket);
+    } catch (err) {
+      if (err.status === 401 && state.guide) signOutGuide();
+      state.notice =
+        err.code === "service_inactive" ? "service_unavailable"
+        : err.status === 401 ? "not_registered"
+        : err.status === 0 ? "offline"
+        : "issue_failed";
+    } finally {
+      state.busy = false;
+      renderServices();
+    }
+  }
+
+  // ---------------------------------------------------------------- guide mode
+  const dialog = $("k-signin");
+
+  function signInError(key) {
+    const el = $("k-signin-error");
+    el.hidden = !key;
+    el.textContent = key ? t(key) : "";
+  }
+
+  $("k-staff").addEventListener("click", () => {
+    signInError(null);
+    $("k-signin-form").reset();
+    dialog.showModal();
+  });
+  $("k-signin-cancel").addEventListener("click", () => dialog.close());
+  $("k-signin-form").addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const form = new FormData(event.target);
+    try {
+      const who = await cf.api.request("POST", page.api.sign_in, {
+        body: { username: form.get("username"), password: form.get("password") },
+      });
+      if (!["guide", "supervisor", "admin"].includes(who.role)) {
+        cf.api.request("POST", page.api.sign_out, { token: who.token }).catch(() => {});
+        signInError("not_guide");
+        return;
+      }
+      state.guide = { token: who.token, name: who.display_name || who.username };
+      dialog.close();
+      touchGuide();
+      renderGuide();
+      renderServices();
+    } catch (err) {
+      signInError(err.status === 401 ? "wrong_credentials" : "offline");
+    }
+  });
+
+  function signOutGuide() {
+    if (!state.guide) return;
+    const token = state.guide.token;
+    state.guide = null;
+    clearTimeout(state.guideIdle);
+    cf.api.request("POST", page.api.sign_out, { token }).catch(() => {});
+    renderGuide();
+    renderServices();
+  }
+
+  function touchGuide() {
+    if (!state.guide) return;
+    clearTimeout(state.guideIdle);
+    state.guideIdle = setTimeout(signOutGuide, page.guide_idle_seconds * 1000);
+  }
+
+  $("k-guide-out").addEventListener("click", signOutGuide);
+  document.addEventListener("pointerdown", touchGuide);
+  $("k-done").addEventListener("click", backToStart);
+  document.querySelectorAll(".cf-lang button").forEach((b) => {
+    b.addEventListener("click", () => setLocale(b.dataset.locale));
+  });
+
+  // ---------------------------------------------------------------- real time
+  const banner = cf.ui.connectionBanner();
+  const client = cf.connect({
+    join: page.join,
+    token: deviceToken,
+    onSnapshot(snapshot) {
+      state.services = snapshot.services;
+      renderServices();
+    },
+    onEvent(message) {
+      if (message.event === "queue.changed") {
+        state.services = cf.mergeQueue(state.services, message.data.queue);
+        renderServices();
+      }
+    },
+    onStatus(status) {
+      state.status = status;
+      banner(status);
+      renderServices();
+    },
+  });
+
+  window.counterflowKiosk = { state, client };
+  renderBranch();
+  renderGuide();
+  renderNotice();
+})();

@@ -1,0 +1,96 @@
+/* Ticket page: the customer's own ticket, live; sound and vibration when it is called. */
+(function () {
+  "use strict";
+  const cf = window.CounterFlow;
+  const page = cf.page;
+  const h = cf.ui.h;
+  const t = (key, values) => cf.i18n.t(key, values);
+  const $ = (id) => document.getElementById(id);
+  const LANG_KEY = "counterflow.lang";
+
+  const state = { ticket: page.initial, alerted: new Set(), alertsOn: false };
+  const alertKey = (ticket) => [ticket.number, ticket.called_at, ticket.recall_count].join("|");
+  const baseTitle = document.title;
+
+  function render() {
+    const ticket = state.ticket;
+    const en = cf.i18n.locale === "en";
+    $("tp-branch").textContent = en ? page.branch.name_en : page.branch.name_zh;
+    $("tp-number").textContent = ticket.number;
+    $("tp-service").textContent = en ? ticket.service_name_en : ticket.service_name_zh;
+    const box = $("tp-status");
+    box.dataset.status = ticket.status;
+    let children;
+    if (ticket.status === "waiting") {
+      children = [
+        h("p", { class: "tp-ahead" }, t("people_ahead", { n: ticket.people_ahead ?? 0 })),
+        h("p", { class: "tp-wait" }, ticket.estimated_wait_s
+          ? t("estimated_wait", { min: cf.ui.minutes(ticket.estimated_wait_s) }) : t("no_wait")),
+      ];
+    } else if (ticket.status === "called") {
+      children = [
+        h("p", { class: "tp-turn" }, t("your_turn")),
+        h("p", { class: "tp-go" }, t("please_go", { counter: ticket.counter })),
+        ticket.recall_count ? h("p", { class: "tp-again" }, t("called_again")) : null,
+      ];
+    } else if (ticket.status === "serving") {
+      children = [h("p", { class: "tp-serving" }, t("serving", { counter: ticket.counter }))];
+    } else {
+      children = [h("p", { class: "tp-final" }, t("status." + ticket.status))];
+    }
+    box.replaceChildren(...children.filter(Boolean)); // (replaceChildren would print a null)
+    document.title = ticket.status === "called" ? t("please_go", { counter: ticket.counter }) : baseTitle;
+    $("tp-alerts").hidden = state.alertsOn || !["waiting", "called"].includes(ticket.status);
+    $("tp-alerts-on").hidden = !state.alertsOn;
+  }
+
+  function update(ticket) {
+    state.ticket = Object.assign({}, state.ticket, ticket);
+    const now = state.ticket;
+    if (now.status === "called" && !state.alerted.has(alertKey(now))) {
+      state.alerted.add(alertKey(now));
+      cf.sound.chime();
+      cf.sound.vibrate([400, 150, 400, 150, 800]);
+    }
+    render();
+  }
+
+  // Calls already made when the page opened are not news.
+  if (state.ticket.status === "called") state.alerted.add(alertKey(state.ticket));
+
+  $("tp-alerts").addEventListener("click", () => {
+    cf.sound.unlock().then(() => {
+      state.alertsOn = true;
+      cf.sound.vibrate(60); // the tap itself unlocks vibration on phones that allow it
+      render();
+    });
+  });
+
+  function setLocale(locale) {
+    cf.i18n.setLocale(locale);
+    cf.storage.set(LANG_KEY, locale);
+    document.querySelectorAll(".cf-lang button").forEach((b) => {
+      b.setAttribute("aria-pressed", String(b.dataset.locale === cf.i18n.locale));
+    });
+  }
+  document.querySelectorAll(".cf-lang button").forEach((b) => {
+    b.addEventListener("click", () => setLocale(b.dataset.locale));
+  });
+  cf.i18n.onChange(render);
+  const saved = cf.storage.get(LANG_KEY);
+  if (saved && saved !== cf.i18n.locale) setLocale(saved);
+
+  const banner = cf.ui.connectionBanner();
+  const client = cf.connect({
+    join: page.join,
+    onSnapshot: (snapshot) => update(snapshot.ticket),
+    // Only this ticket's own events arrive here (the rest is fetched as a snapshot right after).
+    onEvent: (message) => {
+      if (message.data && message.data.ticket) update(message.data.ticket);
+    },
+    onStatus: banner,
+  });
+
+  window.counterflowTicket = { state, client };
+  render();
+})();
