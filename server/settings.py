@@ -27,6 +27,13 @@ class Settings:
     alert_interval_s: float = 5.0
     simulate_devices: bool = False
     public_base_url: str | None = None
+    # Device manager (server/devices): run it inside the hub; health poll, key poll, reconnect backoff.
+    device_manager: bool = True
+    device_poll_interval_s: float = 3.0
+    device_key_poll_s: float = 0.1
+    device_backoff_max_s: float = 10.0
+    # How long issuing a ticket waits for the printer (primary and backup together).
+    device_print_timeout_s: float = 3.0
 
     @classmethod
     def load(cls, environ: dict[str, str] | None = None, **overrides) -> "Settings":

@@ -1,0 +1,190 @@
+"""The device table: add, change, remove and list devices, with their settings checked.
+
+Device settings (Device.settings, JSON):
+    printer   encoding "gb18030"|"big5", paper_mm 80|58, qr_mode "native"|"image", footer "...",
+              default true (staff-issued tickets print here), backup_for "<kiosk or printer name>"
+              | [names] | "*" (prints when that one cannot; see printing.py)
+    led, pad, keypad   none yet
+A display, pad or keypad sits at a counter (`counter`, its number); a printer may serve a kiosk
+(`kiosk`, the kiosk's device-token name).
+"""
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from drivers import BadDeviceUrl
+from drivers.urls import SerialUrl, parse_device_url
+
+from ..models import Branch, Counter, Device, DeviceFault
+from ..queue.actors import Actor
+from ..queue.errors import Conflict, Invalid, NotFound
+from ..queue.uow import unit_of_work
+from .faults import SYSTEM, device_view_of, resolve_fault
+from .protocol import BUS_KINDS, KINDS
+from .sim_urls import parse_sim_url
+
+PRINTER_SETTINGS = {"encoding": ("gb18030", "big5"), "paper_mm": (80, 58), "qr_mode": ("native", "image")}
+
+
+def check_url(kind: str, url: str) -> str:
+    url = (url or "").strip()
+    if not url or len(url) > 300:
+        raise Invalid("invalid_url", "a device URL has 1-300 characters")
+    try:
+        if url.startswith("sim:"):
+            what, _, _ = parse_sim_url(url)
+            if (what == "printer") != (kind == "printer"):
+                raise Invalid("invalid_url", f"a {kind} cannot be at {url} (sim://printer/N for printers, "
+                                             "sim://bus/N?unit=U for the rest)")
+            return url
+        spec = parse_device_url(url)
+    except (BadDeviceUrl, ValueError) as exc:
+        raise Invalid("invalid_url", str(exc)) from None
+    if kind in BUS_KINDS and (not isinstance(spec, SerialUrl) or spec.unit is None):
+        raise Invalid("invalid_url", f"a {kind} is a Modbus unit on a bus: serial:///dev/ttyUSB0?baud=9600&unit=N")
+    return url
+
+
+def check_settings(kind: str, settings) -> dict:
+    if settings is None:
+        return {}
+    if not isinstance(settings, dict):
+        raise Invalid("invalid_settings", "settings must be an object")
+    if kind != "printer":
+        return settings
+    for key, allowed in PRINTER_SETTINGS.items():
+        if key in settings and settings[key] not in allowed:
+            raise Invalid("invalid_settings", f"settings.{key} must be one of {', '.join(map(str, allowed))}")
+    if "default" in settings and not isinstance(settings["default"], bool):
+        raise Invalid("invalid_settings", "settings.default must be true or false")
+    backup = settings.get("backup_for")
+    if backup is not None and not (isinstance(backup, str) or (isinstance(backup, list)
+                                                                and all(isinstance(b, str) for b in backup))):
+        raise Invalid("invalid_settings", "settings.backup_for is a name or a list of names")
+    if "footer" in settings and not isinstance(settings["footer"], str):
+        raise Invalid("invalid_settings", "settings.footer must be text")
+    return settings
+
+
+class DeviceRegistry:
+    def __init__(self, db, clock, publish):
+        self.db, self.clock, self.publish = db, clock, publish
+
+    def _uow(self):
+        return unit_of_work(self.db, self.clock, self.publish)
+
+    @staticmethod
+    def _branch(session, code: str) -> Branch:
+        branch = session.execute(select(Branch).where(Branch.code == code)).scalar_one_or_none()
+        if branch is None:
+            raise NotFound("branch_not_found", f"no branch with code {code!r}")
+        return branch
+
+    @staticmethod
+    def _counter_id(session, branch: Branch, number) -> int | None:
+        if number is None:
+            return None
+        counter_id = session.execute(
+            select(Counter.id).where(Counter.branch_id == branch.id, Counter.number == number)
+        ).scalar_one_or_none()
+        if counter_id is None:
+            raise NotFound("counter_not_found", f"branch {branch.code} has no counter {number}")
+        return counter_id
+
+    @staticmethod
+    def _check_place(kind: str, counter_id: int | None, kiosk: str | None) -> None:
+        if kind in BUS_KINDS and counter_id is None:
+            raise Invalid("counter_required", f"a {kind} belongs to a counter: give its number")
+        if kind != "printer" and kiosk:
+            raise Invalid("kiosk_for_printers", "only a printer serves a kiosk")
+
+    def list(self, branch_id: int | None = None) -> list[dict]:
+        with self.db.read() as session:
+            stmt = select(Device, Branch).join(Branch, Branch.id == Device.branch_id).order_by(Branch.code, Device.id)
+            if branch_id is not None:
+                stmt = stmt.where(Device.branch_id == branch_id)
+            return [device_view_of(session, d, b) for d, b in session.execute(stmt).all()]
+
+    def get(self, device_id: int) -> tuple[dict, int]:
+        """(view, branch id) of one device."""
+        with self.db.read() as session:
+            device = session.get(Device, device_id)
+            if device is None:
+                raise NotFound("device_not_found", f"no device with id {device_id}")
+            return device_view_of(session, device, session.get(Branch, device.branch_id)), device.branch_id
+
+    def add(self, branch_code: str, *, kind: str, name: str, url: str, counter: int | None = None,
+            kiosk: str | None = None, settings: dict | None = None, enabled: bool = True) -> dict:
+        if kind not in KINDS:
+            raise Invalid("invalid_kind", f"kind must be one of {', '.join(KINDS)}")
+        name = (name or "").strip()
+        if not 1 <= len(name) <= 120:
+            raise Invalid("invalid_name", "a device name has 1-120 characters")
+        url = check_url(kind, url)
+        settings = check_settings(kind, settings)
+        with self._uow() as uow:
+            s = uow.session
+            branch = self._branch(s, branch_code)
+            if s.execute(select(Device.id).where(Device.branch_id == branch.id, Device.name == name)).first():
+                raise Conflict("device_exists", f"branch {branch_code} already has a device named {name!r}")
+            counter_id = self._counter_id(s, branch, counter)
+            kiosk = (kiosk or "").strip()[:60] or None
+            self._check_place(kind, counter_id, kiosk)
+            device = Device(branch_id=branch.id, kind=kind, name=name, url=url, counter_id=counter_id, kiosk=kiosk,
+                            settings=settings, enabled=enabled, state="unknown")
+            s.add(device)
+            s.flush()
+            view = device_view_of(s, device, branch)
+            uow.emit("device.added", branch, {"device": view})
+            return view
+
+    def update(self, device_id: int, changes: dict) -> dict:
+        with self._uow() as uow:
+            s = uow.session
+            device = s.get(Device, device_id, with_for_update=True)
+            if device is None:
+                raise NotFound("device_not_found", f"no device with id {device_id}")
+            branch = s.get(Branch, device.branch_id)
+            if "name" in changes:
+                name = (changes["name"] or "").strip()
+                if not 1 <= len(name) <= 120:
+                    raise Invalid("invalid_name", "a device name has 1-120 characters")
+                clash = s.execute(select(Device.id).where(Device.branch_id == branch.id, Device.name == name,
+                                                          Device.id != device.id)).first()
+                if clash:
+                    raise Conflict("device_exists", f"branch {branch.code} already has a device named {name!r}")
+                device.name = name
+            if "url" in changes:
+                device.url = check_url(device.kind, changes["url"])
+            if "counter" in changes:
+                device.counter_id = self._counter_id(s, branch, changes["counter"])
+            if "kiosk" in changes:
+                device.kiosk = (changes["kiosk"] or "").strip()[:60] or None
+            if "settings" in changes:
+                device.settings = check_settings(device.kind, changes["settings"])
+            if "enabled" in changes:
+                device.enabled = bool(changes["enabled"])
+            self._check_place(device.kind, device.counter_id, device.kiosk)
+            view = device_view_of(s, device, branch)
+            uow.emit("device.updated", branch, {"device": view})
+            return view
+
+    def remove(self, device_id: int, actor: Actor) -> dict:
+        """Delete a device. Its fault records stay (detached, named in their message) for audit."""
+        with self._uow() as uow:
+            s = uow.session
+            device = s.get(Device, device_id, with_for_update=True)
+            if device is None:
+                raise NotFound("device_not_found", f"no device with id {device_id}")
+            branch = s.get(Branch, device.branch_id)
+            view = device_view_of(s, device, branch)
+            for fault in s.execute(select(DeviceFault).where(DeviceFault.device_id == device.id)).scalars():
+                if fault.resolved_at is None:
+                    resolve_fault(uow, branch, fault, by=actor.label or SYSTEM, note="device removed")
+                if not fault.message.startswith(f"{device.name}:"):
+                    fault.message = f"[{device.name}] {fault.message}"[:500]
+                fault.device_id = None
+            s.flush()
+            s.delete(device)
+            uow.emit("device.removed", branch, {"device": dict(view, state="removed")})
+            return view
