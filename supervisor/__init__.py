@@ -1,0 +1,91 @@
+"""Supervisor panel (值班主管): the hall live (counters, queues, alerts, emergency mode, the display's
+message line), devices and the opening check, and the day (numbers, charts, staffing advice, day close).
+
+Like the counter terminal it signs in through the API and keeps the bearer token in sessionStorage.
+Charts are drawn by Chart.js, shipped in static/vendor (MIT, see chart.js-LICENSE.md): no CDN.
+"""
+from __future__ import annotations
+
+from flask import Blueprint, current_app, make_response, request, url_for
+
+from server.auth import authenticate, require_branch, require_role
+from server.i18n import LOCALES
+from server.queue.clock import business_day, utc_now
+from server.web_common import render_page
+from server.web_common.pages import branch_or_404
+
+from .messages import ERRORS, MESSAGES, PAUSE_REASONS
+
+bp = Blueprint("supervisor", __name__, url_prefix="/supervisor", template_folder="templates",
+               static_folder="static")
+
+SUPERVISOR_ROLES = ("supervisor", "admin")
+# The printable report has its own inline style and a print button: it gets a policy of its own.
+REPORT_CSP = ("default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:; "
+              "base-uri 'none'; form-action 'none'; frame-ancestors 'none'")
+
+
+def _api_paths(code: str) -> dict:
+    branch = f"/api/v1/branches/{code}"
+    return {
+        "sign_in": "/api/v1/auth/token", "sign_out": "/api/v1/auth/logout", "me": "/api/v1/me",
+        "alert_ack": "/api/v1/alerts/{id}/ack",
+        "emergency_start": f"{branch}/emergency/start", "emergency_end": f"{branch}/emergency/end",
+        "display_message": f"{branch}/display-message",
+        "devices": f"/api/v1/devices?branch={code}", "faults": f"/api/v1/faults?branch={code}&open=1",
+        "fault_ack": "/api/v1/faults/{id}/ack", "fault_resolve": "/api/v1/faults/{id}/resolve",
+        "opening": f"{branch}/opening", "opening_check": f"{branch}/opening-check", "open": f"{branch}/open",
+        "day_report": f"{branch}/reports/day", "day_close": f"{branch}/day-close",
+        "chart_hourly": f"{branch}/charts/hourly", "chart_wait": f"{branch}/charts/wait-distribution",
+        "chart_satisfaction": f"{branch}/charts/satisfaction", "staffing": f"{branch}/staffing",
+    }
+
+
+@bp.get("/<branch_code>")
+def panel(branch_code: str):
+    branch = branch_or_404(branch_code)
+    if branch is None:
+        return render_page("common/not_found.html", surface="supervisor", messages=MESSAGES,
+                           title_key="not_found_title", status=404)
+    code = branch["code"]
+    config = {
+        "branch": branch,
+        "join": {"audience": "supervisor", "branch": code},
+        "api": _api_paths(code),
+        "print_path": url_for("supervisor.day_report", branch_code=code),
+        "storage_key": f"counterflow.supervisor.{code}.session",
+        "roles": list(SUPERVISOR_ROLES),
+        "errors": ERRORS,
+        "pause_reasons": list(PAUSE_REASONS),
+        "today": business_day(utc_now(), branch["timezone"]).isoformat(),
+        "refresh_debounce_ms": 1500,
+    }
+    return render_page("supervisor/index.html", surface="supervisor", messages=MESSAGES, locales=LOCALES,
+                       config=config)
+
+
+@bp.post("/<branch_code>/day-report")
+def day_report(branch_code: str):
+    """The printable day-end report in a new tab. The panel posts its token in a form (a link cannot
+    carry the Authorization header, and a token in a URL would end up in logs and history)."""
+    from server.queue import queries
+    from server.reports import export, reads
+    from server.reports.periods import parse_date
+
+    hub = current_app.extensions["counterflow"]
+    token = (request.form.get("token") or "")[:256]
+    now = utc_now()
+    with hub.db.read() as session:
+        principal = authenticate(session, token, now)  # refusals become the API's JSON errors
+        require_role(principal, *SUPERVISOR_ROLES)
+        branch = queries.branch_by_code(session, branch_code)
+        require_branch(principal, branch.id)
+        day = parse_date(request.form["date"]) if request.form.get("date") else business_day(now, branch.timezone)
+        report, close = reads.day_report(session, branch, day, hub.engine.clock())
+    response = make_response(export.to_html(report, close))
+    response.headers["Content-Type"] = "text/html; charset=utf-8"
+    response.headers["Content-Security-Policy"] = REPORT_CSP
+    response.headers["Referrer-Policy"] = "no-referrer"
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Cache-Control"] = "no-store"
+    return response
