@@ -6,6 +6,8 @@ Charts are drawn by Chart.js, shipped in static/vendor (MIT, see chart.js-LICENS
 """
 from __future__ import annotations
 
+import logging
+
 from flask import Blueprint, current_app, make_response, request, url_for
 
 from server.auth import authenticate, require_branch, require_role
@@ -15,6 +17,8 @@ from server.web_common import render_page
 from server.web_common.pages import branch_or_404
 
 from .messages import ERRORS, MESSAGES, PAUSE_REASONS
+
+log = logging.getLogger(__name__)
 
 bp = Blueprint("supervisor", __name__, url_prefix="/supervisor", template_folder="templates",
                static_folder="static")
@@ -82,6 +86,8 @@ def day_report(branch_code: str):
         require_branch(principal, branch.id)
         day = parse_date(request.form["date"]) if request.form.get("date") else business_day(now, branch.timezone)
         report, close = reads.day_report(session, branch, day, hub.engine.clock())
+    log.info("day report printed", extra={"branch": branch_code, "business_day": day.isoformat(),
+                                          "by": principal.name})
     response = make_response(export.to_html(report, close))
     response.headers["Content-Type"] = "text/html; charset=utf-8"
     response.headers["Content-Security-Policy"] = REPORT_CSP

@@ -232,7 +232,9 @@
           h("p", { class: "ct-choice-title" }, t("counter_n", { counter: c.number })),
           h("p", { class: "ct-choice-services" }, t("counter_services", { list: c.services.join(" · ") })),
           h("p", { class: "ct-choice-state" },
-            h("span", { class: "ct-state-badge state-" + c.state }, t("state." + c.state)), " ", counterStatus(c)),
+            // "Closed: free to open" says the state itself; an open or paused counter gets its badge.
+            c.state === "closed" ? null : [h("span", { class: "ct-state-badge state-" + c.state }, t("state." + c.state)), " "],
+            counterStatus(c)),
           h("button", { type: "button", class: "cf-button" + (taken ? "" : " primary"), onclick: () => choose(c) },
             t(mine || (c.state !== "closed" && state.auth.role !== "teller") ? "continue_counter" : "open_counter")),
         );

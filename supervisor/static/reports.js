@@ -67,8 +67,26 @@
     state.timer = setTimeout(load, page.refresh_debounce_ms);
   }
 
+  // The branch's business day now (the page may have stayed open since yesterday).
+  function branchToday() {
+    const parts = new Intl.DateTimeFormat("en-CA", { timeZone: page.branch.timezone, year: "numeric",
+                                                      month: "2-digit", day: "2-digit" }).formatToParts(new Date());
+    const get = (type) => parts.find((p) => p.type === type).value;
+    return `${get("year")}-${get("month")}-${get("day")}`;
+  }
+  let dayChosen = false; // once the supervisor picks a day, it stays picked
+  $("sv-day").addEventListener("change", () => {
+    dayChosen = true;
+  });
+
   sv.hooks.tab.push((tab) => {
     if (tab !== "reports") return;
+    const today = branchToday();
+    $("sv-day").max = today;
+    if (!dayChosen && $("sv-day").value !== today) {
+      $("sv-day").value = today;
+      state.stale = true;
+    }
     if (state.stale || !state.loaded) load();
     if (!state.staffing) loadStaffing();
     else drawStaffing();
