@@ -4,6 +4,7 @@ from __future__ import annotations
 import logging
 
 from flask import Flask, jsonify, redirect
+from sqlalchemy import text
 
 from .alerts import WaitMonitor
 from .auth import PrincipalCache
@@ -74,12 +75,16 @@ def create_app(settings: Settings | None = None) -> Flask:
     @app.get("/healthz")
     def healthz():
         with hub.db.read() as session:
-            session.execute(__import__("sqlalchemy").text("SELECT 1"))
+            session.execute(text("SELECT 1"))
         return jsonify(status="ok")
 
     @app.get("/")
     def index():
         return redirect("/api/v1/docs")
+
+    @app.get("/favicon.ico")
+    def favicon():
+        return "", 204  # browsers ask on every page; an empty answer keeps the logs clean
 
     return app
 

@@ -15,29 +15,7 @@
   const ACTIVE = ["called", "serving"];
 
   // ---------------------------------------------------------------- session (this tab only)
-  const saved = {
-    load() {
-      try {
-        return JSON.parse(window.sessionStorage.getItem(page.storage_key) || "null");
-      } catch (err) {
-        return null;
-      }
-    },
-    save(value) {
-      try {
-        window.sessionStorage.setItem(page.storage_key, JSON.stringify(value));
-      } catch (err) {
-        /* storage refused: the session lasts as long as the page */
-      }
-    },
-    clear() {
-      try {
-        window.sessionStorage.removeItem(page.storage_key);
-      } catch (err) {
-        /* ignore */
-      }
-    },
-  };
+  const saved = cf.tabSession(page.storage_key);
 
   const state = {
     auth: null, // {token, username, name, role, branch}

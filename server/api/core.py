@@ -163,14 +163,20 @@ def _type_names(types: tuple[type, ...]) -> str:
     return " or ".join(names.get(t, t.__name__) for t in types)
 
 
-def query_int(name: str, default: int, lo: int, hi: int) -> int:
+def query_number(name: str, default: float, lo: float, hi: float, kind: type = int):
+    """A numeric query parameter (int or float), checked against [lo, hi]; a clear 400 otherwise."""
     raw = request.args.get(name)
-    if raw is None:
+    if raw is None or raw == "":
         return default
     try:
-        value = int(raw)
+        value = kind(raw)
     except ValueError:
-        raise ApiError(400, "invalid_query", f"query parameter {name!r} must be an integer") from None
+        noun = "an integer" if kind is int else "a number"
+        raise ApiError(400, "invalid_query", f"query parameter {name!r} must be {noun}") from None
     if not lo <= value <= hi:
-        raise ApiError(400, "invalid_query", f"query parameter {name!r} must be between {lo} and {hi}")
+        raise ApiError(400, "invalid_query", f"query parameter {name!r} must be between {lo:g} and {hi:g}")
     return value
+
+
+def query_int(name: str, default: int, lo: int, hi: int) -> int:
+    return query_number(name, default, lo, hi, int)

@@ -14,7 +14,7 @@ from ..reports.day_close import close_day
 from ..reports.periods import parse_date, parse_month
 from ..reports.ranking import MIN_RATED
 from ..reports.staffing import Target
-from .core import ApiError, hub, json_body, principal, query_int, route
+from .core import ApiError, hub, json_body, principal, query_int, query_number, route
 
 FORMATS = ("json", "csv", "xlsx", "html")
 CSV = "text/csv; charset=utf-8"
@@ -55,19 +55,6 @@ def _format(allowed: tuple[str, ...] = FORMATS) -> str:
     if fmt not in allowed:
         raise ApiError(400, "invalid_query", f"format must be one of {', '.join(allowed)}")
     return fmt
-
-
-def _query_float(name: str, default: float, lo: float, hi: float) -> float:
-    raw = request.args.get(name)
-    if raw is None or raw == "":
-        return default
-    try:
-        value = float(raw)
-    except ValueError:
-        raise ApiError(400, "invalid_query", f"query parameter {name!r} must be a number") from None
-    if not lo <= value <= hi:
-        raise ApiError(400, "invalid_query", f"query parameter {name!r} must be between {lo:g} and {hi:g}")
-    return value
 
 
 def _file(content: bytes | str, mimetype: str, filename: str | None) -> Response:
@@ -194,10 +181,10 @@ def staffing(code: str):
     branch = _supervisor_branch(code)
     fmt = _format(("json", "csv", "xlsx"))
     today = _today(branch)
-    target = Target(share=_query_float("target_share", 0.8, 0.01, 0.999),
-                    within_s=_query_float("target_wait_min", 10, 0.5, 240) * 60,
-                    max_wait_s=_query_float("max_wait_min", 20, 0.5, 480) * 60,
-                    max_over_per_hour=_query_float("max_over_per_hour", 0.5, 0, 1000))
+    target = Target(share=query_number("target_share", 0.8, 0.01, 0.999, float),
+                    within_s=query_number("target_wait_min", 10, 0.5, 240, float) * 60,
+                    max_wait_s=query_number("max_wait_min", 20, 0.5, 480, float) * 60,
+                    max_over_per_hour=query_number("max_over_per_hour", 0.5, 0, 1000, float))
     until = parse_date(request.args["until"], "until") if request.args.get("until") else today
     with hub().db.read() as session:
         result = advice.advise(session, branch, advice.parse_weekday(request.args.get("weekday"), today.weekday()),

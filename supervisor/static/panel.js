@@ -36,29 +36,7 @@
   const run = (name, ...args) => hooks[name].forEach((fn) => fn(...args));
 
   // ---------------------------------------------------------------- session (this tab only)
-  const saved = {
-    load() {
-      try {
-        return JSON.parse(window.sessionStorage.getItem(page.storage_key) || "null");
-      } catch (err) {
-        return null;
-      }
-    },
-    save(value) {
-      try {
-        window.sessionStorage.setItem(page.storage_key, JSON.stringify(value));
-      } catch (err) {
-        /* the session lasts as long as the page */
-      }
-    },
-    clear() {
-      try {
-        window.sessionStorage.removeItem(page.storage_key);
-      } catch (err) {
-        /* ignore */
-      }
-    },
-  };
+  const saved = cf.tabSession(page.storage_key);
 
   // ---------------------------------------------------------------- API and messages
   async function api(method, path, body) {

@@ -2,11 +2,12 @@
  *
  *   page       the JSON config the server rendered (#cf-page): locale, catalogs, branch, ...
  *   i18n       t(key, params), setLocale(locale), apply(root), onChange(fn)
- *   api        request(method, path, {body, token}) -> JSON; throws ApiError {status, code}
+ *   api        request(method, path, {body, token}) -> JSON; throws ApiError {status, code, detail}
  *   connect    a real-time room with snapshot, seq tracking, gap recovery and reconnection
  *   mergeQueue merge a queue.changed event's rows into the snapshot's queue table
  *   sound      chime(), speak(text, lang), unlock(), vibrate(pattern)
  *   storage    get(key) / set(key, value) / remove(key) on localStorage, never throwing
+ *   tabSession(key) -> {load, save, clear}: a staff sign-in kept for this tab (sessionStorage, JSON)
  *   ui         connectionBanner(client), formatMinutes(seconds)
  *
  * No UI text lives here: every string comes from page.catalogs (docs/ui.md).
@@ -64,10 +65,11 @@
 
   // ------------------------------------------------------------------ REST API
   class ApiError extends Error {
-    constructor(status, code, message) {
+    constructor(status, code, message, detail) {
       super(message || code);
       this.status = status; // 0 when the hub could not be reached
       this.code = code;
+      this.detail = detail || {}; // e.g. the tickets that keep a day from balancing
     }
   }
 
@@ -96,7 +98,8 @@
     }
     if (!response.ok) {
       const error = (data && data.error) || {};
-      throw new ApiError(response.status, error.code || "http_error", error.message || response.statusText);
+      throw new ApiError(response.status, error.code || "http_error", error.message || response.statusText,
+        error.detail);
     }
     return data;
   }
@@ -348,6 +351,33 @@
     },
   };
 
+  // A staff page's sign-in, kept for this browser tab only (sessionStorage), as JSON.
+  function tabSession(key) {
+    return {
+      load() {
+        try {
+          return JSON.parse(window.sessionStorage.getItem(key) || "null");
+        } catch (err) {
+          return null;
+        }
+      },
+      save(value) {
+        try {
+          window.sessionStorage.setItem(key, JSON.stringify(value));
+        } catch (err) {
+          /* storage refused: the session lasts as long as the page */
+        }
+      },
+      clear() {
+        try {
+          window.sessionStorage.removeItem(key);
+        } catch (err) {
+          /* ignore */
+        }
+      },
+    };
+  }
+
   const ui = {
     // Shows "connection lost" in #cf-connection after a short grace period (no flashing on blips).
     connectionBanner() {
@@ -395,5 +425,5 @@
     return [...byService.values()].sort((a, b) => (a.service < b.service ? -1 : a.service > b.service ? 1 : 0));
   }
 
-  window.CounterFlow = { page, i18n, api: { request, ApiError }, connect, mergeQueue, sound, storage, ui };
+  window.CounterFlow = { page, i18n, api: { request, ApiError }, connect, mergeQueue, sound, storage, tabSession, ui };
 })();
