@@ -9,7 +9,7 @@ from __future__ import annotations
 import secrets
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, joinedload
 
 from ..models import (
     Alert,
@@ -68,12 +68,16 @@ class QueueEngine:
 
     @staticmethod
     def _locked_counter(session: Session, counter_id: int) -> Counter:
+        # One statement: the counter (locked), its branch and its ranked services.
         counter = session.execute(
             select(Counter)
             .where(Counter.id == counter_id)
-            .options(selectinload(Counter.service_links).selectinload(CounterService.service))
+            .options(
+                joinedload(Counter.branch),
+                joinedload(Counter.service_links).joinedload(CounterService.service),
+            )
             .with_for_update(of=Counter)
-        ).scalar_one_or_none()
+        ).unique().scalar_one_or_none()
         if counter is None:
             raise NotFound("counter_not_found", f"no counter with id {counter_id}")
         return counter
