@@ -22,7 +22,7 @@ from tests.ui.browser_support import CHROMIUM, CHROMIUM_ARGS, Pages, Staff
 @pytest.fixture(scope="session")
 def browser():
     if not Path(CHROMIUM).exists():
-        pytest.skip(f"{CHROMIUM} is missing: run `make system-deps` (Debian package chromium)")
+        pytest.fail(f"{CHROMIUM} is missing: run `make system-deps` (Debian package chromium)")
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
