@@ -117,18 +117,15 @@
   // ---------------------------------------------------------------- sign in / out
   $("ct-signin-form").addEventListener("submit", async (event) => {
     event.preventDefault();
-    const form = new FormData(event.target);
     let who;
     try {
-      who = await cf.api.request("POST", page.api.sign_in, {
-        body: { username: form.get("username"), password: form.get("password") },
-      });
+      who = await cf.signIn(new FormData(event.target), page.api,
+        (w) => page.roles.includes(w.role) && Boolean(w.branch));
     } catch (err) {
       refuse(err.status === 401 ? "wrong_credentials" : errorKey(err), { code: err.code });
       return;
     }
-    if (!page.roles.includes(who.role) || !who.branch) {
-      cf.api.request("POST", page.api.sign_out, { token: who.token }).catch(() => {});
+    if (!who) {
       refuse("not_teller");
       return;
     }

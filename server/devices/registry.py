@@ -105,6 +105,19 @@ class DeviceRegistry:
                 stmt = stmt.where(Device.branch_id == branch_id)
             return [device_view_of(session, d, b) for d, b in session.execute(stmt).all()]
 
+    @staticmethod
+    def _free_name(session, branch: Branch, name: str | None, device_id: int | None = None) -> str:
+        """A valid device name not used by another device of the branch."""
+        name = (name or "").strip()
+        if not 1 <= len(name) <= 120:
+            raise Invalid("invalid_name", "a device name has 1-120 characters")
+        clash = select(Device.id).where(Device.branch_id == branch.id, Device.name == name)
+        if device_id is not None:
+            clash = clash.where(Device.id != device_id)
+        if session.execute(clash).first():
+            raise Conflict("device_exists", f"branch {branch.code} already has a device named {name!r}")
+        return name
+
     def get(self, device_id: int) -> tuple[dict, int]:
         """(view, branch id) of one device."""
         with self.db.read() as session:
@@ -117,16 +130,12 @@ class DeviceRegistry:
             kiosk: str | None = None, settings: dict | None = None, enabled: bool = True) -> dict:
         if kind not in KINDS:
             raise Invalid("invalid_kind", f"kind must be one of {', '.join(KINDS)}")
-        name = (name or "").strip()
-        if not 1 <= len(name) <= 120:
-            raise Invalid("invalid_name", "a device name has 1-120 characters")
         url = check_url(kind, url)
         settings = check_settings(kind, settings)
         with self._uow() as uow:
             s = uow.session
             branch = self._branch(s, branch_code)
-            if s.execute(select(Device.id).where(Device.branch_id == branch.id, Device.name == name)).first():
-                raise Conflict("device_exists", f"branch {branch_code} already has a device named {name!r}")
+            name = self._free_name(s, branch, name)
             counter_id = self._counter_id(s, branch, counter)
             kiosk = (kiosk or "").strip()[:60] or None
             self._check_place(kind, counter_id, kiosk)
@@ -146,14 +155,7 @@ class DeviceRegistry:
                 raise NotFound("device_not_found", f"no device with id {device_id}")
             branch = s.get(Branch, device.branch_id)
             if "name" in changes:
-                name = (changes["name"] or "").strip()
-                if not 1 <= len(name) <= 120:
-                    raise Invalid("invalid_name", "a device name has 1-120 characters")
-                clash = s.execute(select(Device.id).where(Device.branch_id == branch.id, Device.name == name,
-                                                          Device.id != device.id)).first()
-                if clash:
-                    raise Conflict("device_exists", f"branch {branch.code} already has a device named {name!r}")
-                device.name = name
+                device.name = self._free_name(s, branch, changes["name"], device.id)
             if "url" in changes:
                 device.url = check_url(device.kind, changes["url"])
             if "counter" in changes:

@@ -116,18 +116,15 @@
 
   $("sv-signin-form").addEventListener("submit", async (event) => {
     event.preventDefault();
-    const form = new FormData(event.target);
     let who;
     try {
-      who = await cf.api.request("POST", page.api.sign_in, {
-        body: { username: form.get("username"), password: form.get("password") },
-      });
+      who = await cf.signIn(new FormData(event.target), page.api,
+        (w) => page.roles.includes(w.role) && (w.role === "admin" || w.branch === page.branch.code));
     } catch (err) {
       refuse(err.status === 401 ? "wrong_credentials" : errorKey(err), { code: err.code });
       return;
     }
-    if (!page.roles.includes(who.role) || (who.role !== "admin" && who.branch !== page.branch.code)) {
-      cf.api.request("POST", page.api.sign_out, { token: who.token }).catch(() => {});
+    if (!who) {
       refuse("not_supervisor");
       return;
     }

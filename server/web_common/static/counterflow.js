@@ -7,6 +7,7 @@
  *   mergeQueue merge a queue.changed event's rows into the snapshot's queue table
  *   sound      chime(), speak(text, lang), unlock(), vibrate(pattern)
  *   storage    get(key) / set(key, value) / remove(key) on localStorage, never throwing
+ *   signIn(form, api, accepts) -> account | null (turned away by accepts); throws ApiError
  *   tabSession(key) -> {load, save, clear}: a staff sign-in kept for this tab (sessionStorage, JSON)
  *   ui         connectionBanner(client), formatMinutes(seconds)
  *
@@ -351,6 +352,17 @@
     },
   };
 
+  // Staff sign-in from a form. Resolves to the account, or null when `accepts(who)` turns it away
+  // (its fresh token is revoked at once); throws ApiError when the hub refuses the credentials.
+  async function signIn(form, api, accepts) {
+    const who = await request("POST", api.sign_in, {
+      body: { username: form.get("username"), password: form.get("password") },
+    });
+    if (accepts(who)) return who;
+    request("POST", api.sign_out, { token: who.token }).catch(() => {});
+    return null;
+  }
+
   // A staff page's sign-in, kept for this browser tab only (sessionStorage), as JSON.
   function tabSession(key) {
     return {
@@ -425,5 +437,5 @@
     return [...byService.values()].sort((a, b) => (a.service < b.service ? -1 : a.service > b.service ? 1 : 0));
   }
 
-  window.CounterFlow = { page, i18n, api: { request, ApiError }, connect, mergeQueue, sound, storage, tabSession, ui };
+  window.CounterFlow = { page, i18n, api: { request, ApiError }, connect, mergeQueue, sound, storage, signIn, tabSession, ui };
 })();
