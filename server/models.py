@@ -22,14 +22,13 @@ class Base(DeclarativeBase):
     pass
 
 
-# Ticket statuses: the main line and the side exits (DESIGN §4).
-WAITING, CALLED, SERVING, DONE = "waiting", "called", "serving", "done"
-NO_SHOW, CANCELLED, TRANSFERRED, ABANDONED = "no_show", "cancelled", "transferred", "abandoned"
-OPEN_STATUSES = (WAITING, CALLED, SERVING)
-FINAL_STATUSES = (DONE, NO_SHOW, CANCELLED, TRANSFERRED, ABANDONED)
+from .queue.states import FINAL_STATUSES, OPEN_STATUSES, CounterState, TicketStatus
 
-# Counter states.
-COUNTER_CLOSED, COUNTER_OPEN, COUNTER_PAUSED = "closed", "open", "paused"
+# Ticket statuses and counter states (docs/architecture.md, "The domain"); short names for the ORM.
+WAITING, CALLED, SERVING, DONE = TicketStatus.WAITING, TicketStatus.CALLED, TicketStatus.SERVING, TicketStatus.DONE
+NO_SHOW, CANCELLED = TicketStatus.NO_SHOW, TicketStatus.CANCELLED
+TRANSFERRED, ABANDONED = TicketStatus.TRANSFERRED, TicketStatus.ABANDONED
+COUNTER_CLOSED, COUNTER_OPEN, COUNTER_PAUSED = CounterState.CLOSED, CounterState.OPEN, CounterState.PAUSED
 
 ROLES = ("teller", "guide", "supervisor", "admin")
 
@@ -43,6 +42,9 @@ class Branch(Base):
     timezone: Mapped[str] = mapped_column(String(64), default="Asia/Taipei")
     # Increasing per-branch event sequence number (DESIGN §5); bumped inside each write transaction.
     event_seq: Mapped[int] = mapped_column(Integer, default=0)
+    # Bumped with every change to the branch's set-up (services, counters, day closes): hub processes
+    # keep that set-up in memory and reload it when this moves (server/queue/catalog.py).
+    config_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     display_message: Mapped[str] = mapped_column(String(500), default="")
     services: Mapped[list["Service"]] = relationship(back_populates="branch", order_by="Service.code")
     counters: Mapped[list["Counter"]] = relationship(back_populates="branch", order_by="Counter.number")
@@ -139,6 +141,9 @@ class Ticket(Base):
         Index("ix_tickets_queue_head", "service_id", "status", "target_counter_id", "priority", "arrived_at", "id"),
         Index("ix_tickets_for_counter", "target_counter_id", "status", "priority", "arrived_at"),
         Index("ix_tickets_branch_day", "branch_id", "business_day"),
+        # Recent service times for wait estimates: the newest finished tickets of one service, read
+        # from the end of an index range however long the history is.
+        Index("ix_tickets_service_finished", "service_id", "status", "finished_at"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     branch_id: Mapped[int] = mapped_column(ForeignKey("branches.id"))

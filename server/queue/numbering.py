@@ -3,8 +3,10 @@ from __future__ import annotations
 
 import datetime as dt
 
+from sqlalchemy import bindparam
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
 from ..models import NumberSequence
@@ -15,23 +17,29 @@ def format_number(service_code: str, seq: int) -> str:
     return f"{service_code}{seq:03d}"
 
 
-def next_seq(session: Session, service_id: int, day: dt.date) -> int:
+def next_seq(conn: Connection | Session, service_id: int, day: dt.date) -> int:
     """Atomically increment and return the day's counter for a service.
 
     An upsert with RETURNING is one statement on both SQLite and PostgreSQL, so two
     concurrent issuers can never read the same value.
     """
-    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
-    stmt = (
+    dialect = conn.dialect.name if isinstance(conn, Connection) else conn.get_bind().dialect.name
+    return conn.execute(_UPSERT[dialect], {"for_service": service_id, "for_day": day}).scalar_one()
+
+
+def _upsert(insert):
+    return (
         insert(NumberSequence)
-        .values(service_id=service_id, business_day=day, last=1)
+        .values(service_id=bindparam("for_service"), business_day=bindparam("for_day"), last=1)
         .on_conflict_do_update(
             index_elements=[NumberSequence.service_id, NumberSequence.business_day],
             set_={"last": NumberSequence.last + 1},
         )
         .returning(NumberSequence.last)
     )
-    return session.execute(stmt).scalar_one()
+
+
+_UPSERT = {"postgresql": _upsert(pg_insert), "sqlite": _upsert(sqlite_insert)}
 
 
 __all__ = ["format_number", "next_seq"]

@@ -1,4 +1,4 @@
-"""Which waiting ticket a counter calls next (DESIGN §4).
+"""Which waiting ticket a counter calls next (docs/architecture.md, "The domain").
 
 Order: tickets transferred to this very counter; then priority class; then the counter's policy
 (`strict`: its services in rank order, `longest_wait`: earliest arrival across its services);
@@ -7,42 +7,27 @@ the cost depends on the number of services, not on the number of tickets waiting
 """
 from __future__ import annotations
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.engine import Connection
 
-from ..models import WAITING, Counter, Ticket
+from . import ticket_store as store
 
 POLICIES = ("strict", "longest_wait")
 
 
-def _head(session: Session, *criteria) -> Ticket | None:
-    stmt = (
-        select(Ticket)
-        .where(Ticket.status == WAITING, *criteria)
-        .order_by(Ticket.priority, Ticket.arrived_at, Ticket.id)
-        .limit(1)
-        # PostgreSQL: another counter's transaction holding this row is skipped, not waited on.
-        .with_for_update(skip_locked=True)
-    )
-    return session.execute(stmt).scalars().first()
-
-
-def pick_next(session: Session, counter: Counter, exclude_ids: set[int] = frozenset()) -> Ticket | None:
-    extra = (Ticket.id.not_in(exclude_ids),) if exclude_ids else ()
-    transferred_here = _head(session, Ticket.target_counter_id == counter.id, *extra)
-    if transferred_here is not None:
-        return transferred_here
-
-    candidates: list[tuple[tuple, Ticket]] = []
-    for link in counter.service_links:
-        ticket = _head(session, Ticket.service_id == link.service_id, Ticket.target_counter_id.is_(None), *extra)
-        if ticket is None:
+def pick_next(conn: Connection, counter_id: int, service_ids: tuple[int, ...], policy: str) -> dict | None:
+    """The next ticket for the counter as a dict of its columns (locked on PostgreSQL), or None."""
+    row = store.head_for_counter(conn, counter_id)
+    if row is not None:
+        return dict(row._mapping)
+    best, best_key = None, None
+    for rank, service_id in enumerate(service_ids):
+        row = store.head_of_service(conn, service_id)
+        if row is None:
             continue
-        if counter.policy == "longest_wait":
-            key = (ticket.priority, ticket.arrived_at, ticket.id)
+        if policy == "longest_wait":
+            key = (row.priority, row.arrived_at, row.id)
         else:
-            key = (ticket.priority, link.rank, ticket.arrived_at, ticket.id)
-        candidates.append((key, ticket))
-    if not candidates:
-        return None
-    return min(candidates, key=lambda kv: kv[0])[1]
+            key = (row.priority, rank, row.arrived_at, row.id)
+        if best_key is None or key < best_key:
+            best, best_key = row, key
+    return dict(best._mapping) if best is not None else None

@@ -1,7 +1,7 @@
 """Unit of work: one write transaction, the events it produced, and their branch sequence numbers.
 
 Events are collected while the transaction runs and handed to `publish` only after the commit,
-so nobody hears of a change that was rolled back (Cosmic Python's message bus pattern).
+so nobody hears of a change that was rolled back (docs/architecture.md, "Transactions and events").
 """
 from __future__ import annotations
 
@@ -10,11 +10,53 @@ from collections import defaultdict
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Protocol
 
-from sqlalchemy import update
+from sqlalchemy import bindparam, update
+from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
 from ..models import Branch
+
+
+class EventName(StrEnum):
+    """Every event the domain publishes (dotted names, as sent to Socket.IO clients)."""
+
+    TICKET_ISSUED = "ticket.issued"
+    TICKET_CALLED = "ticket.called"
+    TICKET_RECALLED = "ticket.recalled"
+    TICKET_STARTED = "ticket.started"
+    TICKET_COMPLETED = "ticket.completed"
+    TICKET_NO_SHOW = "ticket.no_show"
+    TICKET_REQUEUED = "ticket.requeued"
+    TICKET_TRANSFERRED = "ticket.transferred"
+    TICKET_CANCELLED = "ticket.cancelled"
+    QUEUE_CHANGED = "queue.changed"
+    COUNTER_OPENED = "counter.opened"
+    COUNTER_CLOSED = "counter.closed"
+    COUNTER_PAUSED = "counter.paused"
+    COUNTER_RESUMED = "counter.resumed"
+    COUNTER_UPDATED = "counter.updated"
+    SERVICE_UPDATED = "service.updated"
+    BRANCH_UPDATED = "branch.updated"
+    RATING_RECORDED = "rating.recorded"
+    ALERT_RAISED = "alert.raised"
+    ALERT_CLEARED = "alert.cleared"
+    ALERT_ACKNOWLEDGED = "alert.acknowledged"
+    EMERGENCY_STARTED = "emergency.started"
+    EMERGENCY_ENDED = "emergency.ended"
+    DISPLAY_MESSAGE = "display.message"
+    DAY_CLOSED = "day.closed"
+
+    @property
+    def is_ticket_event(self) -> bool:
+        return self.value.startswith("ticket.")
+
+
+class BranchRef(Protocol):
+    id: int
+    code: str
 
 
 @dataclass
@@ -26,7 +68,12 @@ class DomainEvent:
     branch_code: str = ""
 
     def as_message(self) -> dict:
-        return {"event": self.name, "seq": self.seq, "branch": self.branch_code, "data": self.data}
+        return {"event": str(self.name), "seq": self.seq, "branch": self.branch_code, "data": self.data}
+
+
+_BUMP_SEQ = (update(Branch.__table__).where(Branch.__table__.c.id == bindparam("branch_id"))
+             .values(event_seq=Branch.__table__.c.event_seq + bindparam("count"))
+             .returning(Branch.__table__.c.event_seq))
 
 
 @dataclass
@@ -35,7 +82,12 @@ class UnitOfWork:
     now: dt.datetime
     events: list[DomainEvent] = field(default_factory=list)
 
-    def emit(self, name: str, branch: Branch, data: dict) -> None:
+    @property
+    def connection(self) -> Connection:
+        """The transaction's connection, for Core statements (the hot path)."""
+        return self.session.connection()
+
+    def emit(self, name: str, branch: BranchRef, data: dict) -> None:
         self.events.append(DomainEvent(name, branch.id, data, branch_code=branch.code))
 
     def number_events(self) -> None:
@@ -45,12 +97,7 @@ class UnitOfWork:
             by_branch[event.branch_id].append(event)
         for branch_id in sorted(by_branch):
             batch = by_branch[branch_id]
-            last = self.session.execute(
-                update(Branch)
-                .where(Branch.id == branch_id)
-                .values(event_seq=Branch.event_seq + len(batch))
-                .returning(Branch.event_seq)
-            ).scalar_one()
+            last = self.connection.execute(_BUMP_SEQ, {"branch_id": branch_id, "count": len(batch)}).scalar_one()
             for offset, event in enumerate(batch):
                 event.seq = last - len(batch) + 1 + offset
 
@@ -60,9 +107,12 @@ Publisher = Callable[[list[DomainEvent]], None]
 
 @contextmanager
 def unit_of_work(db, clock, publish: Publisher | None) -> Iterator[UnitOfWork]:
+    """One transaction. `db.write()` may run it inside a group commit (SQLite): the block ends after the
+    real commit, and only then are the events published."""
     with db.write() as session:
         uow = UnitOfWork(session=session, now=clock())
         yield uow
+        uow.session.flush()
         uow.number_events()
     if publish and uow.events:
         publish(uow.events)

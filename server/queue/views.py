@@ -4,8 +4,7 @@ from __future__ import annotations
 from ..models import Alert, Counter, Service, Ticket
 from .clock import iso_utc
 
-PRIORITY_NAMES = {0: "vip", 1: "priority", 2: "normal"}
-PRIORITY_VALUES = {name: value for value, name in PRIORITY_NAMES.items()}
+from .ticket_store import PRIORITY_NAMES, PRIORITY_VALUES  # noqa: F401 - re-exported for the API layer
 
 
 def service_view(service: Service) -> dict:
@@ -27,7 +26,7 @@ def ticket_view(ticket: Ticket, counter_number: int | None = None) -> dict:
         "service": ticket.service.code,
         "service_name_zh": ticket.service.name_zh,
         "service_name_en": ticket.service.name_en,
-        "status": ticket.status,
+        "status": str(ticket.status),
         "priority": PRIORITY_NAMES.get(ticket.priority, str(ticket.priority)),
         "channel": ticket.channel,
         "business_day": ticket.business_day.isoformat(),
@@ -50,7 +49,7 @@ def counter_view(counter: Counter, current: Ticket | None) -> dict:
         "id": counter.id,
         "number": counter.number,
         "name": counter.name,
-        "state": counter.state,
+        "state": str(counter.state),
         "policy": counter.policy,
         "pause_reason": counter.pause_reason,
         "paused_at": iso_utc(counter.paused_at),

@@ -23,7 +23,7 @@ def level_for(longest_wait_s: float, predicted_wait_s: float, service: Service) 
     return "ok"
 
 
-def evaluate(uow: UnitOfWork, branch: Branch) -> list[dict]:
+def evaluate(uow: UnitOfWork, branch: Branch, service_times: estimates.ServiceTimes | None = None) -> list[dict]:
     """Bring the branch's wait alerts up to date; returns the alerts raised or cleared."""
     s = uow.session
     changed: list[dict] = []
@@ -46,7 +46,7 @@ def evaluate(uow: UnitOfWork, branch: Branch) -> list[dict]:
         longest = (uow.now - oldest).total_seconds() if oldest else 0.0
         predicted = 0.0
         if count:
-            load = estimates.service_load(s, service.id, service.default_service_s, uow.now)
+            load = estimates.service_load(s, service.id, service.default_service_s, uow.now, service_times)
             predicted = estimates.estimate_wait_s(count, load)
         level = level_for(longest, predicted, service) if service.active else "ok"
         current = open_alerts.get(service.id)
