@@ -12,6 +12,7 @@ from .db import Database
 from .events import EventBus
 from .queue import QueueEngine
 from .queue.actors import Actor
+from .queue.queries import QueueSnapshots
 from .settings import Settings
 
 log = logging.getLogger(__name__)
@@ -26,6 +27,8 @@ class Hub:
         self.bus = EventBus()
         self.principals = PrincipalCache()
         self.engine = QueueEngine(self.db, publish=self.bus.publish)
+        # The queue table that displays and GET .../queue read: computed once per change.
+        self.snapshots = QueueSnapshots(self.engine.service_times)
         self.monitor = WaitMonitor(self.db, self.engine, settings.alert_interval_s)
         self.ticket_hooks: list = []  # called with (branch_code, ticket view) after issue, e.g. printing
         self.realtime = None  # server.realtime.Realtime, set by create_app

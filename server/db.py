@@ -9,13 +9,14 @@ Two session factories share one database:
 from __future__ import annotations
 
 import contextlib
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 
 from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
+
+from .group_commit import GroupCommitter
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 
@@ -64,10 +65,10 @@ class Database:
         else:
             self.write_engine = create_engine(url, pool_size=20, max_overflow=80, pool_pre_ping=True)
             self.read_engine = self.write_engine
-        # SQLite has one writer at a time. Queueing writers on a lock in the process is fair and
-        # wakes them at once, where SQLite's busy handler sleeps in growing steps (seconds of p99).
-        self._write_lock = threading.Lock() if self.is_sqlite else contextlib.nullcontext()
         self._write = sessionmaker(self.write_engine, expire_on_commit=False)
+        # SQLite has one writer at a time. Writers queue in the process (woken at once, where SQLite's
+        # busy handler sleeps in growing steps) and share commits (server/group_commit.py).
+        self._group = GroupCommitter(self._write) if self.is_sqlite else None
         self._read = sessionmaker(self.read_engine, expire_on_commit=False)
 
     @property
@@ -76,8 +77,13 @@ class Database:
 
     @contextlib.contextmanager
     def write(self) -> Iterator[Session]:
-        """A unit of work: commits on success, rolls back on any error."""
-        with self._write_lock, self._write() as session, session.begin():
+        """A unit of work: commits on success, rolls back on any error. On SQLite the commit may be
+        shared with concurrent units; the block still ends only once its changes are on disk."""
+        if self._group is not None:
+            with self._group.write() as session:
+                yield session
+            return
+        with self._write() as session, session.begin():
             yield session
 
     @contextlib.contextmanager

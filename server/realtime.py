@@ -227,9 +227,8 @@ class Realtime:
             # Enrich once per event, not per client, and only the services the event names: clients
             # merge these rows into their table by service code.
             with self.hub.db.read() as session:
-                branch = queries.branch_by_code(session, code)
-                queue_rows = queries.queue_snapshot(session, branch, utc_now(),
-                                                    service_ids=set(event.data.get("services", [])))
+                _, queue_rows = self.hub.snapshots.get(session, code, utc_now(),
+                                                       service_ids=set(event.data.get("services", [])))
 
         staff_data = dict(event.data, queue=queue_rows) if queue_rows is not None else event.data
         yield [f"supervisor:{code}", *self._counter_rooms.rooms(event)], _message(event, staff_data)

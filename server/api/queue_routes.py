@@ -75,10 +75,10 @@ def list_services(code: str):
 @route("/branches/<code>/queue", summary="Per service: waiting, longest wait, estimated wait, alert level",
        tag="queue")
 def queue(code: str):
-    _branch_for_reader(code)
     with hub().db.read() as session:
-        branch = queries.branch_by_code(session, code)
-        return jsonify(branch=code, services=queries.queue_snapshot(session, branch, utc_now()))
+        branch_id, rows = hub().snapshots.get(session, code, utc_now())
+    auth.require_branch(principal(), branch_id)
+    return jsonify(branch=code, services=rows)
 
 
 @route("/branches/<code>/counters", summary="Counters with state, staff and current ticket", tag="queue")

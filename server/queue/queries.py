@@ -3,21 +3,17 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session, selectinload
 
 from ..models import WAITING, Alert, Branch, Counter, CounterService, Service, Ticket
 from . import estimates
 from .clock import iso_utc, utc_now
 from .errors import NotFound
+from .repository import branch_by_code
 from .views import alert_view, counter_view, service_view, ticket_view
 
 
-def branch_by_code(session: Session, code: str) -> Branch:
-    branch = session.execute(select(Branch).where(Branch.code == code)).scalar_one_or_none()
-    if branch is None:
-        raise NotFound("branch_not_found", f"no branch with code {code!r}")
-    return branch
 
 
 def services(session: Session, branch: Branch, include_inactive: bool = False) -> list[dict]:
@@ -27,11 +23,12 @@ def services(session: Session, branch: Branch, include_inactive: bool = False) -
     return [service_view(s) for s in session.execute(stmt).scalars()]
 
 
-def open_alert_levels(session: Session, branch: Branch) -> dict[int, str]:
+def open_alert_levels(session: Session, branch: Branch | int) -> dict[int, str]:
+    branch_id = branch if isinstance(branch, int) else branch.id
     levels: dict[int, str] = {}
     for service_id, level in session.execute(
         select(Alert.service_id, Alert.level).where(
-            Alert.branch_id == branch.id, Alert.kind == "wait_time", Alert.cleared_at.is_(None)
+            Alert.branch_id == branch_id, Alert.kind == "wait_time", Alert.cleared_at.is_(None)
         )
     ):
         if level == "critical" or service_id not in levels:
@@ -40,34 +37,41 @@ def open_alert_levels(session: Session, branch: Branch) -> dict[int, str]:
 
 
 def queue_snapshot(session: Session, branch: Branch, now: dt.datetime,
-                   service_ids: set[int] | None = None) -> list[dict]:
+                   service_ids: set[int] | None = None, service_times=None) -> list[dict]:
     """Per active service: waiting, longest wait, estimated wait for a new arrival, alert level.
 
     `service_ids` limits the rows to those services (a queue.changed event names the ones it touched).
     """
+    return [render_row(row, now) for row in _snapshot_rows(session, branch.id, now, service_ids, service_times)]
+
+
+def _snapshot_rows(session: Session, branch_id: int, now: dt.datetime, service_ids: set[int] | None,
+                   service_times) -> list[dict]:
+    """The snapshot with the oldest arrival kept as a time, so it can be rendered later."""
     stats = dict(
         (service_id, (count, oldest))
         for service_id, count, oldest in session.execute(
             select(Ticket.service_id, func.count(), func.min(Ticket.arrived_at))
-            .where(Ticket.branch_id == branch.id, Ticket.status == WAITING)
+            .where(Ticket.branch_id == branch_id, Ticket.status == WAITING)
             .group_by(Ticket.service_id)
         )
     )
-    levels = open_alert_levels(session, branch)
+    levels = open_alert_levels(session, branch_id)
     rows = []
-    wanted = select(Service).where(Service.branch_id == branch.id, Service.active.is_(True)).order_by(Service.code)
+    wanted = select(Service).where(Service.branch_id == branch_id, Service.active.is_(True)).order_by(Service.code)
     if service_ids is not None:
         wanted = wanted.where(Service.id.in_(service_ids))
     for service in session.execute(wanted).scalars():
         waiting, oldest = stats.get(service.id, (0, None))
-        load = estimates.service_load(session, service.id, service.default_service_s, now)
+        load = estimates.service_load(session, service.id, service.default_service_s, now, service_times)
         rows.append(
             {
+                "service_id": service.id,
                 "service": service.code,
                 "name_zh": service.name_zh,
                 "name_en": service.name_en,
                 "waiting": waiting,
-                "longest_wait_s": int((now - oldest).total_seconds()) if oldest else 0,
+                "oldest_arrival": oldest,
                 "estimated_wait_s": estimates.estimate_wait_s(waiting, load),
                 "counters_open": load.counters_open,
                 "mean_service_s": round(load.mean_service_s),
@@ -76,6 +80,46 @@ def queue_snapshot(session: Session, branch: Branch, now: dt.datetime,
             }
         )
     return rows
+
+
+def render_row(row: dict, now: dt.datetime) -> dict:
+    oldest = row["oldest_arrival"]
+    out = {k: v for k, v in row.items() if k not in ("service_id", "oldest_arrival")}
+    out["longest_wait_s"] = max(0, int((now - oldest).total_seconds())) if oldest else 0
+    return out
+
+
+class QueueSnapshots:
+    """The queue table of each branch, computed once per change and served from memory.
+
+    A snapshot is valid while the branch's event sequence and set-up version stay the same: every change
+    to tickets, counters or alerts, in any hub process, commits a new event seq. Only the longest wait
+    is worked out per request (from the oldest arrival), and a snapshot older than MAX_AGE_S is
+    computed again because estimates drift with the clock.
+    """
+
+    MAX_AGE_S = 30.0
+
+    def __init__(self, service_times=None):
+        self._service_times = service_times
+        self._cache: dict[str, tuple[tuple[int, int, int], dt.datetime, list[dict]]] = {}
+
+    def get(self, session: Session, branch_code: str, now: dt.datetime,
+            service_ids: set[int] | None = None) -> tuple[int, list[dict]]:
+        """(branch id, rendered rows). Raises NotFound for an unknown branch."""
+        key_row = session.execute(_SNAPSHOT_KEY, {"code": branch_code}).first()
+        if key_row is None:
+            raise NotFound("branch_not_found", f"no branch with code {branch_code!r}")
+        key = tuple(key_row)
+        cached = self._cache.get(branch_code)
+        if cached is None or cached[0] != key or not 0 <= (now - cached[1]).total_seconds() < self.MAX_AGE_S:
+            cached = (key, now, _snapshot_rows(session, key_row.id, now, None, self._service_times))
+            self._cache[branch_code] = cached
+        rows = cached[2] if service_ids is None else [r for r in cached[2] if r["service_id"] in service_ids]
+        return key_row.id, [render_row(row, now) for row in rows]
+
+
+_SNAPSHOT_KEY = select(Branch.id, Branch.event_seq, Branch.config_version).where(Branch.code == bindparam("code"))
 
 
 def counters(session: Session, branch: Branch) -> list[dict]:
@@ -165,16 +209,13 @@ def recent_calls(session: Session, branch: Branch, limit: int = 8) -> list[dict]
 
 def active_emergency(session: Session, branch: Branch) -> dict | None:
     """The branch's emergency mode while it is on, else None."""
-    from ..models import EmergencyMode
-    from .engine import emergency_view  # engine imports this module's siblings; import late
+    from .branch_ops import active_emergency as find_active, emergency_view
 
-    mode = session.execute(
-        select(EmergencyMode).where(EmergencyMode.branch_id == branch.id, EmergencyMode.ended_at.is_(None))
-    ).scalar_one_or_none()
+    mode = find_active(session, branch.id)
     return emergency_view(mode, session) if mode else None
 
 
 __all__ = [
-    "active_emergency", "branch_by_code", "services", "queue_snapshot", "counters", "counter", "counter_detail", "ticket",
+    "active_emergency", "branch_by_code", "services", "queue_snapshot", "QueueSnapshots", "counters", "counter", "counter_detail", "ticket",
     "ticket_by_token", "ticket_position", "alerts", "recent_calls", "iso_utc",
 ]

@@ -10,6 +10,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import cached_property
 from enum import StrEnum
 from typing import Protocol
 
@@ -82,7 +83,7 @@ class UnitOfWork:
     now: dt.datetime
     events: list[DomainEvent] = field(default_factory=list)
 
-    @property
+    @cached_property
     def connection(self) -> Connection:
         """The transaction's connection, for Core statements (the hot path)."""
         return self.session.connection()
