@@ -7,12 +7,8 @@ from flask import Flask, jsonify, redirect
 from sqlalchemy import text
 
 from .alerts import WaitMonitor
-from .auth import PrincipalCache
-from .db import Database
-from .events import EventBus
-from .queue import QueueEngine
+from .bootstrap import bootstrap
 from .queue.actors import Actor
-from .queue.queries import QueueSnapshots
 from .settings import Settings
 
 log = logging.getLogger(__name__)
@@ -22,13 +18,12 @@ class Hub:
     """Everything a request handler needs, in one place (app.extensions["counterflow"])."""
 
     def __init__(self, settings: Settings):
+        services = bootstrap(settings)
         self.settings = settings
-        self.db = Database(settings.database_url)
-        self.bus = EventBus()
-        self.principals = PrincipalCache()
-        self.engine = QueueEngine(self.db, publish=self.bus.publish)
+        self.db, self.bus, self.principals = services.db, services.bus, services.principals
+        self.engine, self.setup = services.engine, services.setup
         # The queue table that displays and GET .../queue read: computed once per change.
-        self.snapshots = QueueSnapshots(self.engine.service_times)
+        self.snapshots = services.snapshots
         self.monitor = WaitMonitor(self.db, self.engine, settings.alert_interval_s)
         self.ticket_hooks: list = []  # called with (branch_code, ticket view) after issue, e.g. printing
         self.realtime = None  # server.realtime.Realtime, set by create_app
@@ -79,7 +74,8 @@ def create_app(settings: Settings | None = None) -> Flask:
     def healthz():
         with hub.db.read() as session:
             session.execute(text("SELECT 1"))
-        return jsonify(status="ok")
+        # async_mode: how this process serves Socket.IO (gevent or threading), as the server really runs it.
+        return jsonify(status="ok", async_mode=hub.realtime.socketio.server.eio.async_mode)
 
     @app.get("/")
     def index():

@@ -58,10 +58,9 @@ def list_branches():
 def create_branch():
     data = json_body(BRANCH_BODY)
     _admin()
-    with hub().db.write() as session:
-        b = setup.create_branch(session, data["code"], data["name_zh"], data["name_en"],
-                                data.get("timezone") or "Asia/Taipei")
-        return jsonify(code=b.code, name_zh=b.name_zh, name_en=b.name_en, timezone=b.timezone), 201
+    view = hub().setup.create_branch(data["code"], data["name_zh"], data["name_en"],
+                                     data.get("timezone") or "Asia/Taipei")
+    return jsonify(view), 201
 
 
 @route("/branches/<code>/services", ["POST"], summary="Add a service (admin)", body=SERVICE_BODY, tag="admin",
@@ -69,11 +68,10 @@ def create_branch():
 def create_service(code: str):
     data = json_body(SERVICE_BODY)
     _admin()
-    with hub().db.write() as session:
-        service = setup.add_service(
-            session, _branch(session, code), data["code"], data["name_zh"], data["name_en"],
-            data.get("wait_target_min", 20), data.get("wait_warning_min", 15), data.get("default_service_s", 300))
-        return jsonify(service_view(service)), 201
+    view = hub().setup.add_service(code, data["code"], data["name_zh"], data["name_en"],
+                                   data.get("wait_target_min", 20), data.get("wait_warning_min", 15),
+                                   data.get("default_service_s", 300))
+    return jsonify(view), 201
 
 
 @route("/branches/<code>/services/<service_code>", ["PATCH"], summary="Change a service (admin)",
@@ -81,18 +79,7 @@ def create_service(code: str):
 def update_service(code: str, service_code: str):
     data = json_body(SERVICE_PATCH)
     _admin()
-    with hub().db.write() as session:
-        branch = _branch(session, code)
-        service = session.execute(
-            select(Service).where(Service.branch_id == branch.id, Service.code == service_code)
-        ).scalar_one_or_none()
-        if service is None:
-            raise ApiError(404, "service_not_found", f"no service {service_code} in {code}")
-        for key, value in data.items():
-            setattr(service, key, value)
-        if not 1 <= service.wait_warning_min <= service.wait_target_min:
-            raise ApiError(400, "invalid_wait_target", "need 1 <= wait_warning_min <= wait_target_min")
-        return jsonify(service_view(service))
+    return jsonify(hub().setup.update_service(code, service_code, data))
 
 
 @route("/branches/<code>/counters", ["POST"], summary="Add a counter (admin)", body=COUNTER_BODY, tag="admin",
@@ -100,11 +87,8 @@ def update_service(code: str, service_code: str):
 def create_counter(code: str):
     data = json_body(COUNTER_BODY)
     _admin()
-    with hub().db.write() as session:
-        counter = setup.add_counter(session, _branch(session, code), data["number"],
-                                    _strings_list(data["services"], "services"), data.get("policy") or "strict",
-                                    data.get("name") or "")
-        counter_id = counter.id
+    counter_id = hub().setup.add_counter(code, data["number"], _strings_list(data["services"], "services"),
+                                         data.get("policy") or "strict", data.get("name") or "")
     with hub().db.read() as session:
         return jsonify(queries.counter_detail(session, counter_id)), 201
 
@@ -113,15 +97,9 @@ def create_counter(code: str):
        body=COUNTER_PATCH, tag="admin")
 def update_counter(counter_id: int):
     data = json_body(COUNTER_PATCH)
-    p = _admin()
-    if "policy" in data:
-        hub().engine.set_policy(counter_id, data["policy"], p.actor)
-    with hub().db.write() as session:
-        counter = queries.counter(session, counter_id)
-        if "services" in data:
-            setup.set_counter_services(session, counter, _strings_list(data["services"], "services"))
-        if "name" in data:
-            counter.name = data["name"][:60]
+    _admin()
+    services = _strings_list(data["services"], "services") if "services" in data else None
+    hub().setup.update_counter(counter_id, services=services, policy=data.get("policy"), name=data.get("name"))
     with hub().db.read() as session:
         return jsonify(queries.counter_detail(session, counter_id))
 

@@ -7,9 +7,12 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ..models import Branch, Counter, CounterService, Service
+from ..models import Branch, Counter, CounterService, Service, Ticket
 from .errors import Conflict, Invalid, NotFound
+from .repository import branch_by_code
 from .selection import POLICIES
+from .uow import EventName
+from .views import counter_view, service_view
 
 BRANCH_CODE = re.compile(r"^[a-z0-9][a-z0-9_-]{0,31}$")
 SERVICE_CODE = re.compile(r"^[A-Z]{1,2}$")
@@ -79,3 +82,87 @@ def set_counter_services(session: Session, counter: Counter, service_codes: list
     for rank, code in enumerate(service_codes):
         counter.service_links.append(CounterService(service_id=found[code].id, rank=rank, service=found[code]))
     session.flush()
+
+
+class SetupOperations:
+    """Admin changes to a branch's set-up, each one unit of work that publishes what changed, so screens
+    follow at once (`branch.updated`, `service.updated`, `counter.updated`). The set-up cache of every
+    hub process follows through branches.config_version (catalog.py)."""
+
+    def __init__(self, uow_factory):
+        self._uow = uow_factory
+
+    def create_branch(self, code: str, name_zh: str, name_en: str, timezone: str = "Asia/Taipei") -> dict:
+        with self._uow() as uow:
+            branch = create_branch(uow.session, code, name_zh, name_en, timezone)
+            view = branch_view(branch)
+            uow.emit(EventName.BRANCH_UPDATED, branch, {"branch": view})
+        return view
+
+    def add_service(self, branch_code: str, code: str, name_zh: str, name_en: str, wait_target_min: int = 20,
+                    wait_warning_min: int = 15, default_service_s: int = 300) -> dict:
+        with self._uow() as uow:
+            branch = branch_by_code(uow.session, branch_code)
+            service = add_service(uow.session, branch, code, name_zh, name_en, wait_target_min, wait_warning_min,
+                                  default_service_s)
+            view = service_view(service)
+            uow.emit(EventName.SERVICE_UPDATED, branch, {"service": view})
+        return view
+
+    def update_service(self, branch_code: str, service_code: str, changes: dict) -> dict:
+        with self._uow() as uow:
+            branch = branch_by_code(uow.session, branch_code)
+            service = uow.session.execute(
+                select(Service).where(Service.branch_id == branch.id, Service.code == service_code).with_for_update()
+            ).scalar_one_or_none()
+            if service is None:
+                raise NotFound("service_not_found", f"no service {service_code} in {branch_code}")
+            for key, value in changes.items():
+                setattr(service, key, value)
+            if not 1 <= service.wait_warning_min <= service.wait_target_min:
+                raise Invalid("invalid_wait_target", "need 1 <= wait_warning_min <= wait_target_min")
+            view = service_view(service)
+            uow.emit(EventName.SERVICE_UPDATED, branch, {"service": view})
+            uow.emit(EventName.QUEUE_CHANGED, branch, {"services": [service.id]})
+        return view
+
+    def add_counter(self, branch_code: str, number: int, service_codes: list[str], policy: str = "strict",
+                    name: str = "") -> int:
+        with self._uow() as uow:
+            branch = branch_by_code(uow.session, branch_code)
+            counter = add_counter(uow.session, branch, number, service_codes, policy, name)
+            uow.emit(EventName.COUNTER_UPDATED, branch, {"counter": _counter_view(uow.session, counter)})
+            return counter.id
+
+    def update_counter(self, counter_id: int, *, services: list[str] | None = None, policy: str | None = None,
+                       name: str | None = None) -> dict:
+        """Services, policy and name change together or not at all."""
+        if policy is not None and policy not in POLICIES:
+            raise Invalid("invalid_policy", f"policy must be one of {', '.join(POLICIES)}")
+        with self._uow() as uow:
+            counter = uow.session.execute(
+                select(Counter).where(Counter.id == counter_id).with_for_update()).scalar_one_or_none()
+            if counter is None:
+                raise NotFound("counter_not_found", f"no counter with id {counter_id}")
+            if services is not None:
+                set_counter_services(uow.session, counter, services)
+            if policy is not None:
+                counter.policy = policy
+            if name is not None:
+                counter.name = name[:60]
+            uow.session.flush()
+            view = _counter_view(uow.session, counter)
+            uow.emit(EventName.COUNTER_UPDATED, counter.branch, {"counter": view})
+            if services is not None:
+                uow.emit(EventName.QUEUE_CHANGED, counter.branch,
+                         {"services": sorted(link.service_id for link in counter.service_links)})
+            return view
+
+
+def branch_view(branch: Branch) -> dict:
+    return {"code": branch.code, "name_zh": branch.name_zh, "name_en": branch.name_en, "timezone": branch.timezone}
+
+
+def _counter_view(session: Session, counter: Counter) -> dict:
+    current = session.get(Ticket, counter.current_ticket_id) if counter.current_ticket_id else None
+    return counter_view(counter, current)
