@@ -12,6 +12,7 @@ from . import estimates, ticket_store as store, wait_monitor
 from .actors import SYSTEM, Actor
 from .catalog import BranchConfig
 from .clock import business_day, iso_utc
+from .counter_ops import CounterContext, transition
 from .errors import Conflict, Forbidden, Invalid, NotFound
 from .numbering import format_number, next_seq
 from .repository import branch_by_code
@@ -92,8 +93,6 @@ class BranchOperations:
             store.update_ticket(uow.connection, ticket_id, printed=printed)
 
     def cancel(self, ticket_id: int, actor: Actor, reason: str = "") -> dict:
-        from .counter_ops import CounterContext  # the counter of a called ticket is locked the same way
-
         with self._uow() as uow:
             conn = uow.connection
             row = store.locked_ticket(conn, ticket_id)
@@ -110,19 +109,14 @@ class BranchOperations:
                                f"ticket {ticket['number']} is {ticket['status']} and cannot be cancelled")
             detail = {"reason": reason} if reason else None
             if ticket["status"] == TicketStatus.CALLED and ticket["counter_id"]:
-                cx = CounterContext(self, uow, ticket["counter_id"])
+                cx = CounterContext(self, uow, ticket["counter_id"])  # lock its counter as the teller would
                 cx.set_counter(current_ticket_id=None)
                 cx.move(ticket, TicketAction.CANCEL, actor, detail, finished_at=uow.now)
                 cx.flush_events()
                 view = cx.emit_ticket(EventName.TICKET_CANCELLED, ticket)
             else:
-                before = ticket["status"]
-                store.update_ticket(conn, ticket_id, status=TicketStatus.CANCELLED, finished_at=uow.now)
-                ticket.update(status=TicketStatus.CANCELLED, finished_at=uow.now)
-                store.record_events(conn, [{"ticket_id": ticket_id, "at": uow.now, "action": TicketAction.CANCEL,
-                                            "from_status": before, "to_status": ticket["status"],
-                                            "actor": actor.label, "counter_id": ticket["counter_id"],
-                                            "detail": detail}])
+                store.record_events(conn, [transition(conn, ticket, TicketAction.CANCEL, actor, uow.now,
+                                                      ticket["counter_id"], detail, finished_at=uow.now)])
                 view = store.ticket_dict(ticket, config)
                 uow.emit(EventName.TICKET_CANCELLED, config, {"ticket": view})
             uow.emit(EventName.QUEUE_CHANGED, config, {"services": [ticket["service_id"]]})

@@ -28,6 +28,26 @@ PAUSES = CounterPause.__table__
 T = Ticket.__table__
 
 
+def event_row(ticket: dict, action: TicketAction, before, actor: Actor, now, counter_id: int | None,
+              detail: dict | None = None) -> dict:
+    return {"ticket_id": ticket["id"], "at": now, "action": action, "from_status": before,
+            "to_status": ticket["status"], "actor": actor.label, "counter_id": counter_id, "detail": detail}
+
+
+def transition(conn, ticket: dict, action: TicketAction, actor: Actor, now, at_counter: int | None,
+               detail: dict | None = None, **values) -> dict:
+    """Apply one transition of the table to `ticket` (a dict of its columns): the row is written and the
+    dict updated; returns the TicketEvent row for the caller to record with its others."""
+    before = ticket["status"]
+    if not allows(action, before):
+        raise Conflict("illegal_transition", f"ticket {ticket['number']} is {before}; {action} needs "
+                                             f"{' or '.join(str(s) for s in sources(action))}")
+    status = target(action)
+    store.update_ticket(conn, ticket["id"], status=status, **values)
+    ticket.update(values, status=status)
+    return event_row(ticket, action, before, actor, now, at_counter, detail)
+
+
 class CounterContext:
     """One operation's view of its counter: the locked row, the branch set-up, the pending events."""
 
@@ -91,17 +111,28 @@ class CounterContext:
     def move(self, ticket: dict, action: TicketAction, actor: Actor, detail: dict | None = None,
              **values) -> dict:
         """Apply one transition of the table to `ticket` (a dict of its columns), with its event."""
-        before = ticket["status"]
-        status = target(action)
-        store.update_ticket(self.conn, ticket["id"], status=status, **values)
-        ticket.update(values, status=status)
-        self.record(ticket, action, before, actor, detail)
+        self.events.append(transition(self.conn, ticket, action, actor, self.uow.now, self.id, detail, **values))
         return ticket
 
     def record(self, ticket: dict, action: TicketAction, before, actor: Actor, detail: dict | None = None) -> None:
-        self.events.append({"ticket_id": ticket["id"], "at": self.uow.now, "action": action,
-                            "from_status": before, "to_status": ticket["status"], "actor": actor.label,
-                            "counter_id": self.id, "detail": detail})
+        self.events.append(event_row(ticket, action, before, actor, self.uow.now, self.id, detail))
+
+    def release_ticket(self) -> None:
+        self.set_counter(current_ticket_id=None)
+
+    def close(self) -> dict:
+        """Sign the teller out and close, ending an open pause (the counter holds no ticket)."""
+        if self.counter["state"] == CounterState.PAUSED:
+            self.end_pause()
+        self.set_counter(state=CounterState.CLOSED, staff_id=None)
+        view = self.emit_counter(EventName.COUNTER_CLOSED)
+        self.emit_queue_changed(self.service_ids())
+        return view
+
+    def end_pause(self) -> None:
+        self.conn.execute(update(PAUSES).where(PAUSES.c.counter_id == self.id, PAUSES.c.ended_at.is_(None))
+                          .values(ended_at=self.uow.now))
+        self.set_counter(pause_reason=None, paused_at=None)
 
     def flush_events(self) -> None:
         if self.events:
@@ -137,6 +168,10 @@ class CounterOperations:
 
     def _at(self, counter_id: int):
         return _CounterScope(self, counter_id)
+
+    def within(self, uow: UnitOfWork, counter_id: int) -> CounterContext:
+        """The counter inside a unit of work someone else runs (day close); they flush its events."""
+        return CounterContext(self, uow, counter_id)
 
     # ------------------------------------------------------------------ calling
     def call_next(self, counter_id: int, actor: Actor, *, complete_current: bool = False) -> dict:
@@ -275,12 +310,7 @@ class CounterOperations:
             if cx.counter["current_ticket_id"] is not None:
                 raise Conflict("counter_busy",
                                f"counter {cx.number} still has a customer; complete or transfer first")
-            if cx.counter["state"] == CounterState.PAUSED:
-                self._end_pause(cx)
-            cx.set_counter(state=CounterState.CLOSED, staff_id=None)
-            view = cx.emit_counter(EventName.COUNTER_CLOSED)
-            cx.emit_queue_changed(cx.service_ids())
-            return view
+            return cx.close()
 
     def pause(self, counter_id: int, actor: Actor, reason: str) -> dict:
         reason = (reason or "").strip()
@@ -305,17 +335,11 @@ class CounterOperations:
         with self._at(counter_id) as cx:
             if cx.counter["state"] != CounterState.PAUSED:
                 raise Conflict("counter_not_paused", f"counter {cx.number} is not paused")
-            self._end_pause(cx)
+            cx.end_pause()
             cx.set_counter(state=CounterState.OPEN)
             view = cx.emit_counter(EventName.COUNTER_RESUMED)
             cx.emit_queue_changed(cx.service_ids())
             return view
-
-    @staticmethod
-    def _end_pause(cx: CounterContext) -> None:
-        cx.conn.execute(update(PAUSES).where(PAUSES.c.counter_id == cx.id, PAUSES.c.ended_at.is_(None))
-                        .values(ended_at=cx.uow.now))
-        cx.set_counter(pause_reason=None, paused_at=None)
 
     def set_policy(self, counter_id: int, policy: str, actor: Actor) -> dict:
         if policy not in POLICIES:

@@ -18,24 +18,25 @@ from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
-from ..models import (ABANDONED, COUNTER_CLOSED, Branch, Counter, CounterPause, DayClose, NumberSequence, Service,
-                      Ticket, TicketEvent)
+from ..models import Branch, Counter, DayClose, NumberSequence, Service, Ticket
 from ..queue import QueueEngine
+from ..queue import ticket_store as store
+from ..queue.counter_ops import transition
+from ..queue.states import OPEN_STATUSES, CounterState, TicketAction
+from ..queue.uow import EventName
 from ..queue.actors import Actor
 from ..queue.clock import business_day, iso_utc
 from ..queue.errors import Conflict, Invalid, NotFound
-from ..queue.uow import UnitOfWork, unit_of_work
-from ..queue.views import counter_view
+from ..queue.uow import UnitOfWork
 from . import dataset, reconcile, statistics
 from .periods import Period
 
 log = logging.getLogger(__name__)
-OPEN = reconcile.OPEN
 
 
 def close_day(engine: QueueEngine, branch_code: str, actor: Actor, day: dt.date | None = None) -> dict:
     """Close `day` (default: the branch's current business day). Returns the DayClose with its report."""
-    with unit_of_work(engine.db, engine.clock, engine.publish) as uow:
+    with engine.unit_of_work() as uow:
         s = uow.session
         branch_id = s.execute(select(Branch.id).where(Branch.code == branch_code)).scalar_one_or_none()
         if branch_id is None:
@@ -63,7 +64,7 @@ def close_day(engine: QueueEngine, branch_code: str, actor: Actor, day: dt.date 
                            detail={"tickets": reconcile.problem_list(before, problems), "missing_numbers": missing})
 
         abandoned = _abandon_open_tickets(uow, branch, day, actor)
-        closed_counters = _close_counters(uow, counters, abandoned, closing_today=day == today)
+        closed_counters = _close_counters(engine, uow, counters, abandoned, closing_today=day == today)
         s.flush()
 
         report = statistics.build(dataset.load(s, branch, period, uow.now))
@@ -78,7 +79,7 @@ def close_day(engine: QueueEngine, branch_code: str, actor: Actor, day: dt.date 
         summary = close_view(close, branch.code)
         summary["abandoned"] = len(abandoned)
         summary["counters_closed"] = closed_counters
-        uow.emit("day.closed", branch, {"day_close": summary, "totals": _totals_brief(report)})
+        uow.emit(EventName.DAY_CLOSED, branch, {"day_close": summary, "totals": _totals_brief(report)})
         log.info("business day closed", extra={"branch": branch.code, "business_day": day.isoformat(),
                                                "by": actor.label, "abandoned": len(abandoned)})
     return {"day_close": summary, "report": report}
@@ -98,57 +99,47 @@ def _lock_numbers(session, branch: Branch, day: dt.date) -> None:
                     .order_by(NumberSequence.service_id).with_for_update()).all()
 
 
-def _abandon_open_tickets(uow: UnitOfWork, branch: Branch, day: dt.date, actor: Actor) -> list[Ticket]:
-    s = uow.session
-    abandoned: list[Ticket] = []
+def _abandon_open_tickets(uow: UnitOfWork, branch: Branch, day: dt.date, actor: Actor) -> list[dict]:
+    """Every ticket of the day still waiting, called or serving becomes `abandoned` (the transition table's
+    ABANDON, with its TicketEvent)."""
+    conn = uow.connection
+    T = Ticket.__table__
+    abandoned: list[dict] = []
     while True:
-        batch = s.execute(
-            select(Ticket).where(Ticket.branch_id == branch.id, Ticket.business_day == day,
-                                 Ticket.status.in_(OPEN)).order_by(Ticket.id).with_for_update()
-        ).scalars().all()
+        batch = [dict(row._mapping) for row in conn.execute(
+            select(*store.TICKET_COLUMNS).where(T.c.branch_id == branch.id, T.c.business_day == day,
+                                                T.c.status.in_(OPEN_STATUSES)).order_by(T.c.id).with_for_update())]
         if not batch:
             return abandoned
-        for ticket in batch:
-            before = ticket.status
-            ticket.status = ABANDONED
-            ticket.finished_at = uow.now
-            s.add(TicketEvent(ticket_id=ticket.id, at=uow.now, action="abandon", from_status=before,
-                              to_status=ABANDONED, actor=actor.label, counter_id=ticket.counter_id,
-                              detail={"reason": "day_close"}))
-            abandoned.append(ticket)
-        s.flush()
-        if abandoned:
-            uow.emit("queue.changed", branch, {"services": sorted({t.service_id for t in batch})})
+        store.record_events(conn, [transition(conn, ticket, TicketAction.ABANDON, actor, uow.now, ticket["counter_id"],
+                                              {"reason": "day_close"}, finished_at=uow.now)
+                                   for ticket in batch])
+        abandoned.extend(batch)
+        uow.emit(EventName.QUEUE_CHANGED, branch, {"services": sorted({t["service_id"] for t in batch})})
 
 
-def _close_counters(uow: UnitOfWork, counters: list[Counter], abandoned: list[Ticket], closing_today: bool) -> list[int]:
-    """Closing today: every counter closes and its pause ends. Closing a past day: only counters still
-    holding one of that day's tickets let go of it; today's work goes on."""
-    abandoned_ids = {t.id for t in abandoned}
+def _close_counters(engine: QueueEngine, uow: UnitOfWork, counters: list[Counter], abandoned: list[dict],
+                    closing_today: bool) -> list[int]:
+    """Closing today: every counter closes and its pause ends (the engine's own close). Closing a past day:
+    only counters still holding one of that day's tickets let go of it; today's work goes on."""
+    abandoned_ids = {t["id"] for t in abandoned}
     closed = []
     for counter in counters:
-        holds_abandoned = counter.current_ticket_id in abandoned_ids
+        cx = engine.counters.within(uow, counter.id)
+        holds_abandoned = cx.counter["current_ticket_id"] in abandoned_ids
         if holds_abandoned:
-            counter.current_ticket_id = None
-        if counter.current_ticket_id is not None:
+            cx.release_ticket()
+        if cx.counter["current_ticket_id"] is not None:
             # Still serving a ticket of another, unclosed day: that day's close will free it.
             log.warning("counter kept open: it holds a ticket of another day",
-                        extra={"counter": counter.number, "ticket_id": counter.current_ticket_id})
+                        extra={"counter": cx.number, "ticket_id": cx.counter["current_ticket_id"]})
             continue
-        if not closing_today or counter.state == COUNTER_CLOSED:
+        if not closing_today or cx.counter["state"] == CounterState.CLOSED:
             if holds_abandoned:
-                uow.emit("counter.updated", counter.branch, {"counter": counter_view(counter, None)})
+                cx.emit_counter(EventName.COUNTER_UPDATED)
             continue
-        for pause in uow.session.execute(select(CounterPause).where(CounterPause.counter_id == counter.id,
-                                                                    CounterPause.ended_at.is_(None))).scalars():
-            pause.ended_at = uow.now
-        counter.state = COUNTER_CLOSED
-        counter.pause_reason = None
-        counter.paused_at = None
-        counter.staff_id = None
-        counter.staff = None
-        closed.append(counter.number)
-        uow.emit("counter.closed", counter.branch, {"counter": counter_view(counter, None)})
+        cx.close()
+        closed.append(cx.number)
     return closed
 
 

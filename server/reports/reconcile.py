@@ -11,10 +11,12 @@ from collections import Counter as Tally, defaultdict
 
 from ..models import ABANDONED, CALLED, CANCELLED, DONE, NO_SHOW, SERVING, TRANSFERRED, WAITING
 from ..queue.numbering import format_number
+from ..queue.states import FINAL_STATUSES, OPEN_STATUSES
 from .dataset import Dataset, TicketRow
 
-OPEN = (WAITING, CALLED, SERVING)
-OUTCOMES = (DONE, NO_SHOW, CANCELLED, TRANSFERRED, ABANDONED)
+# The statuses come from the engine's transition table (server/queue/states.py).
+OPEN = OPEN_STATUSES
+OUTCOMES = FINAL_STATUSES
 # Which fields a status needs, and which it must not have yet.
 REQUIRED = {
     WAITING: (),
