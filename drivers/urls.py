@@ -1,4 +1,4 @@
-"""Parsing of device URLs (DESIGN.md section 6).
+"""Parsing of device URLs (docs/architecture.md, "Devices"; docs/devices.md, "Device URLs").
 
     tcp://192.168.1.50:9100                   network printer (port defaults to 9100)
     serial:///dev/ttyUSB0?baud=19200          serial printer, or a Modbus RS-485 bus

@@ -1,6 +1,6 @@
 """Real-time audiences: who may join which room, what each may see, and the snapshot a joiner gets.
 
-Audiences (DESIGN §5):
+Audiences (docs/architecture.md, "Real-time"):
 - `display` and `kiosk` (room `display:<branch>` / `kiosk:<branch>`): public data, no token needed.
 - `supervisor` (room `supervisor:<branch>`): supervisors, guides and admins of the branch.
 - `counter` (room `counter:<id>`): tellers, supervisors and admins of the counter's branch, and the

@@ -40,7 +40,8 @@ class Branch(Base):
     name_zh: Mapped[str] = mapped_column(String(120))
     name_en: Mapped[str] = mapped_column(String(120))
     timezone: Mapped[str] = mapped_column(String(64), default="Asia/Taipei")
-    # Increasing per-branch event sequence number (DESIGN §5); bumped inside each write transaction.
+    # Increasing per-branch event sequence number, bumped inside each write transaction
+    # (docs/architecture.md, "Transactions and events").
     event_seq: Mapped[int] = mapped_column(Integer, default=0)
     # Bumped with every change to the branch's set-up (services, counters, day closes): hub processes
     # keep that set-up in memory and reload it when this moves (server/queue/catalog.py).

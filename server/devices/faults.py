@@ -1,6 +1,6 @@
 """Device faults: raised automatically from health or by staff, acknowledged, resolved; each with an alert.
 
-Lifecycle (DESIGN §1, the seed's 4-8 procedure): raised (who, when, what) -> acknowledged by a
+Lifecycle (docs/architecture.md, "Devices"): raised (who, when, what) -> acknowledged by a
 supervisor (note + the contingency started, e.g. "backup printer", "QR tickets on the kiosk
 screen") -> resolved (who, when, note). An automatic fault resolves itself ("system") when its
 device is healthy again; the record stays for audit either way.

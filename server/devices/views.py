@@ -50,7 +50,7 @@ def fault_view(fault: DeviceFault, device_name: str | None, branch_code: str, de
 
 
 def fault_timeline(fault: DeviceFault) -> list[dict]:
-    """Raised -> acknowledged -> resolved, each with who, when and what was said (DESIGN §1, 4-8)."""
+    """Raised -> acknowledged -> resolved, each with who, when and what was said (docs/architecture.md, "Devices")."""
     steps = [{"step": "raised", "at": iso_utc(fault.raised_at), "by": fault.raised_by, "note": fault.message}]
     if fault.acknowledged_at is not None:
         steps.append({"step": "acknowledged", "at": iso_utc(fault.acknowledged_at), "by": fault.acknowledged_by,

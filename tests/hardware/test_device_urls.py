@@ -1,4 +1,4 @@
-"""Device URLs from DESIGN.md section 6 parse into what the transports need."""
+"""Device URLs (docs/architecture.md, "Devices") parse into what the transports need."""
 
 from __future__ import annotations
 
