@@ -143,8 +143,9 @@ def may_issue(principal: Principal, branch_id: int, priority: str, channel: str)
         raise Forbidden("priority_needs_staff", "priority tickets are issued by a guide")
 
 
-def may_act_on_counter(principal: Principal, counter: Counter, action: str) -> None:
-    """A teller acts only on the counter they opened; supervisors on their branch; admins anywhere."""
+def may_act_on_counter(principal: Principal, counter, action: str) -> None:
+    """A teller acts only on the counter they opened; supervisors on their branch; admins anywhere.
+    `counter`: anything with branch_id, staff_id and number (the engine passes the locked row)."""
     require_branch(principal, counter.branch_id)
     if principal.kind == "device":
         if principal.device_kind == "agent":

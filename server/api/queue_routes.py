@@ -158,12 +158,10 @@ def public_ticket(token: str):
 
 
 # ---------------------------------------------------------------------------- counter actions
-def _counter_action(counter_id: int, action: str):
-    with hub().db.read() as session:
-        counter = queries.counter(session, counter_id)
+def _counter_action(action: str):
+    """The caller, and the engine's guard that checks them against the counter as it locks it."""
     p = principal()
-    auth.may_act_on_counter(p, counter, action)
-    return p
+    return p, lambda counter: auth.may_act_on_counter(p, counter, action)
 
 
 @route("/counters/<int:counter_id>", summary="One counter", tag="counters")
@@ -178,37 +176,38 @@ def get_counter(counter_id: int):
        body={"complete_current": (bool, False, "complete the current ticket first")}, tag="counters")
 def call_next(counter_id: int):
     data = json_body({"complete_current": (bool, False, "")})
-    p = _counter_action(counter_id, "call_next")
-    return jsonify(hub().engine.call_next(counter_id, p.actor, complete_current=bool(data.get("complete_current"))))
+    p, guard = _counter_action("call_next")
+    return jsonify(hub().engine.call_next(counter_id, p.actor, complete_current=bool(data.get("complete_current")),
+                                          guard=guard))
 
 
 @route("/counters/<int:counter_id>/recall", ["POST"], summary="Announce the current ticket again", tag="counters")
 def recall(counter_id: int):
     json_body({})
-    p = _counter_action(counter_id, "recall")
-    return jsonify(hub().engine.recall(counter_id, p.actor))
+    p, guard = _counter_action("recall")
+    return jsonify(hub().engine.recall(counter_id, p.actor, guard=guard))
 
 
 @route("/counters/<int:counter_id>/no-show", ["POST"], summary="The called customer did not come",
        body={"requeue": (bool, False, "put the ticket back in the queue once")}, tag="counters")
 def no_show(counter_id: int):
     data = json_body({"requeue": (bool, False, "")})
-    p = _counter_action(counter_id, "no_show")
-    return jsonify(hub().engine.no_show(counter_id, p.actor, requeue=bool(data.get("requeue"))))
+    p, guard = _counter_action("no_show")
+    return jsonify(hub().engine.no_show(counter_id, p.actor, requeue=bool(data.get("requeue")), guard=guard))
 
 
 @route("/counters/<int:counter_id>/start", ["POST"], summary="The customer arrived; service starts", tag="counters")
 def start(counter_id: int):
     json_body({})
-    p = _counter_action(counter_id, "start")
-    return jsonify(hub().engine.start(counter_id, p.actor))
+    p, guard = _counter_action("start")
+    return jsonify(hub().engine.start(counter_id, p.actor, guard=guard))
 
 
 @route("/counters/<int:counter_id>/complete", ["POST"], summary="Service finished", tag="counters")
 def complete(counter_id: int):
     json_body({})
-    p = _counter_action(counter_id, "complete")
-    return jsonify(hub().engine.complete(counter_id, p.actor))
+    p, guard = _counter_action("complete")
+    return jsonify(hub().engine.complete(counter_id, p.actor, guard=guard))
 
 
 TRANSFER_BODY = {"to_service": (str, False, "service code"), "to_counter": (int, False, "counter number"),
@@ -219,42 +218,42 @@ TRANSFER_BODY = {"to_service": (str, False, "service code"), "to_counter": (int,
        tag="counters")
 def transfer(counter_id: int):
     data = json_body(TRANSFER_BODY)
-    p = _counter_action(counter_id, "transfer")
+    p, guard = _counter_action("transfer")
     return jsonify(hub().engine.transfer(counter_id, p.actor, to_service=data.get("to_service"),
                                          to_counter=data.get("to_counter"),
-                                         keep_arrival=data.get("keep_arrival", True)))
+                                         keep_arrival=data.get("keep_arrival", True), guard=guard))
 
 
 @route("/counters/<int:counter_id>/pause", ["POST"], summary="Pause service (暫停服務) with a reason",
        body={"reason": (str, True, "why the counter is paused")}, tag="counters")
 def pause(counter_id: int):
     data = json_body({"reason": (str, True, "")})
-    p = _counter_action(counter_id, "pause")
-    return jsonify(hub().engine.pause(counter_id, p.actor, data["reason"]))
+    p, guard = _counter_action("pause")
+    return jsonify(hub().engine.pause(counter_id, p.actor, data["reason"], guard=guard))
 
 
 @route("/counters/<int:counter_id>/resume", ["POST"], summary="Resume service", tag="counters")
 def resume(counter_id: int):
     json_body({})
-    p = _counter_action(counter_id, "resume")
-    return jsonify(hub().engine.resume(counter_id, p.actor))
+    p, guard = _counter_action("resume")
+    return jsonify(hub().engine.resume(counter_id, p.actor, guard=guard))
 
 
 @route("/counters/<int:counter_id>/open", ["POST"], summary="Open the counter; a teller signs in at it",
        tag="counters")
 def open_counter(counter_id: int):
     json_body({})
-    p = _counter_action(counter_id, "open")
+    p, guard = _counter_action("open")
     staff_id = p.user_id if p.role == "teller" else None
-    return jsonify(hub().engine.open_counter(counter_id, p.actor, staff_id))
+    return jsonify(hub().engine.open_counter(counter_id, p.actor, staff_id, guard=guard))
 
 
 @route("/counters/<int:counter_id>/close", ["POST"], summary="Close the counter; the teller signs out of it",
        tag="counters")
 def close_counter(counter_id: int):
     json_body({})
-    p = _counter_action(counter_id, "close")
-    return jsonify(hub().engine.close_counter(counter_id, p.actor))
+    p, guard = _counter_action("close")
+    return jsonify(hub().engine.close_counter(counter_id, p.actor, guard=guard))
 
 
 @route("/counters/<int:counter_id>/rating", ["POST"], summary="Rate the ticket served last at this counter (1-5)",

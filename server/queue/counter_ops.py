@@ -8,8 +8,10 @@ which counter) is the caller's job; the engine records the actor.
 from __future__ import annotations
 
 import secrets
+from collections.abc import Callable
 
 from sqlalchemy import select, update
+from sqlalchemy.engine import Row
 
 from ..models import CounterPause, Rating, Ticket
 from . import ticket_store as store
@@ -19,6 +21,9 @@ from .errors import Conflict, Invalid, NotFound
 from .selection import POLICIES, pick_next
 from .states import CounterState, TicketAction, TicketStatus, allows, sources, target
 from .uow import EventName, UnitOfWork
+
+# Raises (Forbidden) when the caller may not act on this counter, given its locked row.
+Guard = Callable[[Row], None]
 
 MAX_REQUEUES = 1
 MAX_PAUSE_REASON = 120
@@ -57,6 +62,7 @@ class CounterContext:
         row = store.locked_counter(self.conn, counter_id)
         if row is None:
             raise NotFound("counter_not_found", f"no counter with id {counter_id}")
+        self.row = row  # as locked, for an authorisation check (`guard`)
         self.counter = dict(row._mapping)
         self.config: BranchConfig = ops.catalog.get(self.conn, row.branch_id, row.config_version)
         self.events: list[dict] = []
@@ -166,17 +172,17 @@ class CounterOperations:
         self.catalog = catalog
         self.service_times = service_times
 
-    def _at(self, counter_id: int):
-        return _CounterScope(self, counter_id)
+    def _at(self, counter_id: int, guard: Guard | None):
+        return _CounterScope(self, counter_id, guard)
 
     def within(self, uow: UnitOfWork, counter_id: int) -> CounterContext:
         """The counter inside a unit of work someone else runs (day close); they flush its events."""
         return CounterContext(self, uow, counter_id)
 
     # ------------------------------------------------------------------ calling
-    def call_next(self, counter_id: int, actor: Actor, *, complete_current: bool = False) -> dict:
+    def call_next(self, counter_id: int, actor: Actor, *, complete_current: bool = False, guard: Guard | None = None) -> dict:
         """Hand the counter its next ticket. Returns {"ticket": view|None, "completed": view|None}."""
-        with self._at(counter_id) as cx:
+        with self._at(counter_id, guard) as cx:
             cx.require_open()
             completed = None
             current = cx.current()
@@ -200,21 +206,21 @@ class CounterOperations:
             cx.emit_queue_changed({ticket["service_id"]})
             return {"ticket": view, "completed": completed}
 
-    def recall(self, counter_id: int, actor: Actor) -> dict:
-        with self._at(counter_id) as cx:
+    def recall(self, counter_id: int, actor: Actor, *, guard: Guard | None = None) -> dict:
+        with self._at(counter_id, guard) as cx:
             ticket = cx.require_current(TicketAction.RECALL)
             count = ticket["recall_count"] + 1
             cx.move(ticket, TicketAction.RECALL, actor, {"recall_count": count}, recall_count=count)
             return cx.emit_ticket(EventName.TICKET_RECALLED, ticket)
 
-    def start(self, counter_id: int, actor: Actor) -> dict:
-        with self._at(counter_id) as cx:
+    def start(self, counter_id: int, actor: Actor, *, guard: Guard | None = None) -> dict:
+        with self._at(counter_id, guard) as cx:
             ticket = cx.require_current(TicketAction.START)
             cx.move(ticket, TicketAction.START, actor, started_at=cx.uow.now)
             return cx.emit_ticket(EventName.TICKET_STARTED, ticket)
 
-    def complete(self, counter_id: int, actor: Actor) -> dict:
-        with self._at(counter_id) as cx:
+    def complete(self, counter_id: int, actor: Actor, *, guard: Guard | None = None) -> dict:
+        with self._at(counter_id, guard) as cx:
             ticket = cx.require_current(TicketAction.COMPLETE)
             view = self._finish(cx, ticket, actor)
             cx.set_counter(current_ticket_id=None)
@@ -227,8 +233,8 @@ class CounterOperations:
         self.service_times.completed(ticket["service_id"])
         return cx.emit_ticket(EventName.TICKET_COMPLETED, ticket)
 
-    def no_show(self, counter_id: int, actor: Actor, *, requeue: bool = False) -> dict:
-        with self._at(counter_id) as cx:
+    def no_show(self, counter_id: int, actor: Actor, *, requeue: bool = False, guard: Guard | None = None) -> dict:
+        with self._at(counter_id, guard) as cx:
             ticket = cx.require_current(TicketAction.NO_SHOW)
             cx.set_counter(current_ticket_id=None)
             if requeue:
@@ -245,11 +251,11 @@ class CounterOperations:
             return view
 
     def transfer(self, counter_id: int, actor: Actor, *, to_service: str | None = None,
-                 to_counter: int | None = None, keep_arrival: bool = True) -> dict:
+                 to_counter: int | None = None, keep_arrival: bool = True, guard: Guard | None = None) -> dict:
         """End the current ticket as `transferred` and queue its follow-up with the same number."""
         if not to_service and to_counter is None:
             raise Invalid("transfer_target_missing", "give to_service, to_counter or both")
-        with self._at(counter_id) as cx:
+        with self._at(counter_id, guard) as cx:
             ticket = cx.require_current(TicketAction.TRANSFER)
             service = cx.config.services[ticket["service_id"]]
             if to_service:
@@ -287,8 +293,8 @@ class CounterOperations:
             return {"ticket": view, "follow_up": follow_view}
 
     # ------------------------------------------------------------------ counter state
-    def open_counter(self, counter_id: int, actor: Actor, staff_id: int | None) -> dict:
-        with self._at(counter_id) as cx:
+    def open_counter(self, counter_id: int, actor: Actor, staff_id: int | None, *, guard: Guard | None = None) -> dict:
+        with self._at(counter_id, guard) as cx:
             if cx.counter["state"] != CounterState.CLOSED:
                 if cx.counter["staff_id"] == staff_id:
                     return cx.counter_view()  # already signed in here
@@ -305,20 +311,20 @@ class CounterOperations:
             cx.emit_queue_changed(cx.service_ids())
             return view
 
-    def close_counter(self, counter_id: int, actor: Actor) -> dict:
-        with self._at(counter_id) as cx:
+    def close_counter(self, counter_id: int, actor: Actor, *, guard: Guard | None = None) -> dict:
+        with self._at(counter_id, guard) as cx:
             if cx.counter["current_ticket_id"] is not None:
                 raise Conflict("counter_busy",
                                f"counter {cx.number} still has a customer; complete or transfer first")
             return cx.close()
 
-    def pause(self, counter_id: int, actor: Actor, reason: str) -> dict:
+    def pause(self, counter_id: int, actor: Actor, reason: str, *, guard: Guard | None = None) -> dict:
         reason = (reason or "").strip()
         if not reason:
             raise Invalid("pause_reason_required", "pausing a counter needs a reason")
         if len(reason) > MAX_PAUSE_REASON:
             raise Invalid("pause_reason_too_long", f"reason must be at most {MAX_PAUSE_REASON} characters")
-        with self._at(counter_id) as cx:
+        with self._at(counter_id, guard) as cx:
             if cx.counter["state"] == CounterState.PAUSED:
                 raise Conflict("counter_paused", f"counter {cx.number} is already paused")
             if cx.counter["state"] != CounterState.OPEN:
@@ -331,8 +337,8 @@ class CounterOperations:
             cx.emit_queue_changed(cx.service_ids())
             return view
 
-    def resume(self, counter_id: int, actor: Actor) -> dict:
-        with self._at(counter_id) as cx:
+    def resume(self, counter_id: int, actor: Actor, *, guard: Guard | None = None) -> dict:
+        with self._at(counter_id, guard) as cx:
             if cx.counter["state"] != CounterState.PAUSED:
                 raise Conflict("counter_not_paused", f"counter {cx.number} is not paused")
             cx.end_pause()
@@ -341,19 +347,19 @@ class CounterOperations:
             cx.emit_queue_changed(cx.service_ids())
             return view
 
-    def set_policy(self, counter_id: int, policy: str, actor: Actor) -> dict:
+    def set_policy(self, counter_id: int, policy: str, actor: Actor, *, guard: Guard | None = None) -> dict:
         if policy not in POLICIES:
             raise Invalid("invalid_policy", f"policy must be one of {', '.join(POLICIES)}")
-        with self._at(counter_id) as cx:
+        with self._at(counter_id, guard) as cx:
             cx.set_counter(policy=policy)
             return cx.emit_counter(EventName.COUNTER_UPDATED)
 
     # ------------------------------------------------------------------ ratings
-    def rate(self, counter_id: int, score: int, actor: Actor, source: str = "pad") -> dict:
+    def rate(self, counter_id: int, score: int, actor: Actor, source: str = "pad", *, guard: Guard | None = None) -> dict:
         """Store a 1-5 rating against the ticket served last at this counter."""
         if not isinstance(score, int) or isinstance(score, bool) or not 1 <= score <= 5:
             raise Invalid("invalid_score", "a rating is a whole number from 1 to 5")
-        with self._at(counter_id) as cx:
+        with self._at(counter_id, guard) as cx:
             row = cx.conn.execute(
                 select(T.c.id, T.c.number, T.c.business_day, T.c.staff_id)
                 .where(T.c.counter_id == cx.id, T.c.status == TicketStatus.DONE)
@@ -372,17 +378,20 @@ class CounterOperations:
 
 
 class _CounterScope:
-    """`with ops._at(counter_id) as cx:` one unit of work around one counter; events are written
-    to the log when the block ends without an error."""
+    """`with ops._at(counter_id, guard) as cx:` one unit of work around one counter. The guard (who may
+    act) sees the counter as locked, so no race falls between the check and the action. Events are
+    written to the log when the block ends without an error."""
 
-    def __init__(self, ops: CounterOperations, counter_id: int):
-        self._ops, self._counter_id = ops, counter_id
+    def __init__(self, ops: CounterOperations, counter_id: int, guard: Guard | None):
+        self._ops, self._counter_id, self._guard = ops, counter_id, guard
 
     def __enter__(self) -> CounterContext:
         self._uow_cm = self._ops._uow()
         uow = self._uow_cm.__enter__()
         try:
             self._cx = CounterContext(self._ops, uow, self._counter_id)
+            if self._guard is not None:
+                self._guard(self._cx.row)
         except BaseException as err:
             self._uow_cm.__exit__(type(err), err, err.__traceback__)
             raise
