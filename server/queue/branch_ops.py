@@ -95,10 +95,15 @@ class BranchOperations:
     def cancel(self, ticket_id: int, actor: Actor, reason: str = "") -> dict:
         with self._uow() as uow:
             conn = uow.connection
-            row = store.locked_ticket(conn, ticket_id)
-            if row is None:
+            seen = conn.execute(store.TICKET_COUNTER, {"ticket_id": ticket_id}).first()
+            if seen is None:
                 raise NotFound("ticket_not_found", f"no ticket with id {ticket_id}")
-            ticket = dict(row._mapping)
+            # Lock order as everywhere: the counter first, then the ticket (no deadlock with a teller's
+            # call or complete on PostgreSQL). A called ticket's counter is locked the teller's way.
+            cx = CounterContext(self, uow, seen.counter_id) if seen.counter_id is not None else None
+            ticket = dict(store.locked_ticket(conn, ticket_id)._mapping)
+            if ticket["counter_id"] != (cx.id if cx is not None else None):
+                raise Conflict("ticket_changed", f"ticket {ticket['number']} moved while being cancelled; try again")
             branch_row = conn.execute(select(Branch.config_version).where(Branch.id == ticket["branch_id"])).one()
             config = self.catalog.get(conn, ticket["branch_id"], branch_row.config_version)
             if ticket["business_day"] in config.closed_days:
@@ -108,8 +113,7 @@ class BranchOperations:
                 raise Conflict("illegal_transition",
                                f"ticket {ticket['number']} is {ticket['status']} and cannot be cancelled")
             detail = {"reason": reason} if reason else None
-            if ticket["status"] == TicketStatus.CALLED and ticket["counter_id"]:
-                cx = CounterContext(self, uow, ticket["counter_id"])  # lock its counter as the teller would
+            if ticket["status"] == TicketStatus.CALLED and cx is not None:
                 cx.set_counter(current_ticket_id=None)
                 cx.move(ticket, TicketAction.CANCEL, actor, detail, finished_at=uow.now)
                 cx.flush_events()

@@ -1,6 +1,6 @@
 """A branch's set-up (services, counters and the services each serves, closed days), kept in memory.
 
-The hot path reads the set-up on every operation; loading it costs four statements, so each hub
+The hot path reads the set-up on every operation; loading it costs five statements, so each hub
 process keeps it and reloads it only when `branches.config_version` moves. Every ORM change to a
 service, a counter's number, name or services, a branch's names or time zone, or a day close bumps
 that version in the same transaction (the `before_flush` hook below), so a process never acts on a

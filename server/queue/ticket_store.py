@@ -40,6 +40,7 @@ COUNTER_FOR_UPDATE = (
 BRANCH_BY_CODE = select(B.c.id, B.c.code, B.c.timezone, B.c.config_version).where(B.c.code == bindparam("code"))
 BRANCH_FOR_UPDATE = (select(B.c.id, B.c.code, B.c.timezone, B.c.config_version)
                      .where(B.c.code == bindparam("code")).with_for_update())
+TICKET_COUNTER = select(T.c.id, T.c.counter_id).where(T.c.id == bindparam("ticket_id"))
 TICKET_FOR_UPDATE = select(*TICKET_COLUMNS).where(T.c.id == bindparam("ticket_id")).with_for_update()
 _HEAD = (select(*TICKET_COLUMNS).where(T.c.status == TicketStatus.WAITING)
          .order_by(T.c.priority, T.c.arrived_at, T.c.id).limit(1)
