@@ -16,6 +16,7 @@ from __future__ import annotations
 import logging
 import select
 import socket
+import sys
 import time
 
 from escpos.exceptions import DeviceNotFoundError
@@ -96,8 +97,33 @@ class SerialTransport(Serial):
         return port.read(waiting) if waiting else b""
 
 
+def _off_the_loop(call, *args):
+    """Run a libusb call. Under gevent (`counterflow run`, server/serve.py) every socket, pty and
+    serial port is cooperative, but libusb blocks in C for up to its timeout (a status read, a
+    ticket's bulk write) and would stall every greenlet of the hub meanwhile: there the call runs in
+    a real OS thread of gevent's threadpool while only this device's greenlet waits for it."""
+    monkey = sys.modules.get("gevent.monkey")
+    if monkey is not None and monkey.is_module_patched("threading"):
+        import gevent
+
+        return gevent.get_hub().threadpool.apply(call, args)
+    return call(*args)
+
+
 class UsbTransport(Usb):
+    def open(self, raise_not_found: bool = True) -> None:
+        _off_the_loop(super().open, raise_not_found)
+
+    def _raw(self, msg: bytes) -> None:
+        _off_the_loop(super()._raw, msg)
+
     def read_within(self, n: int, timeout: float) -> bytes:
+        return _off_the_loop(self._read_within, n, timeout)
+
+    def drain(self) -> bytes:
+        return _off_the_loop(self._drain)
+
+    def _read_within(self, n: int, timeout: float) -> bytes:
         import usb.core
 
         buf = b""
@@ -112,7 +138,7 @@ class UsbTransport(Usb):
                 break
         return buf
 
-    def drain(self) -> bytes:
+    def _drain(self) -> bytes:
         import usb.core
 
         try:

@@ -3,12 +3,12 @@ from __future__ import annotations
 
 import argparse
 import getpass
-import logging
 import sys
 
 from .settings import Settings
 
-log = logging.getLogger("counterflow")
+# No logging, threading or socket import up here: `counterflow run` monkey-patches for gevent at the
+# start of main() (server/serve.py), and what is imported before that stays unpatched.
 
 
 def _settings(args) -> Settings:
@@ -17,7 +17,7 @@ def _settings(args) -> Settings:
 
 
 def cmd_run(args) -> int:
-    from . import logs, migrate
+    from . import logs, migrate, serve
     from .app import create_app
     from .demo import ACCOUNTS, DEMO_PASSWORD, ensure_demo
 
@@ -50,17 +50,7 @@ def cmd_run(args) -> int:
         ]
     sys.stdout.write("\n".join(lines) + "\n")
     sys.stdout.flush()
-    hub.start_background()
-    _print_devices(hub)
-    socketio = app.extensions.get("socketio")
-    try:
-        if socketio is not None:
-            socketio.run(app, host=settings.host, port=settings.port, allow_unsafe_werkzeug=True,
-                         use_reloader=False, log_output=False)
-        else:
-            app.run(host=settings.host, port=settings.port, threaded=True, use_reloader=False)
-    finally:
-        hub.stop_background()
+    serve.run(app, settings, started=lambda: _print_devices(hub))
     return 0
 
 
@@ -184,6 +174,9 @@ def _test_device(args, registry, db) -> int:
         sys.stdout.write(f"{device['name']} is simulated ({device['url']}): test it in the running hub with "
                          f"POST /api/v1/devices/{device['id']}/test\n")
         return 2
+    import logging
+
+    log = logging.getLogger("counterflow")
     manager = DeviceManager(lambda report: log.info("device report", extra={"report": report})).start()
     try:
         manager.submit({"op": "configure", "devices": [info.config().as_dict()]}).wait(10)
@@ -340,9 +333,12 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from .queue.errors import DomainError
+    from .serve import prepare
 
     argv = sys.argv[1:] if argv is None else argv
+    prepare(argv)  # `run` in gevent mode: monkey-patch before the server modules are imported
+    from .queue.errors import DomainError
+
     if argv[:1] == ["sim"]:  # everything after `sim` belongs to the simulators' own options
         from hardware_sim.cli import main as sim_main
 

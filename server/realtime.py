@@ -31,6 +31,7 @@ from .queue import queries
 from .queue.clock import utc_now
 from .queue.errors import DomainError
 from .queue.uow import DomainEvent
+from .serve import current_async_mode
 
 log = logging.getLogger(__name__)
 
@@ -117,7 +118,9 @@ class Realtime:
         self.hub = hub
         self.socketio = SocketIO(
             app,
-            async_mode="threading",
+            # gevent under `counterflow run` (server/serve.py patched the process), else threading:
+            # the test client, scripts, and COUNTERFLOW_ASYNC_MODE=threading (gunicorn threads).
+            async_mode=current_async_mode(),
             message_queue=hub.settings.socketio_message_queue,
             manage_session=False,  # no Flask session over sockets: auth is the bearer token
             ping_interval=15,  # notice a half-open connection within ~25 s

@@ -20,6 +20,9 @@ class Settings:
     database_url: str = f"sqlite:///{DEFAULT_VAR_DIR / 'counterflow.db'}"
     host: str = "127.0.0.1"
     port: int = 5000
+    # How `counterflow run` serves: "gevent" (pywsgi, monkey-patched) or "threading" (gunicorn gthread).
+    # server/serve.py; bench/bench_server_modes.py has the figures behind the default.
+    async_mode: str = "gevent"
     secret_key: str = field(default_factory=lambda: secrets.token_hex(32))
     token_ttl_hours: int = 12
     max_body_bytes: int = 64 * 1024
