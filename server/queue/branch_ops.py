@@ -38,7 +38,8 @@ class BranchOperations:
 
     # ------------------------------------------------------------------ tickets
     def issue(self, branch_code: str, service_code: str, actor: Actor = SYSTEM, *, priority: str = "normal",
-              channel: str = "kiosk") -> dict:
+              channel: str = "kiosk", guard=None) -> dict:
+        """`guard(branch_id)` authorises the caller inside the transaction (no separate read first)."""
         if priority not in PRIORITY_VALUES:
             raise Invalid("invalid_priority", f"priority must be one of {', '.join(PRIORITY_VALUES)}")
         if channel not in CHANNELS:
@@ -46,6 +47,8 @@ class BranchOperations:
         with self._uow() as uow:
             conn = uow.connection
             config = self._config(uow, branch_code)
+            if guard is not None:
+                guard(config.id)
             service = config.services_by_code.get(service_code)
             if service is None:
                 raise NotFound("service_not_found", f"branch {branch_code} has no service {service_code!r}")
