@@ -7,13 +7,15 @@ import threading
 from sqlalchemy import select
 
 from .models import Branch
+from .outage import is_database_unavailable
 
 log = logging.getLogger(__name__)
 
 
 class WaitMonitor:
-    def __init__(self, db, engine, interval_s: float):
+    def __init__(self, db, engine, interval_s: float, outage=None):
         self.db, self.engine, self.interval_s = db, engine, interval_s
+        self.outage = outage  # server.outage.OutageTracker: an outage is logged once, not every pass
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
 
@@ -29,8 +31,11 @@ class WaitMonitor:
         while not self._stop.wait(self.interval_s):
             try:
                 self.run_once()
-            except Exception:  # noqa: BLE001 - keep monitoring after a transient database error
-                log.exception("wait monitor pass failed")
+            except Exception as err:  # noqa: BLE001 - keep monitoring after a transient database error
+                if self.outage is not None and is_database_unavailable(err):
+                    self.outage.refused(err, "wait monitor")
+                else:
+                    log.exception("wait monitor pass failed")
 
     def start(self) -> None:
         if self.interval_s <= 0 or self._thread:

@@ -8,6 +8,9 @@ from sqlalchemy import text
 
 from .alerts import WaitMonitor
 from .bootstrap import bootstrap
+from .health import Readiness
+from .metrics import HubMetrics
+from .outage import OutageTracker
 from .queue.actors import Actor
 from .settings import Settings
 
@@ -24,10 +27,14 @@ class Hub:
         self.engine, self.setup = services.engine, services.setup
         # The queue table that displays and GET .../queue read: computed once per change.
         self.snapshots = services.snapshots
-        self.monitor = WaitMonitor(self.db, self.engine, settings.alert_interval_s)
+        # An unreachable database is logged once per outage and answered 503 (server/outage.py).
+        self.outage = OutageTracker()
+        self.outage.watch(self.db)
+        self.monitor = WaitMonitor(self.db, self.engine, settings.alert_interval_s, self.outage)
         self.ticket_hooks: list = []  # called with (branch_code, ticket view) after issue, e.g. printing
         self.realtime = None  # server.realtime.Realtime, set by create_app
         self.devices = None  # server.devices.DeviceService, set by create_app; started with the background
+        self.metrics = None  # server.metrics.HubMetrics, set by create_app
 
     def issue_ticket(self, branch_code: str, service_code: str, actor: Actor, **options) -> dict:
         ticket = self.engine.issue(branch_code, service_code, actor, **options)
@@ -69,6 +76,9 @@ def create_app(settings: Settings | None = None) -> Flask:
     init_i18n(app)
     hub.realtime = init_realtime(app, hub)
     _register_surfaces(app)
+    hub.metrics = HubMetrics(hub)  # /metrics and the request-latency histogram (server/metrics.py)
+    hub.metrics.install(app)
+    Readiness(hub).install(app)  # /readyz (server/health.py)
 
     @app.get("/healthz")
     def healthz():

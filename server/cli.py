@@ -21,8 +21,8 @@ def cmd_run(args) -> int:
     from .app import create_app
     from .demo import ACCOUNTS, DEMO_PASSWORD, ensure_demo
 
-    logs.configure()
     settings = _settings(args)
+    logs.configure(settings.log_level, settings.log_format)
     migrate.upgrade(settings.database_url)
     app = create_app(settings)
     hub = app.extensions["counterflow"]

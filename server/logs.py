@@ -1,4 +1,4 @@
-"""Structured logs: one JSON object per line."""
+"""Structured logs: one JSON object per line (COUNTERFLOW_LOG_FORMAT=json, the default), or plain text."""
 from __future__ import annotations
 
 import json
@@ -22,9 +22,16 @@ class JsonFormatter(logging.Formatter):
         return json.dumps(entry, ensure_ascii=False, default=str)
 
 
-def configure(level: str = "INFO") -> None:
+LOG_FORMATS = ("json", "text")
+
+
+def configure(level: str = "INFO", fmt: str = "json") -> None:
+    """Hub logs on stderr (systemd's journal takes them): JSON lines by default, or plain text."""
+    if fmt not in LOG_FORMATS:
+        raise SystemExit(f"error: COUNTERFLOW_LOG_FORMAT={fmt!r}: expected one of {', '.join(LOG_FORMATS)}")
     handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(JsonFormatter())
+    handler.setFormatter(JsonFormatter() if fmt == "json" else
+                         logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level)

@@ -24,3 +24,23 @@ def upgrade(database_url: str, revision: str = "head") -> None:
 
 def current(database_url: str) -> None:
     command.current(alembic_config(database_url))
+
+
+def heads() -> set[str]:
+    """The revisions this code expects the database at (read from the migration scripts)."""
+    from alembic.script import ScriptDirectory
+
+    return set(ScriptDirectory.from_config(alembic_config("sqlite://")).get_heads())
+
+
+def known_revisions() -> set[str]:
+    from alembic.script import ScriptDirectory
+
+    return {script.revision for script in ScriptDirectory.from_config(alembic_config("sqlite://")).walk_revisions()}
+
+
+def database_revisions(connection) -> set[str]:
+    """The revisions an open SQLAlchemy connection's database is at (empty before the first migration)."""
+    from alembic.runtime.migration import MigrationContext
+
+    return set(MigrationContext.configure(connection).get_current_heads())

@@ -27,6 +27,7 @@ from sqlalchemy import select
 from . import audiences
 from .auth import authenticate
 from .models import Counter
+from .outage import is_database_unavailable
 from .queue import queries
 from .queue.clock import utc_now
 from .queue.errors import DomainError
@@ -192,7 +193,10 @@ class Realtime:
         except DomainError as err:
             log.info("realtime join refused", extra={"code": err.code, "audience": _audience(payload)})
             return {"ok": False, "error": {"code": err.code, "message": err.message}}
-        except Exception:  # noqa: BLE001 - the client gets an answer and retries; the trace goes to the log
+        except Exception as err:  # noqa: BLE001 - the client gets an answer and retries; the trace goes to the log
+            if is_database_unavailable(err):  # logged once per outage (server/outage.py); the client retries
+                self.hub.outage.refused(err, "realtime join")
+                return {"ok": False, "error": {"code": "database_unavailable", "message": "database unavailable"}}
             log.exception("realtime join failed", extra={"audience": _audience(payload)})
             return {"ok": False, "error": {"code": "internal_error", "message": "an unexpected error occurred"}}
         log.debug("realtime join", extra={"audience": joined.audience, "branch": joined.branch, "seq": ack["seq"]})

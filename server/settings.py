@@ -37,6 +37,11 @@ class Settings:
     device_backoff_max_s: float = 10.0
     # How long issuing a ticket waits for the printer (primary and backup together).
     device_print_timeout_s: float = 3.0
+    # /metrics answers loopback clients; with a token, also anyone sending "Authorization: Bearer <token>".
+    metrics_token: str | None = None
+    # Hub logs on stderr: "json" (one JSON object per line, for journald/log shippers) or "text".
+    log_format: str = "json"
+    log_level: str = "INFO"
 
     @classmethod
     def load(cls, environ: dict[str, str] | None = None, **overrides) -> "Settings":

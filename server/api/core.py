@@ -9,6 +9,7 @@ from typing import Any
 from flask import Blueprint, current_app, g, jsonify, request
 from werkzeug.exceptions import HTTPException
 
+from ..outage import RETRY_AFTER_S, is_database_unavailable
 from ..auth import Principal, Unauthorized, authenticate_with_expiry
 from ..queue.clock import utc_now
 from ..queue.errors import DomainError
@@ -55,6 +56,12 @@ def register_error_handlers(app) -> None:
 
     @app.errorhandler(Exception)
     def _unexpected(err: Exception):
+        if is_database_unavailable(err):  # an outage, not a bug: once in the log, 503 to the client
+            hub().outage.refused(err, request.path)
+            response = error_response(503, "database_unavailable",
+                                      "the database cannot be reached; try again in a few seconds")
+            response.headers["Retry-After"] = str(RETRY_AFTER_S)
+            return response
         log.exception("unhandled error", extra={"path": request.path})
         return error_response(500, "internal_error", "an unexpected error occurred; it has been logged")
 

@@ -9,6 +9,7 @@ import logging
 import queue
 import threading
 
+from ..outage import is_database_unavailable
 from ..queue.uow import DomainEvent
 from . import reactions, states
 from .directory import Directory
@@ -28,6 +29,7 @@ class Bridge:
         self._keypad_shown: dict[int, dict] = {}
         self._idle = threading.Event()
         self._idle.set()
+        self.outage = None  # server.outage.OutageTracker, set by DeviceService
 
     # -- inputs (any thread) ----------------------------------------------------------------------
     def on_report(self, report: dict) -> None:
@@ -51,6 +53,11 @@ class Bridge:
         if self._thread is None:
             self._thread = threading.Thread(target=self._run, name="device-bridge", daemon=True)
             self._thread.start()
+
+    @property
+    def alive(self) -> bool:
+        thread = self._thread
+        return thread is not None and thread.is_alive()
 
     def stop(self) -> None:
         thread, self._thread = self._thread, None
@@ -76,8 +83,11 @@ class Bridge:
                     self._event(payload)
                 else:
                     payload()
-            except Exception:  # noqa: BLE001 - one bad report must not stop the devices
-                log.exception("device bridge step failed", extra={"kind": kind})
+            except Exception as err:  # noqa: BLE001 - one bad report must not stop the devices
+                if self.outage is not None and is_database_unavailable(err):
+                    self.outage.refused(err, "device bridge")  # logged once per outage (server/outage.py)
+                else:
+                    log.exception("device bridge step failed", extra={"kind": kind})
             if self._inbox.empty():
                 self._idle.set()
 

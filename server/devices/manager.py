@@ -69,6 +69,12 @@ class DeviceManager:
             self._thread.start()
         return self
 
+    @property
+    def alive(self) -> bool:
+        """The dispatch thread runs (the hub's /readyz asks)."""
+        thread = self._thread
+        return thread is not None and thread.is_alive()
+
     def stop(self) -> None:
         thread, self._thread = self._thread, None
         if thread is not None:

@@ -70,6 +70,7 @@ class DeviceService:
             self.sims = SimulatorPool()
         self.bridge = Bridge(db=hub.db, clock=self.clock, publish=hub.bus.publish, directory=self.directory,
                              keys=self.keys, send=self.send)
+        self.bridge.outage = getattr(hub, "outage", None)
         self.manager = DeviceManager(self.bridge.on_report, timing=self.timing(),
                                      resolve_url=self.sims.resolve if self.sims else _no_simulators)
         self.bridge.start()

@@ -1,0 +1,92 @@
+"""Database outages: tell an unreachable database from a bug, and log each outage once.
+
+While the database cannot be reached every request would fail the same way; a traceback per request
+says nothing new and fills the disk (docs/deployment.md, "Monitoring"). So the API answers 503
+`database_unavailable` with Retry-After, the first failure logs one warning, later ones only count,
+and the first statement that succeeds again logs one line with the outage's length and the refusals.
+"""
+from __future__ import annotations
+
+import logging
+import threading
+import time
+
+from sqlalchemy import event, exc
+
+log = logging.getLogger("counterflow.database")
+
+RETRY_AFTER_S = 5
+
+# SQLite raises OperationalError for bugs too ("no such table", syntax): only these mean the file
+# cannot be used right now.
+_SQLITE_OUTAGE = ("unable to open database", "disk i/o error", "database is locked", "readonly database",
+                  "database or disk is full", "database disk image is malformed")
+
+
+def is_database_unavailable(err: BaseException | None) -> bool:
+    """True when `err` (or what caused it) says the database cannot be reached, not that a query is wrong."""
+    seen = 0
+    while err is not None and seen < 8:
+        if isinstance(err, exc.TimeoutError):  # the pool had no connection to give within pool_timeout
+            return True
+        if isinstance(err, exc.DBAPIError) and err.connection_invalidated:
+            return True
+        if isinstance(err, (exc.OperationalError, exc.InterfaceError)):
+            orig = getattr(err, "orig", None)
+            if type(orig).__module__.startswith("sqlite3"):
+                return any(text in str(orig).lower() for text in _SQLITE_OUTAGE)
+            return True
+        if type(err).__module__.startswith("psycopg") and type(err).__name__ in ("OperationalError",
+                                                                                 "InterfaceError"):
+            return True
+        err = err.__cause__ or err.__context__
+        seen += 1
+    return False
+
+
+def summary(err: BaseException) -> str:
+    """The first line of the driver's message, without SQLAlchemy's statement and help link."""
+    orig = getattr(err, "orig", None) or err
+    first = (str(orig).strip().splitlines() or [type(orig).__name__])[0]
+    return f"{type(orig).__name__}: {first}"[:300]
+
+
+class OutageTracker:
+    """One warning when the database goes away, one info line when it answers again."""
+
+    def __init__(self, clock=time.monotonic):
+        self._clock = clock
+        self._lock = threading.Lock()
+        self.down = False  # read without the lock on every statement: a stale False only delays the log
+        self._since = 0.0
+        self._refused = 0
+        self.outages = 0
+
+    def refused(self, err: BaseException, where: str = "") -> None:
+        """A request (or background pass) failed because the database is unavailable."""
+        with self._lock:
+            if self.down:
+                self._refused += 1
+                return
+            self.down, self._since, self._refused = True, self._clock(), 1
+            self.outages += 1
+        log.warning("database unavailable", extra={"error": summary(err), "where": where})
+
+    def recovered(self) -> None:
+        with self._lock:
+            if not self.down:
+                return
+            self.down = False
+            seconds, refused = self._clock() - self._since, self._refused
+        log.warning(f"database available again after {seconds:.0f} s, {refused} requests refused",
+                    extra={"outage_s": round(seconds, 1), "refused": refused})
+
+    def watch(self, db) -> None:
+        """Declare recovery at the first statement that completes (any engine, any thread)."""
+
+        def _after_execute(*_args):
+            if self.down:
+                self.recovered()
+
+        for engine in {id(db.write_engine): db.write_engine, id(db.read_engine): db.read_engine}.values():
+            event.listen(engine, "after_cursor_execute", _after_execute)
