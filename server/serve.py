@@ -78,6 +78,16 @@ def _run_gevent(app, settings, started) -> None:
             self.socket.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
             return super().handle()
 
+        def handle_one_response(self):
+            try:
+                return super().handle_one_response()
+            finally:
+                # After a websocket the connection belongs to it: simple-websocket speaks on a dup of the
+                # socket, and pywsgi would read the client's closing frame as a next request and log
+                # "Invalid HTTP method: '\x88...'" at every disconnect (docs/deployment.md, "Logs").
+                if self.headers.get("Upgrade", "").lower() == "websocket":
+                    self.close_connection = True
+
         # pywsgi's environ says SERVER_SOFTWARE "gevent/X Python/Y" (simple-websocket looks for the
         # "gevent" prefix) but sends no Server header; make sure no version ever goes out.
         def start_response(self, status, headers, exc_info=None):
