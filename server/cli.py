@@ -202,6 +202,46 @@ def cmd_db(args) -> int:
     return 0
 
 
+def cmd_migrate(args) -> int:
+    from . import migrate
+
+    migrate.upgrade(_settings(args).database_url)
+    sys.stdout.write("database is at the latest schema\n")
+    return 0
+
+
+def cmd_backup(args) -> int:
+    from . import backup
+
+    settings = _settings(args)
+    try:
+        written = backup.backup(settings.database_url, args.path)
+    except backup.BackupError as err:
+        sys.stderr.write(f"{err}\n")
+        return err.exit_code
+    sys.stdout.write(f"backup written to {written} ({written.stat().st_size} bytes, integrity ok)\n")
+    return 0
+
+
+def cmd_restore(args) -> int:
+    from . import backup
+
+    settings = _settings(args)
+
+    def hub_running():
+        path = backup.sqlite_path(settings.database_url)
+        return backup.hub_lock_holder(path) or backup.hub_answers(settings.host, settings.port)
+
+    try:
+        target, kept, revision = backup.restore(settings.database_url, args.path, hub_running=hub_running)
+    except backup.BackupError as err:
+        sys.stderr.write(f"{err}\n")
+        return err.exit_code
+    sys.stdout.write(f"restored {args.path} (schema {revision}) into {target}"
+                     + (f"; the replaced database is kept as {kept}" if kept else "") + "\n")
+    return 0
+
+
 def cmd_users_add(args) -> int:
     from sqlalchemy import select
 
@@ -261,6 +301,17 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--host")
     run.add_argument("--port", type=int)
     run.set_defaults(func=cmd_run)
+
+    sub.add_parser("migrate", help="bring the database to the latest schema (before starting a new version)"
+                   ).set_defaults(func=cmd_migrate)
+    backup = sub.add_parser("backup", help="copy the SQLite database to PATH while the hub runs "
+                                           "(PostgreSQL: prints the pg_dump line)")
+    backup.add_argument("path", help="file to write, or a directory (counterflow-<timestamp>.db in it)")
+    backup.set_defaults(func=cmd_backup)
+    restore = sub.add_parser("restore", help="replace the SQLite database with a backup (the hub must be "
+                                             "stopped; the replaced file is kept beside it)")
+    restore.add_argument("path", help="backup file written by `counterflow backup`")
+    restore.set_defaults(func=cmd_restore)
 
     db = sub.add_parser("db", help="database schema")
     db.add_argument("db_command", choices=["upgrade", "current"])
