@@ -18,6 +18,8 @@ MESSAGES = {
     "issue_failed": _l("Sorry, no ticket could be issued. Please try again or ask our staff."),
     "service_unavailable": _l("This service is not taking tickets now."),
     "offline": _l("The ticket machine is reconnecting. Please wait a moment."),
+    # The hub answers but its database does not (503 database_unavailable): no ticket can be issued.
+    "issue_unavailable": _l("Tickets cannot be issued right now. Please wait a moment; the kiosk retries by itself."),
     "not_registered": _l("This kiosk is not registered. Staff: open it with its device token."),
     "staff_mode": _l("Staff"),
     "staff_sign_in": _l("Staff sign-in"),

@@ -41,7 +41,9 @@
   // between a finger's touch and its lift would swallow the tap (queue.changed comes often).
   function renderServices() {
     const box = $("k-services");
-    const disabled = state.status !== "online" || state.busy || (!deviceToken() && !state.guide);
+    // No button while the hub cannot issue (socket down, or 503: its database is away): the kiosk
+    // never pretends to issue a ticket it cannot (docs/deployment.md, "Outages").
+    const disabled = state.status !== "online" || !cf.hub.available || state.busy || (!deviceToken() && !state.guide);
     const codes = state.services.map((row) => row.service).join(",");
     if (box.dataset.codes !== codes) {
       box.dataset.codes = codes;
@@ -77,6 +79,7 @@
 
   function renderNotice() {
     let key = state.notice;
+    if (!key && !cf.hub.available) key = "issue_unavailable";
     if (!key && state.status === "offline") key = "offline";
     if (!key && !deviceToken() && !state.guide) key = "not_registered";
     const el = $("k-notice");
@@ -181,6 +184,7 @@
       state.notice =
         err.code === "service_inactive" ? "service_unavailable"
         : err.status === 401 ? "not_registered"
+        : err.status === 503 ? null // cf.hub is unavailable now: renderNotice says so until it is back
         : err.status === 0 ? "offline"
         : "issue_failed";
     } finally {
@@ -270,6 +274,8 @@
       renderServices();
     },
   });
+
+  cf.hub.onChange(() => renderServices()); // buttons off while the hub is unavailable, on again after
 
   window.counterflowKiosk = { state, client };
   renderBranch();

@@ -9,6 +9,8 @@
  *   storage    get(key) / set(key, value) / remove(key) on localStorage, never throwing
  *   signIn(form, api, accepts) -> account | null (turned away by accepts); throws ApiError
  *   tabSession(key) -> {load, save, clear}: a staff sign-in kept for this tab (sessionStorage, JSON)
+ *   hub        available, onChange(fn): false while the hub answers 503 (its database is unreachable)
+ *              or cannot be reached; probed every few seconds until it answers again
  *   ui         connectionBanner(client), formatMinutes(seconds)
  *
  * No UI text lives here: every string comes from page.catalogs (docs/ui.md).
@@ -64,6 +66,39 @@
     },
   };
 
+  // ------------------------------------------------------------------ hub availability
+  /* A 503 (database_unavailable, with Retry-After) or no answer at all marks the hub unavailable; the
+   * pages then show "reconnecting" and the kiosk stops offering tickets. /healthz reads the database,
+   * so its 200 says the hub can work again (docs/deployment.md, "Outages"). */
+  const hub = {
+    available: true,
+    _listeners: [],
+    _probe: null,
+    onChange(fn) {
+      this._listeners.push(fn);
+    },
+    _set(available) {
+      if (available === this.available) return;
+      this.available = available;
+      document.documentElement.dataset.hub = available ? "available" : "unavailable";
+      if (!available && !this._probe) this._probe = setInterval(() => this._check(), page.hub_probe_ms || 3000);
+      if (available && this._probe) {
+        clearInterval(this._probe);
+        this._probe = null;
+      }
+      this._listeners.forEach((fn) => fn(available));
+    },
+    async _check() {
+      try {
+        const response = await fetch("/healthz", { cache: "no-store", credentials: "omit" });
+        if (response.ok) this._set(true);
+      } catch (err) {
+        /* still away */
+      }
+    },
+  };
+  document.documentElement.dataset.hub = "available";
+
   // ------------------------------------------------------------------ REST API
   class ApiError extends Error {
     constructor(status, code, message, detail) {
@@ -87,10 +122,12 @@
         signal: abort.signal, credentials: "omit", cache: "no-store",
       });
     } catch (err) {
+      hub._set(false);
       throw new ApiError(0, "network_error", String(err));
     } finally {
       clearTimeout(timer);
     }
+    hub._set(response.status !== 503);
     let data = null;
     try {
       data = await response.json();
@@ -203,6 +240,11 @@
           return;
         }
         if (!ack.ok) {
+          if (ack.error && ack.error.code === "database_unavailable") {
+            hub._set(false); // the hub is up, its database is not: try again shortly, nothing was refused
+            joinTimer = setTimeout(join, 3000);
+            return;
+          }
           if (ack.error && ack.error.code === "internal_error") joinTimer = setTimeout(join, 3000);
           if (opts.onRefused) opts.onRefused(ack.error);
           return;
@@ -391,21 +433,31 @@
   }
 
   const ui = {
-    // Shows "connection lost" in #cf-connection after a short grace period (no flashing on blips).
+    // Shows "connection lost, reconnecting" in #cf-connection after a short grace period (no flashing
+    // on blips) while the socket is down or the hub answers 503 (its database is away).
     connectionBanner() {
       const el = document.getElementById("cf-connection");
       let timer = null;
-      return (status) => {
+      let socketStatus = null;
+      function show(down) {
         clearTimeout(timer);
-        if (status === "offline") {
+        if (down) {
           timer = setTimeout(() => {
             el.dataset.i18n = "connection_lost";
             el.textContent = i18n.t("connection_lost");
             el.hidden = false;
+            document.documentElement.dataset.reconnecting = "true";
           }, 1500);
-        } else if (status === "online") {
+        } else if (socketStatus === "online" || socketStatus === null) {
           el.hidden = true;
+          delete document.documentElement.dataset.reconnecting;
         }
+      }
+      hub.onChange((available) => show(!available || socketStatus === "offline"));
+      return (status) => {
+        socketStatus = status;
+        if (status === "offline") show(true);
+        else if (status === "online") show(!hub.available);
         document.documentElement.dataset.connection = status;
       };
     },
@@ -437,5 +489,5 @@
     return [...byService.values()].sort((a, b) => (a.service < b.service ? -1 : a.service > b.service ? 1 : 0));
   }
 
-  window.CounterFlow = { page, i18n, api: { request, ApiError }, connect, mergeQueue, sound, storage, signIn, tabSession, ui };
+  window.CounterFlow = { page, i18n, api: { request, ApiError }, hub, connect, mergeQueue, sound, storage, signIn, tabSession, ui };
 })();
