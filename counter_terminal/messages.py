@@ -112,6 +112,7 @@ MESSAGES = {
     "err.counter_not_found": _l("There is no such counter."),
     "err.forbidden": _l("You are not allowed to do this."),
     "err.network": _l("The hub cannot be reached. Check the network and try again."),
+    "err.database_unavailable": _l("The hub is reconnecting to its database. Please try again in a moment."),
     "err.other": _l("That did not work (%(code)s)."),
 }
 
@@ -122,7 +123,8 @@ ERRORS = {code: f"err.{code}" for code in (
     "transfer_target_missing", "pause_reason_required", "pause_reason_too_long", "counter_not_paused",
     "day_closed", "service_not_found", "counter_not_found", "forbidden", "wrong_branch",
 )}
-ERRORS.update(wrong_branch="err.forbidden", network_error="err.network", invalid_token="session_ended",
+ERRORS.update(wrong_branch="err.forbidden", network_error="err.network",
+              database_unavailable="err.database_unavailable", invalid_token="session_ended",
               token_expired="session_ended", auth_required="session_ended", invalid_credentials="wrong_credentials")
 
 # Pause reasons offered in the dialog. The stored reason is this code (stable for the day-end report,

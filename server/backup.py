@@ -138,12 +138,17 @@ def hub_lock_holder(db_path: Path) -> str | None:
         return None
     import fcntl
 
+    # flock() and POSIX (lockf) locks do not see each other on Linux: ask both, whichever the hub takes.
     with open(lock, "a+") as fh:
-        try:
-            fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except OSError:
-            return f"{lock} is locked"
-        fcntl.flock(fh, fcntl.LOCK_UN)
+        for take, release in ((lambda: fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB),
+                               lambda: fcntl.flock(fh, fcntl.LOCK_UN)),
+                              (lambda: fcntl.lockf(fh, fcntl.LOCK_EX | fcntl.LOCK_NB),
+                               lambda: fcntl.lockf(fh, fcntl.LOCK_UN))):
+            try:
+                take()
+            except OSError:
+                return f"{lock} is locked"
+            release()
     return None
 
 

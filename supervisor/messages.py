@@ -234,6 +234,7 @@ MESSAGES = {
     "err.day_closed": _l("The business day is closed."),
     "err.forbidden": _l("You are not allowed to do this."),
     "err.network": _l("The hub cannot be reached. Check the network and try again."),
+    "err.database_unavailable": _l("The hub is reconnecting to its database. Please try again in a moment."),
     "err.other": _l("That did not work (%(code)s)."),
 }
 
@@ -243,7 +244,8 @@ ERRORS = {code: f"err.{code}" for code in (
     "fault_acknowledged", "note_required", "alert_not_found", "fault_not_found", "branch_already_open",
     "day_not_balanced", "day_already_closed", "day_in_future", "day_closed", "forbidden",
 )}
-ERRORS.update(wrong_branch="err.forbidden", network_error="err.network", invalid_token="session_ended",
+ERRORS.update(wrong_branch="err.forbidden", network_error="err.network",
+              database_unavailable="err.database_unavailable", invalid_token="session_ended",
               token_expired="session_ended", auth_required="session_ended", invalid_credentials="wrong_credentials")
 
 # Pause reasons the counter terminal stores as codes; anything else is the teller's own words.

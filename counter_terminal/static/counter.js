@@ -705,7 +705,7 @@
       if (counterId) enterCounter(counterId);
       else openChooser();
     } catch (err) {
-      if (err.status === 0) {
+      if (err.status === 0 || err.status === 503) { // hub or its database away: not a reason to sign out
         refuseError(err);
         setTimeout(restore, 3000);
       } else if (err.status !== 401) {

@@ -489,7 +489,7 @@
       await api("GET", page.api.me);
       start(previous.auth);
     } catch (err) {
-      if (err.status === 0) {
+      if (err.status === 0 || err.status === 503) { // hub or its database away: not a reason to sign out
         refuseError(err);
         setTimeout(restore, 3000);
       } else if (err.status !== 401) {

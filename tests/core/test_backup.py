@@ -2,6 +2,7 @@
 holds exactly the tickets of the backup. On PostgreSQL both commands print the pg_dump/pg_restore line."""
 from __future__ import annotations
 
+import fcntl
 import os
 import subprocess
 import sys
@@ -73,6 +74,12 @@ def test_backup_while_the_hub_runs_then_restore_holds_exactly_the_backed_up_tick
         http.headers["Authorization"] = f"Bearer {hub.token('supervisor')}"
         answer = http.post(f"{hub.base_url}/api/v1/branches/demo/tickets", json={"service": "A"}, timeout=10)
         assert answer.status_code == 201 and answer.json()["number"] == "A003"
+
+    # A hub holding its lock file (`counterflow run` takes it) keeps a restore away, whether or not it answers.
+    with open(f"{db_path}.hub.lock", "a+") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        locked = counterflow(database_url, "restore", str(saved))
+        assert locked.returncode == 1 and "hub.lock is locked" in locked.stderr, locked.stderr
 
     # A damaged backup is refused before anything is replaced.
     damaged = tmp_path / "damaged.db"

@@ -62,7 +62,7 @@ def _tickets(url: str) -> int:
         db.dispose()
 
 
-def test_kiosk_shows_reconnecting_and_stops_issuing_while_the_database_is_away(browser, pg_database_url, tmp_path):
+def test_pages_show_reconnecting_and_the_kiosk_stops_issuing_while_the_database_is_away(browser, pg_database_url, tmp_path):
     url = make_url(pg_database_url)
     with TcpProxy(url.host, url.port or 5432) as proxy:
         through_proxy = url.set(host="127.0.0.1", port=proxy.port).render_as_string(hide_password=False)
@@ -79,6 +79,12 @@ def test_kiosk_shows_reconnecting_and_stops_issuing_while_the_database_is_away(b
                 supervisor.fill("input[name=password]", "demo")
                 supervisor.locator("form button[type=submit]").first.click()
                 expect(supervisor.locator("html")).to_have_attribute("data-connection", "online")
+                counter = pages.open("/counter", viewport={"width": 1366, "height": 768})
+                counter.locator("#ct-user").fill("teller1")
+                counter.locator("#ct-pass").fill("demo")
+                counter.locator("#ct-signin-form button[type=submit]").click()
+                counter.locator('#ct-counter-list [data-counter="1"] button').click()
+                counter.wait_for_function("() => window.counterflowCounter.state.snapshots > 0")
 
                 proxy.cut()
                 with kiosk.expect_response("**/api/v1/branches/demo/tickets") as refused:
@@ -97,6 +103,10 @@ def test_kiosk_shows_reconnecting_and_stops_issuing_while_the_database_is_away(b
                 supervisor.evaluate("window.counterflowSupervisor.client.resync()")
                 expect(supervisor.locator("html")).to_have_attribute("data-reconnecting", "true")
                 expect(supervisor.locator("#cf-connection")).to_be_visible()
+                # The teller presses "call next": told the database is away, not signed out, not a bug.
+                counter.keyboard.press("F1")
+                expect(counter.locator("#ct-error")).to_have_text("系統正在重新連線資料庫，請稍後再試。")
+                expect(counter.locator("#cf-connection")).to_have_text("連線中斷，正在重新連線…")
 
                 proxy.restore()
                 # The page probes the hub every 3 s and offers tickets again by itself.
@@ -104,6 +114,8 @@ def test_kiosk_shows_reconnecting_and_stops_issuing_while_the_database_is_away(b
                 expect(notice).to_be_hidden()
                 expect(kiosk.locator("#cf-connection")).to_be_hidden()
                 expect(supervisor.locator("#cf-connection")).to_be_hidden(timeout=15000)
+                expect(counter.locator("#cf-connection")).to_be_hidden(timeout=15000)
+                expect(counter.locator("#ct-where")).to_have_text("1 號櫃檯")  # still signed in at counter 1
                 with kiosk.expect_response("**/api/v1/branches/demo/tickets") as issued:
                     button.click()
                 assert issued.value.status == 201
