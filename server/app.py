@@ -28,8 +28,7 @@ class Hub:
         # The queue table that displays and GET .../queue read: computed once per change.
         self.snapshots = services.snapshots
         # An unreachable database is logged once per outage and answered 503 (server/outage.py).
-        self.outage = OutageTracker()
-        self.outage.watch(self.db)
+        self.outage = OutageTracker(self.db)
         self.monitor = WaitMonitor(self.db, self.engine, settings.alert_interval_s, self.outage)
         self.ticket_hooks: list = []  # called with (branch_code, ticket view) after issue, e.g. printing
         self.realtime = None  # server.realtime.Realtime, set by create_app

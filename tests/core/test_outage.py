@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import shutil
 import time
 
@@ -79,6 +80,9 @@ def _postgres_outage(database_url: str, tmp_path) -> None:
                 time.sleep(0.2)
             assert response.status_code == 201, response.text
             assert http.get(f"{hub.base_url}/readyz", timeout=10).status_code == 200
+            deadline = time.monotonic() + 5  # the hub's probe notices within half a second
+            while "database available again" not in log_path.read_text() and time.monotonic() < deadline:
+                time.sleep(0.05)
         assert proxy.refused > 0  # the hub really tried to reach the database during the cut
 
     entries = [json.loads(line) for line in log_path.read_text().splitlines() if line.startswith("{")]
@@ -118,10 +122,14 @@ def _sqlite_outage(database_url: str, tmp_path, caplog) -> None:
         away.rename(data)
         assert supervisor.post("/api/v1/branches/demo/tickets", json={"service": "A"}).status_code == 201
         assert supervisor.get("/api/v1/branches/demo/queue").status_code == 200
+        deadline = time.monotonic() + 5  # the probe notices within PROBE_INTERVAL_S
+        while hub.outage.down and time.monotonic() < deadline:
+            time.sleep(0.05)
     finally:
         hub.db.dispose()
     messages = [r.getMessage() for r in caplog.records if r.name == "counterflow.database"]
-    assert messages == ["database unavailable", "database available again after 0 s, 6 requests refused"]
+    assert len(messages) == 2 and messages[0] == "database unavailable", messages
+    assert re.fullmatch(r"database available again after \d+ s, 6 requests refused", messages[1]), messages
     down = next(r for r in caplog.records if r.getMessage() == "database unavailable")
     assert "unable to open database file" in down.error
     assert not [r for r in caplog.records if r.exc_info], "a traceback was logged during the outage"
