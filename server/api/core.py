@@ -58,6 +58,10 @@ def register_error_handlers(app) -> None:
     def _unexpected(err: Exception):
         if is_database_unavailable(err):  # an outage, not a bug: once in the log, 503 to the client
             hub().outage.refused(err, request.path)
+            if not request.path.startswith("/api/") and request.accept_mimetypes.accept_html:
+                from ..web_common import unavailable_page  # a page, not JSON, for a browser loading a page
+
+                return unavailable_page(RETRY_AFTER_S)
             response = error_response(503, "database_unavailable",
                                       "the database cannot be reached; try again in a few seconds")
             response.headers["Retry-After"] = str(RETRY_AFTER_S)

@@ -79,4 +79,12 @@ def render_page(template: str, *, surface: str, messages: Mapping[str, object], 
     return security_headers(make_response(html, status))
 
 
-__all__ = ["bp", "render_page", "asset", "security_headers", "LOCALES"]
+def unavailable_page(retry_after: int) -> Response:
+    """The page a browser gets while the database is away (503): it reloads itself after `retry_after`."""
+    response = render_page("common/unavailable.html", surface="unavailable", messages={},
+                           title_key="connection_lost", status=503, retry_after=retry_after)
+    response.headers["Retry-After"] = str(retry_after)
+    return response
+
+
+__all__ = ["bp", "render_page", "asset", "security_headers", "unavailable_page", "LOCALES"]

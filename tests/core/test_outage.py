@@ -119,6 +119,10 @@ def _sqlite_outage(database_url: str, tmp_path, caplog) -> None:
         for _ in range(3):
             _assert_unavailable(supervisor.post("/api/v1/branches/demo/tickets", json={"service": "A"}))
             _assert_unavailable(supervisor.get("/api/v1/branches/demo/queue"))
+        page = client.get("/kiosk/demo", headers={"Accept": "text/html"})  # a browser loading a page
+        assert page.status_code == 503 and page.headers["Retry-After"] == "5"
+        assert page.content_type.startswith("text/html")
+        assert '<meta http-equiv="refresh" content="5">' in page.get_data(as_text=True)
         away.rename(data)
         assert supervisor.post("/api/v1/branches/demo/tickets", json={"service": "A"}).status_code == 201
         assert supervisor.get("/api/v1/branches/demo/queue").status_code == 200
@@ -129,7 +133,7 @@ def _sqlite_outage(database_url: str, tmp_path, caplog) -> None:
         hub.db.dispose()
     messages = [r.getMessage() for r in caplog.records if r.name == "counterflow.database"]
     assert len(messages) == 2 and messages[0] == "database unavailable", messages
-    assert re.fullmatch(r"database available again after \d+ s, 6 requests refused", messages[1]), messages
+    assert re.fullmatch(r"database available again after \d+ s, 7 requests refused", messages[1]), messages
     down = next(r for r in caplog.records if r.getMessage() == "database unavailable")
     assert "unable to open database file" in down.error
     assert not [r for r in caplog.records if r.exc_info], "a traceback was logged during the outage"

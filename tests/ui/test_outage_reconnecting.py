@@ -107,6 +107,9 @@ def test_pages_show_reconnecting_and_the_kiosk_stops_issuing_while_the_database_
                 counter.keyboard.press("F1")
                 expect(counter.locator("#ct-error")).to_have_text("系統正在重新連線資料庫，請稍後再試。")
                 expect(counter.locator("#cf-connection")).to_have_text("連線中斷，正在重新連線…")
+                # A kiosk that restarts during the outage gets a page that says so and reloads itself.
+                restarted = pages.open(f"/kiosk/demo?token={token}")
+                expect(restarted.locator("h1")).to_have_text("連線中斷，正在重新連線…")
 
                 proxy.restore()
                 # The page probes the hub every 3 s and offers tickets again by itself.
@@ -116,6 +119,7 @@ def test_pages_show_reconnecting_and_the_kiosk_stops_issuing_while_the_database_
                 expect(supervisor.locator("#cf-connection")).to_be_hidden(timeout=15000)
                 expect(counter.locator("#cf-connection")).to_be_hidden(timeout=15000)
                 expect(counter.locator("#ct-where")).to_have_text("1 號櫃檯")  # still signed in at counter 1
+                expect(restarted.get_by_role("button", name="個人業務")).to_be_enabled(timeout=15000)
                 with kiosk.expect_response("**/api/v1/branches/demo/tickets") as issued:
                     button.click()
                 assert issued.value.status == 201
