@@ -21,7 +21,7 @@ import logging
 import time
 
 from flask import Flask, Response, g, request
-from prometheus_client import (CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Histogram,
+from prometheus_client import (CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Histogram, ProcessCollector,
                                disable_created_metrics, generate_latest)
 from prometheus_client.core import GaugeMetricFamily
 from sqlalchemy import func, select
@@ -52,6 +52,7 @@ class HubMetrics:
                                  "HTTP request latency by URL rule, method and status",
                                  ["route", "method", "status"], buckets=LATENCY_BUCKETS, registry=self.registry)
         self.registry.register(_ScrapeTime(hub))
+        ProcessCollector(registry=self.registry)  # process_cpu_seconds_total, resident memory, open fds
         self._by_event = {"ticket.issued": self.issued, "ticket.called": self.called,
                           "ticket.completed": self.served}
         # labels() looks its child up under a lock and re-checks the values: cache the children.

@@ -54,6 +54,7 @@ def test_metrics_count_committed_ticket_events_and_show_the_queue(client, signed
     assert value(samples, "counterflow_queue_longest_wait_seconds", branch="demo", service="A") >= 0
     assert value(samples, "counterflow_database_up") == 1
     assert value(samples, "counterflow_socket_connections") == 0
+    assert value(samples, "process_resident_memory_bytes") > 10_000_000
     # Latency by URL rule, not by raw path: all four issues in one series.
     issue = dict(route="/api/v1/branches/<code>/tickets", method="POST", status="201")
     assert value(samples, "counterflow_http_request_duration_seconds_count", **issue) == 4
