@@ -1,7 +1,7 @@
 """Database outages: tell an unreachable database from a bug, and log each outage once.
 
 While the database cannot be reached every request would fail the same way; a traceback per request
-says nothing new and fills the disk (docs/deployment.md, "Monitoring"). So the API answers 503
+says nothing new and fills the disk (docs/deployment.md, "Outages"). So the API answers 503
 `database_unavailable` with Retry-After, the first failure logs one warning, later ones only count,
 and when a probe reaches the database again one line gives the outage's length and the refusals.
 """
@@ -18,9 +18,26 @@ log = logging.getLogger("counterflow.database")
 RETRY_AFTER_S = 5
 
 # SQLite raises OperationalError for bugs too ("no such table", syntax): only these mean the file
-# cannot be used right now.
+# cannot be used right now. (A malformed file is not an outage: that stays loud.)
 _SQLITE_OUTAGE = ("unable to open database", "disk i/o error", "database is locked", "readonly database",
-                  "database or disk is full", "database disk image is malformed")
+                  "database or disk is full")
+# psycopg's OperationalError also covers deadlocks, serialization failures and cancelled queries
+# (SQLSTATE classes 40, 55, 57014): those are not outages. These are: no SQLSTATE (the client could not
+# connect or lost the connection), class 08 (connection exception), the server shutting down or
+# starting up, too many connections.
+_PG_OUTAGE_STATES = ("57P01", "57P02", "57P03", "53300")
+
+
+def _driver_says_unavailable(orig: BaseException) -> bool:
+    module = type(orig).__module__
+    if module.startswith("sqlite3"):
+        return any(phrase in str(orig).lower() for phrase in _SQLITE_OUTAGE)
+    if module.startswith("psycopg"):
+        if type(orig).__name__ == "InterfaceError":  # e.g. "the connection is closed"
+            return True
+        state = getattr(orig, "sqlstate", None)
+        return state is None or state.startswith("08") or state in _PG_OUTAGE_STATES
+    return False
 
 
 def is_database_unavailable(err: BaseException | None) -> bool:
@@ -32,13 +49,12 @@ def is_database_unavailable(err: BaseException | None) -> bool:
         if isinstance(err, exc.DBAPIError) and err.connection_invalidated:
             return True
         if isinstance(err, (exc.OperationalError, exc.InterfaceError)):
-            orig = getattr(err, "orig", None)
-            if type(orig).__module__.startswith("sqlite3"):
-                return any(text in str(orig).lower() for text in _SQLITE_OUTAGE)
-            return True
-        if type(err).__module__.startswith("psycopg") and type(err).__name__ in ("OperationalError",
-                                                                                 "InterfaceError"):
-            return True
+            return _driver_says_unavailable(getattr(err, "orig", None) or err)
+        if type(err).__module__.startswith("psycopg"):  # raised outside SQLAlchemy (e.g. by a pool's connect)
+            import psycopg
+
+            if isinstance(err, (psycopg.OperationalError, psycopg.InterfaceError)):
+                return _driver_says_unavailable(err)
         err = err.__cause__ or err.__context__
         seen += 1
     return False

@@ -9,8 +9,8 @@ from typing import Any
 from flask import Blueprint, current_app, g, jsonify, request
 from werkzeug.exceptions import HTTPException
 
-from ..outage import RETRY_AFTER_S, is_database_unavailable
 from ..auth import Principal, Unauthorized, authenticate_with_expiry
+from ..outage import RETRY_AFTER_S, is_database_unavailable
 from ..queue.clock import utc_now
 from ..queue.errors import DomainError
 

@@ -139,3 +139,41 @@ def _sqlite_outage(database_url: str, tmp_path, caplog) -> None:
     assert not [r for r in caplog.records if r.exc_info], "a traceback was logged during the outage"
     with Database(f"sqlite:///{data / 'hub.db'}").read() as session:
         assert session.execute(select(func.count()).select_from(Ticket)).scalar_one() == 2
+
+
+def test_only_errors_that_mean_the_database_is_away_count_as_an_outage(tmp_path):
+    import sqlite3
+
+    import psycopg
+    from psycopg import errors as pg
+    from sqlalchemy import exc
+
+    from server.outage import is_database_unavailable
+
+    def wrapped(orig):
+        return exc.OperationalError("SELECT 1", {}, orig)
+
+    try:
+        sqlite3.connect(tmp_path / "gone" / "hub.db")
+    except sqlite3.OperationalError as err:
+        cannot_open = err
+    away = [wrapped(cannot_open), wrapped(sqlite3.OperationalError("disk I/O error")),
+            wrapped(psycopg.OperationalError("connection failed: server closed the connection unexpectedly")),
+            wrapped(pg.AdminShutdown("terminating connection due to administrator command")),
+            wrapped(pg.TooManyConnections("sorry, too many clients already")),
+            exc.InterfaceError("SELECT 1", {}, psycopg.InterfaceError("the connection is closed")),
+            exc.TimeoutError("QueuePool limit of size 20 overflow 80 reached")]
+    bugs = [wrapped(sqlite3.OperationalError("no such table: tickets")),
+            exc.DatabaseError("SELECT 1", {}, sqlite3.DatabaseError("database disk image is malformed")),
+            wrapped(pg.DeadlockDetected("deadlock detected")), wrapped(pg.SerializationFailure("could not serialize")),
+            wrapped(pg.QueryCanceled("canceling statement due to statement timeout")),
+            exc.IntegrityError("INSERT", {}, sqlite3.IntegrityError("UNIQUE constraint failed")), ValueError("x")]
+    assert [is_database_unavailable(e) for e in away] == [True] * len(away)
+    assert [is_database_unavailable(e) for e in bugs] == [False] * len(bugs)
+    try:  # what a handler sees: the driver's error as the cause of another
+        try:
+            raise pg.AdminShutdown("terminating connection")
+        except pg.AdminShutdown as cause:
+            raise RuntimeError("group commit failed") from cause
+    except RuntimeError as err:
+        assert is_database_unavailable(err)
