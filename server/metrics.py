@@ -61,6 +61,9 @@ class HubMetrics:
         hub.bus.subscribe(self.on_event)
 
     def on_event(self, event) -> None:
+        # Stamped for the delivery-lag gauge: the real-time dispatcher subscribed before us and holds
+        # this very object in its queue until it has been emitted.
+        event.published_at = time.monotonic()
         family = self._by_event.get(event.name)
         if family is None:
             return
@@ -130,8 +133,13 @@ class _ScrapeTime:
         backlog = _realtime_backlog(hub)
         if backlog is not None:
             family = GaugeMetricFamily("counterflow_realtime_backlog_events",
-                                       "Committed events not yet sent to the sockets (delivery lag in events)")
-            family.add_metric([], backlog)
+                                       "Committed events not yet sent to the sockets")
+            family.add_metric([], backlog[0])
+            yield family
+            family = GaugeMetricFamily("counterflow_realtime_delivery_lag_seconds",
+                                       "How long the oldest event queued for the sockets has waited (the batch "
+                                       "being sent is not counted)")
+            family.add_metric([], backlog[1])
             yield family
         up = GaugeMetricFamily("counterflow_database_up", "1 when the last scrape could read the database")
         try:
@@ -190,8 +198,16 @@ def _socket_count(hub) -> int:
         return 0
 
 
-def _realtime_backlog(hub) -> int | None:
-    """Events published but not yet emitted by the dispatcher (server/realtime.py), when it says."""
-    dispatcher = getattr(hub.realtime, "_dispatcher", None)
-    pending = getattr(getattr(dispatcher, "_queue", None), "unfinished_tasks", None)
-    return pending if isinstance(pending, int) else None
+def _realtime_backlog(hub) -> tuple[int, float] | None:
+    """(events published but not yet emitted, age of the oldest still queued) from the real-time
+    dispatcher (server/realtime.py), when its queue can be read; None otherwise."""
+    queue = getattr(getattr(hub.realtime, "_dispatcher", None), "_queue", None)
+    pending = getattr(queue, "unfinished_tasks", None)
+    if not isinstance(pending, int):
+        return None
+    try:
+        oldest = queue.queue[0]  # a peek at the deque; the dispatcher may take it meanwhile
+    except (IndexError, AttributeError):
+        return pending, 0.0
+    published = getattr(oldest, "published_at", None)
+    return pending, max(0.0, time.monotonic() - published) if published is not None else 0.0

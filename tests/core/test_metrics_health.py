@@ -143,3 +143,28 @@ def test_readyz_is_ready_without_a_device_manager_when_another_process_runs_it(d
         assert response.get_json()["checks"]["device_manager"] == {"ok": True, "state": "disabled"}
     finally:
         app.extensions["counterflow"].db.dispose()
+
+
+def test_metrics_show_the_real_time_backlog_and_how_long_it_has_waited(client, signed_in, app):
+    import threading
+    import time
+
+    realtime = app.extensions["counterflow"].realtime
+    dispatcher = realtime._dispatcher
+    gate = threading.Event()
+    emit = dispatcher._handle
+    dispatcher._handle = lambda batch: (gate.wait(10), emit(batch))  # a slow fan-out: delayed, still real
+    try:
+        supervisor = signed_in("supervisor")
+        for _ in range(2):  # the second issue's events queue behind the first's, which are being sent
+            assert supervisor.post("/api/v1/branches/demo/tickets", json={"service": "A"}).status_code == 201
+            time.sleep(0.3)
+        stalled = scrape(client)
+        assert value(stalled, "counterflow_realtime_backlog_events") == 4  # 2 x (ticket.issued + queue.changed)
+        assert 0.3 <= value(stalled, "counterflow_realtime_delivery_lag_seconds") < 5
+    finally:
+        gate.set()
+    assert realtime.flush(5)
+    drained = scrape(client)
+    assert value(drained, "counterflow_realtime_backlog_events") == 0
+    assert value(drained, "counterflow_realtime_delivery_lag_seconds") == 0
