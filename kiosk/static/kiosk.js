@@ -184,7 +184,7 @@
       state.notice =
         err.code === "service_inactive" ? "service_unavailable"
         : err.status === 401 ? "not_registered"
-        : err.status === 503 ? null // cf.hub is unavailable now: renderNotice says so until it is back
+        : [502, 503, 504].includes(err.status) ? null // cf.hub is unavailable: renderNotice says so until it is back
         : err.status === 0 ? "offline"
         : "issue_failed";
     } finally {

@@ -67,8 +67,9 @@
   };
 
   // ------------------------------------------------------------------ hub availability
-  /* A 503 (database_unavailable, with Retry-After) or no answer at all marks the hub unavailable; the
-   * pages then show "reconnecting" and the kiosk stops offering tickets. /healthz reads the database,
+  /* A 503 (database_unavailable, with Retry-After), a proxy's 502/504 or no answer at all marks the
+   * hub unavailable; the pages then show "reconnecting" and the kiosk stops offering tickets. /healthz
+   * reads the database,
    * so its 200 says the hub can work again (docs/deployment.md, "Outages"). */
   const hub = {
     available: true,
@@ -127,7 +128,8 @@
     } finally {
       clearTimeout(timer);
     }
-    hub._set(response.status !== 503);
+    // 503: the hub's database is away; 502/504: the proxy in front cannot reach any hub process.
+    hub._set(![502, 503, 504].includes(response.status));
     let data = null;
     try {
       data = await response.json();
