@@ -69,8 +69,7 @@
   // ------------------------------------------------------------------ hub availability
   /* A 503 (database_unavailable, with Retry-After), a proxy's 502/504 or no answer at all marks the
    * hub unavailable; the pages then show "reconnecting" and the kiosk stops offering tickets. /healthz
-   * reads the database,
-   * so its 200 says the hub can work again (docs/deployment.md, "Outages"). */
+   * reads the database, so its 200 says the hub can work again (docs/deployment.md, "Outages"). */
   const hub = {
     available: true,
     _listeners: [],
