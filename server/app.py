@@ -8,6 +8,7 @@ from sqlalchemy import text
 
 from .alerts import WaitMonitor
 from .bootstrap import bootstrap
+from .http_headers import Int64Converter, baseline_headers
 from .queue.actors import Actor
 from .settings import Settings
 
@@ -54,6 +55,8 @@ def create_app(settings: Settings | None = None) -> Flask:
     app.config.update(SECRET_KEY=settings.secret_key, MAX_CONTENT_LENGTH=settings.max_body_bytes,
                       JSON_SORT_KEYS=False)
     app.json.ensure_ascii = False
+    # Path ids fit a 64-bit column: a longer number is a 404, not an overflow in the database driver.
+    app.url_map.converters["int"] = Int64Converter
     hub = Hub(settings)
     app.extensions["counterflow"] = hub
     from .devices import DeviceService
@@ -69,6 +72,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     init_i18n(app)
     hub.realtime = init_realtime(app, hub)
     _register_surfaces(app)
+    app.after_request(baseline_headers)
 
     @app.get("/healthz")
     def healthz():

@@ -94,6 +94,19 @@ class ApiToken(Base):
     user: Mapped[User | None] = relationship()
 
 
+class AuthEvent(Base):
+    """Audit record of sign-ins, refusals, sign-outs and device-token changes (server/audit.py)."""
+
+    __tablename__ = "auth_events"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[dt.datetime] = mapped_column(DateTime, index=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    username: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    address: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    token_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    detail: Mapped[str] = mapped_column(String(200), default="")
+
+
 class Counter(Base):
     __tablename__ = "counters"
     __table_args__ = (UniqueConstraint("branch_id", "number"),)

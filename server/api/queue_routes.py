@@ -4,8 +4,9 @@ from __future__ import annotations
 from flask import jsonify, request
 from sqlalchemy import select
 
-from .. import auth
-from ..models import Branch, Counter, Ticket
+from .. import auth, permissions
+from ..audiences import MAX_TRACKING_TOKEN, PUBLIC_TICKET, pick, public_counter, public_queue
+from ..models import Branch, Counter
 from ..queue import queries
 from ..queue.clock import utc_now
 from .core import ApiError, hub, json_body, principal, route
@@ -13,10 +14,14 @@ from .core import ApiError, hub, json_body, principal, route
 # ---------------------------------------------------------------------------- sign-in
 
 
-@route("/auth/token", ["POST"], summary="Sign in with username and password; returns a bearer token",
-       auth=False, body={"username": (str, True, ""), "password": (str, True, "")}, tag="auth")
+SIGN_IN_BODY = {"username": (str, True, "", {"minLength": 1, "maxLength": 64}),
+                "password": (str, True, "", {"minLength": 1, "maxLength": 256})}
+
+
+@route("/auth/token", ["POST"], summary="Sign in with username and password; returns a bearer token (429 while "
+       "throttled)", capability="public", body=SIGN_IN_BODY, tag="auth")
 def sign_in():
-    data = json_body({"username": (str, True, ""), "password": (str, True, "")})
+    data = json_body(SIGN_IN_BODY)
     settings = hub().settings
     now = utc_now()
     with hub().db.write() as session:
@@ -34,8 +39,10 @@ def sign_in():
                    branch=code, counter_id=counter, expires_in_s=settings.token_ttl_hours * 3600)
 
 
-@route("/auth/logout", ["POST"], summary="Revoke the token used for this request", tag="auth")
+@route("/auth/logout", ["POST"], summary="Revoke the token used for this request", capability="signed_in",
+       tag="auth")
 def sign_out():
+    json_body({})
     token = request.headers["Authorization"].partition(" ")[2].strip()
     with hub().db.write() as session:
         auth.revoke_token(session, token, utc_now())
@@ -43,7 +50,7 @@ def sign_out():
     return jsonify(ok=True)
 
 
-@route("/me", summary="Who the token belongs to", tag="auth")
+@route("/me", summary="Who the token belongs to", capability="signed_in", tag="auth")
 def me():
     p = principal()
     with hub().db.read() as session:
@@ -58,96 +65,95 @@ def me():
 
 
 # ---------------------------------------------------------------------------- branch views
-def _branch_for_reader(code: str):
+# The registry has checked the branch against the route's capability before any handler here runs.
+def _branch(code: str):
     with hub().db.read() as session:
-        branch = queries.branch_by_code(session, code)
-    auth.require_branch(principal(), branch.id)
-    return branch
+        return queries.branch_by_code(session, code)
 
 
-@route("/branches/<code>/services", summary="Active services of a branch", tag="queue")
+@route("/branches/<code>/services", summary="Active services of a branch", capability="may_watch_branch", tag="queue")
 def list_services(code: str):
-    _branch_for_reader(code)
     with hub().db.read() as session:
         return jsonify(services=queries.services(session, queries.branch_by_code(session, code)))
 
 
-@route("/branches/<code>/queue", summary="Per service: waiting, longest wait, estimated wait, alert level",
-       tag="queue")
+@route("/branches/<code>/queue", summary="Per service: waiting, longest wait, estimated wait, alert level "
+       "(devices: the public fields)", capability="may_watch_branch", tag="queue")
 def queue(code: str):
     with hub().db.read() as session:
-        branch_id, rows = hub().snapshots.get(session, code, utc_now())
-    auth.require_branch(principal(), branch_id)
-    return jsonify(branch=code, services=rows)
+        _, rows = hub().snapshots.get(session, code, utc_now())
+    # Devices get the fields the lobby display gets over Socket.IO (audiences.PUBLIC_QUEUE).
+    return jsonify(branch=code, services=rows if permissions.sees_staff_data(principal()) else public_queue(rows))
 
 
-@route("/branches/<code>/counters", summary="Counters with state, staff and current ticket", tag="queue")
+@route("/branches/<code>/counters", summary="Counters with state, staff and current ticket (devices: the public "
+       "fields)", capability="may_watch_branch", tag="queue")
 def list_counters(code: str):
-    _branch_for_reader(code)
     with hub().db.read() as session:
-        return jsonify(counters=queries.counters(session, queries.branch_by_code(session, code)))
+        rows = queries.counters(session, queries.branch_by_code(session, code))
+    return jsonify(counters=rows if permissions.sees_staff_data(principal()) else [public_counter(c) for c in rows])
 
 
-@route("/branches/<code>/alerts", summary="Open alerts (add ?all=1 for cleared ones too)", tag="alerts")
+@route("/branches/<code>/alerts", summary="Open alerts (add ?all=1 for cleared ones too)",
+       capability="may_read_staff_data", tag="alerts", query={"all": (str, "1: cleared ones too", {"enum": ["0", "1"]})})
 def list_alerts(code: str):
-    _branch_for_reader(code)
     with hub().db.read() as session:
         branch = queries.branch_by_code(session, code)
         return jsonify(alerts=queries.alerts(session, branch, include_cleared=request.args.get("all") == "1"))
 
 
-@route("/alerts/<int:alert_id>/ack", ["POST"], summary="Acknowledge an alert", tag="alerts")
+@route("/alerts/<int:alert_id>/ack", ["POST"], summary="Acknowledge an alert", capability="may_guide",
+       tag="alerts")
 def acknowledge_alert(alert_id: int):
+    json_body({})
     p = principal()
-    auth.require_role(p, "supervisor", "guide")
     return jsonify(alert=hub().engine.acknowledge_alert(alert_id, p.actor, None if p.is_admin else p.branch_id))
 
 
 # ---------------------------------------------------------------------------- tickets
-ISSUE_BODY = {"service": (str, True, "service code, e.g. A"), "priority": (str, False, "normal | priority | vip"),
-              "channel": (str, False, "kiosk | guide | mobile | api")}
+ISSUE_BODY = {"service": (str, True, "service code, e.g. A", {"minLength": 1, "maxLength": 4}),
+              "priority": (str, False, "normal | priority | vip", {"enum": ["normal", "priority", "vip"]}),
+              "channel": (str, False, "kiosk | guide | mobile | api (a kiosk: kiosk only; guide: guides)",
+                          {"enum": ["kiosk", "guide", "mobile", "api"]})}
 
 
-@route("/branches/<code>/tickets", ["POST"], summary="Issue a ticket", body=ISSUE_BODY, tag="tickets", success=201)
+@route("/branches/<code>/tickets", ["POST"], summary="Issue a ticket", capability="may_issue_ticket",
+       body=ISSUE_BODY, tag="tickets", success=201)
 def issue_ticket(code: str):
     data = json_body(ISSUE_BODY)
     p = principal()
-    branch = _branch_for_reader(code)
+    branch = _branch(code)
     priority = data.get("priority") or "normal"
     default_channel = "kiosk" if p.device_kind == "kiosk" else ("guide" if p.role == "guide" else "api")
     channel = data.get("channel") or default_channel
-    auth.may_issue(p, branch.id, priority, channel)
+    permissions.may_issue(p, branch.id, priority, channel)
     ticket = hub().issue_ticket(code, data["service"], p.actor, priority=priority, channel=channel)
     return jsonify(ticket), 201
 
 
-@route("/tickets/<int:ticket_id>", summary="One ticket with its position while waiting", tag="tickets")
+@route("/tickets/<int:ticket_id>", summary="One ticket with its position while waiting (devices: the public "
+       "fields)", capability="may_watch_branch", tag="tickets")
 def get_ticket(ticket_id: int):
     with hub().db.read() as session:
         view = queries.ticket(session, ticket_id)
-        branch_id = session.get(Ticket, ticket_id).branch_id
-    auth.require_branch(principal(), branch_id)
-    return jsonify(view)
+    return jsonify(view if permissions.sees_staff_data(principal()) else pick(view, PUBLIC_TICKET))
+
+
+CANCEL_BODY = {"reason": (str, False, "", {"maxLength": 300})}
 
 
 @route("/tickets/<int:ticket_id>/cancel", ["POST"], summary="Cancel a waiting or called ticket",
-       body={"reason": (str, False, "")}, tag="tickets")
+       capability="may_guide", body=CANCEL_BODY, tag="tickets")
 def cancel_ticket(ticket_id: int):
-    data = json_body({"reason": (str, False, "")})
+    data = json_body(CANCEL_BODY)
     p = principal()
-    auth.require_role(p, "guide", "supervisor")
-    with hub().db.read() as session:
-        found = session.get(Ticket, ticket_id)
-        if found is None:
-            raise ApiError(404, "ticket_not_found", f"no ticket with id {ticket_id}")
-    auth.require_branch(p, found.branch_id)
     return jsonify(hub().engine.cancel(ticket_id, p.actor, data.get("reason", "")))
 
 
-@route("/public/tickets/<token>", summary="A customer's own ticket by its QR token (public)", auth=False,
+@route("/public/tickets/<token>", summary="A customer's own ticket by its QR token (public)", capability="public",
        tag="tickets")
 def public_ticket(token: str):
-    if len(token) > 64:
+    if len(token) > MAX_TRACKING_TOKEN:
         raise ApiError(404, "ticket_not_found", "no such ticket")
     with hub().db.read() as session:
         view = queries.ticket_by_token(session, token)
@@ -159,20 +165,23 @@ def public_ticket(token: str):
 
 # ---------------------------------------------------------------------------- counter actions
 def _counter_action(action: str):
-    """The caller, and the engine's guard that checks them against the counter as it locks it."""
+    """The caller, and the engine's guard that checks them again against the counter as it locks it."""
     p = principal()
-    return p, lambda counter: auth.may_act_on_counter(p, counter, action)
+    with hub().db.read() as session:
+        bound = permissions.bound_counter_ids(session, p)
+    return p, lambda counter: permissions.require("may_operate_counter", p, counter=counter, bound_counters=bound,
+                                                  action=action)
 
 
-@route("/counters/<int:counter_id>", summary="One counter", tag="counters")
+@route("/counters/<int:counter_id>", summary="One counter (devices: the public fields)",
+       capability="may_watch_branch", tag="counters")
 def get_counter(counter_id: int):
     with hub().db.read() as session:
-        counter = queries.counter(session, counter_id)
-        auth.require_branch(principal(), counter.branch_id)
-        return jsonify(queries.counter_detail(session, counter_id))
+        view = queries.counter_detail(session, counter_id)
+    return jsonify(view if permissions.sees_staff_data(principal()) else public_counter(view))
 
 
-@route("/counters/<int:counter_id>/call-next", ["POST"], summary="Call the next ticket (409 counter_busy if busy)",
+@route("/counters/<int:counter_id>/call-next", ["POST"], summary="Call the next ticket (409 counter_busy if busy)", capability="may_operate_counter",
        body={"complete_current": (bool, False, "complete the current ticket first")}, tag="counters")
 def call_next(counter_id: int):
     data = json_body({"complete_current": (bool, False, "")})
@@ -181,14 +190,14 @@ def call_next(counter_id: int):
                                           guard=guard))
 
 
-@route("/counters/<int:counter_id>/recall", ["POST"], summary="Announce the current ticket again", tag="counters")
+@route("/counters/<int:counter_id>/recall", ["POST"], summary="Announce the current ticket again", capability="may_operate_counter", tag="counters")
 def recall(counter_id: int):
     json_body({})
     p, guard = _counter_action("recall")
     return jsonify(hub().engine.recall(counter_id, p.actor, guard=guard))
 
 
-@route("/counters/<int:counter_id>/no-show", ["POST"], summary="The called customer did not come",
+@route("/counters/<int:counter_id>/no-show", ["POST"], summary="The called customer did not come", capability="may_operate_counter",
        body={"requeue": (bool, False, "put the ticket back in the queue once")}, tag="counters")
 def no_show(counter_id: int):
     data = json_body({"requeue": (bool, False, "")})
@@ -196,25 +205,26 @@ def no_show(counter_id: int):
     return jsonify(hub().engine.no_show(counter_id, p.actor, requeue=bool(data.get("requeue")), guard=guard))
 
 
-@route("/counters/<int:counter_id>/start", ["POST"], summary="The customer arrived; service starts", tag="counters")
+@route("/counters/<int:counter_id>/start", ["POST"], summary="The customer arrived; service starts", capability="may_operate_counter", tag="counters")
 def start(counter_id: int):
     json_body({})
     p, guard = _counter_action("start")
     return jsonify(hub().engine.start(counter_id, p.actor, guard=guard))
 
 
-@route("/counters/<int:counter_id>/complete", ["POST"], summary="Service finished", tag="counters")
+@route("/counters/<int:counter_id>/complete", ["POST"], summary="Service finished", capability="may_operate_counter", tag="counters")
 def complete(counter_id: int):
     json_body({})
     p, guard = _counter_action("complete")
     return jsonify(hub().engine.complete(counter_id, p.actor, guard=guard))
 
 
-TRANSFER_BODY = {"to_service": (str, False, "service code"), "to_counter": (int, False, "counter number"),
+TRANSFER_BODY = {"to_service": (str, False, "service code", {"minLength": 1, "maxLength": 4}),
+                 "to_counter": (int, False, "counter number", {"minimum": 1, "maximum": 999}),
                  "keep_arrival": (bool, False, "keep the original arrival time (default true)")}
 
 
-@route("/counters/<int:counter_id>/transfer", ["POST"], summary="Transfer the current ticket", body=TRANSFER_BODY,
+@route("/counters/<int:counter_id>/transfer", ["POST"], summary="Transfer the current ticket", capability="may_operate_counter", body=TRANSFER_BODY,
        tag="counters")
 def transfer(counter_id: int):
     data = json_body(TRANSFER_BODY)
@@ -224,22 +234,25 @@ def transfer(counter_id: int):
                                          keep_arrival=data.get("keep_arrival", True), guard=guard))
 
 
-@route("/counters/<int:counter_id>/pause", ["POST"], summary="Pause service (暫停服務) with a reason",
-       body={"reason": (str, True, "why the counter is paused")}, tag="counters")
+PAUSE_BODY = {"reason": (str, True, "why the counter is paused", {"minLength": 1, "maxLength": 120})}
+
+
+@route("/counters/<int:counter_id>/pause", ["POST"], summary="Pause service (暫停服務) with a reason", capability="may_operate_counter",
+       body=PAUSE_BODY, tag="counters")
 def pause(counter_id: int):
-    data = json_body({"reason": (str, True, "")})
+    data = json_body(PAUSE_BODY)
     p, guard = _counter_action("pause")
     return jsonify(hub().engine.pause(counter_id, p.actor, data["reason"], guard=guard))
 
 
-@route("/counters/<int:counter_id>/resume", ["POST"], summary="Resume service", tag="counters")
+@route("/counters/<int:counter_id>/resume", ["POST"], summary="Resume service", capability="may_operate_counter", tag="counters")
 def resume(counter_id: int):
     json_body({})
     p, guard = _counter_action("resume")
     return jsonify(hub().engine.resume(counter_id, p.actor, guard=guard))
 
 
-@route("/counters/<int:counter_id>/open", ["POST"], summary="Open the counter; a teller signs in at it",
+@route("/counters/<int:counter_id>/open", ["POST"], summary="Open the counter; a teller signs in at it", capability="may_operate_counter",
        tag="counters")
 def open_counter(counter_id: int):
     json_body({})
@@ -248,7 +261,7 @@ def open_counter(counter_id: int):
     return jsonify(hub().engine.open_counter(counter_id, p.actor, staff_id, guard=guard))
 
 
-@route("/counters/<int:counter_id>/close", ["POST"], summary="Close the counter; the teller signs out of it",
+@route("/counters/<int:counter_id>/close", ["POST"], summary="Close the counter; the teller signs out of it", capability="may_operate_counter",
        tag="counters")
 def close_counter(counter_id: int):
     json_body({})
@@ -256,13 +269,24 @@ def close_counter(counter_id: int):
     return jsonify(hub().engine.close_counter(counter_id, p.actor, guard=guard))
 
 
-@route("/counters/<int:counter_id>/rating", ["POST"], summary="Rate the ticket served last at this counter (1-5)",
-       body={"score": (int, True, "1-5")}, tag="counters")
+RATING_BODY = {"score": (int, True, "1-5", {"minimum": 1, "maximum": 5})}
+
+
+@route("/counters/<int:counter_id>/rating", ["POST"], summary="Rate the ticket served last at this counter (1-5): "
+       "only the rating pad bound to this counter", capability="may_rate", body=RATING_BODY, tag="counters",
+       success=201)
 def rate(counter_id: int):
-    data = json_body({"score": (int, True, "")})
-    with hub().db.read() as session:
-        counter = queries.counter(session, counter_id)
-    p = principal()
-    auth.require_branch(p, counter.branch_id)
-    source = p.name if p.kind == "device" else f"staff:{p.name}"
-    return jsonify(hub().engine.rate(counter_id, data["score"], p.actor, source=source)), 201
+    data = json_body(RATING_BODY)
+    p = principal()  # a pad token bound to this counter: the registry's scope check saw to that
+    return jsonify(hub().engine.rate(counter_id, data["score"], p.actor, source=f"pad:{p.name}")), 201
+
+
+@route("/public/tickets/<token>/rating", ["POST"], summary="The customer rates their own ticket (1-5) from its "
+       "ticket page: once, within the rating window after service (public)", capability="public",
+       body=RATING_BODY, tag="tickets", success=201)
+def rate_own_ticket(token: str):
+    data = json_body(RATING_BODY)
+    if len(token) > MAX_TRACKING_TOKEN:
+        raise ApiError(404, "ticket_not_found", "no such ticket")
+    result = hub().engine.rate_ticket(token, data["score"], window_s=hub().settings.rating_window_s)
+    return jsonify({k: result[k] for k in ("number", "score")}), 201
