@@ -11,6 +11,7 @@ from .bootstrap import bootstrap
 from .http_headers import Int64Converter, baseline_headers
 from .queue.actors import Actor
 from .settings import Settings
+from .signin_throttle import SignInThrottle
 
 log = logging.getLogger(__name__)
 
@@ -25,6 +26,7 @@ class Hub:
         self.engine, self.setup = services.engine, services.setup
         # The queue table that displays and GET .../queue read: computed once per change.
         self.snapshots = services.snapshots
+        self.signin_throttle = SignInThrottle(settings)
         self.monitor = WaitMonitor(self.db, self.engine, settings.alert_interval_s)
         self.ticket_hooks: list = []  # called with (branch_code, ticket view) after issue, e.g. printing
         self.realtime = None  # server.realtime.Realtime, set by create_app

@@ -2,9 +2,10 @@
 
 Audiences (docs/architecture.md, "Real-time"):
 - `display` and `kiosk` (room `display:<branch>` / `kiosk:<branch>`): public data, no token needed.
-- `supervisor` (room `supervisor:<branch>`): supervisors, guides and admins of the branch.
-- `counter` (room `counter:<id>`): tellers, supervisors and admins of the counter's branch, and the
-  branch's device agents.
+- `supervisor` (room `supervisor:<branch>`): may_watch_hall (server/permissions.py): supervisors,
+  guides and admins of the branch.
+- `counter` (room `counter:<id>`): may_watch_counter: tellers, supervisors and admins of the counter's
+  branch, and device agents bound to that counter.
 - `ticket` (rooms `ticket:<id>` and `service:<id>`): the customer's own ticket, by its QR token.
 
 Staff audiences see the engine's event data as it is; public audiences see a whitelist of fields, so
@@ -17,11 +18,12 @@ from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
+from . import permissions
 from .auth import Principal, Unauthorized
 from .models import Branch, Counter, Ticket
 from .queue import queries
 from .queue.clock import utc_now
-from .queue.errors import Forbidden, Invalid, NotFound
+from .queue.errors import Invalid, NotFound
 
 # Fields of a ticket anyone in the hall may see: it is on the wall display anyway.
 PUBLIC_TICKET = ("number", "service", "service_name_zh", "service_name_en", "status", "counter", "recall_count",
@@ -34,8 +36,7 @@ MAX_TRACKING_TOKEN = 64
 # How a client must read the stream of one audience: "full" rooms get every branch event (seq has no
 # holes, a hole means a lost message); "sparse" rooms get only their own, so each message is a nudge.
 FULL, SPARSE = "full", "sparse"
-STAFF_ROLES_SUPERVISOR = ("supervisor", "guide", "admin")
-STAFF_ROLES_COUNTER = ("teller", "supervisor", "admin")
+MAX_ID = 2**63 - 1  # ids are 64-bit columns: a larger number would overflow the driver, not miss
 
 
 # ---------------------------------------------------------------------------- public shapes
@@ -165,24 +166,20 @@ def _public(audience: str) -> Callable:
 
 def _join_supervisor(session: Session, request: dict, principal: PrincipalLoader) -> Joined:
     branch = _branch(session, request)
-    p = principal()
-    if p.kind != "user" or p.role not in STAFF_ROLES_SUPERVISOR or not p.in_branch(branch.id):
-        raise Forbidden("forbidden", "the supervisor room is for this branch's supervisors and guides")
+    permissions.require("may_watch_hall", principal(), branch_id=branch.id)
     return Joined("supervisor", branch.code, [f"supervisor:{branch.code}"],
                   _branch_snapshot(branch.code, staff_snapshot), key=f"supervisor:{branch.code}")
 
 
 def _join_counter(session: Session, request: dict, principal: PrincipalLoader) -> Joined:
     counter_id = request.get("counter_id")
-    if not isinstance(counter_id, int) or isinstance(counter_id, bool):
-        raise Invalid("invalid_join", "join needs 'counter_id' as an integer")
+    if not isinstance(counter_id, int) or isinstance(counter_id, bool) or not 0 < counter_id <= MAX_ID:
+        raise Invalid("invalid_join", "join needs 'counter_id' as a positive 64-bit integer")
     counter = session.get(Counter, counter_id)
     if counter is None:
         raise NotFound("counter_not_found", f"no counter with id {counter_id}")
     p = principal()
-    allowed = (p.kind == "user" and p.role in STAFF_ROLES_COUNTER) or (p.kind == "device" and p.device_kind == "agent")
-    if not allowed or not p.in_branch(counter.branch_id):
-        raise Forbidden("forbidden", "a counter room is for this branch's tellers, supervisors and agents")
+    permissions.require("may_watch_counter", p, counter=counter, bound_counters=permissions.bound_counter_ids(session, p))
 
     def build(s: Session, branch: Branch) -> dict:
         return dict(staff_snapshot(s, branch), counter=queries.counter_detail(s, counter_id))

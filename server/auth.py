@@ -197,3 +197,8 @@ class PrincipalCache:
     def forget(self, token: str) -> None:
         with self._lock:
             self._entries.pop(token, None)
+
+    def clear(self) -> None:
+        """A token revoked by id (device tokens): the cache cannot tell which entry it was."""
+        with self._lock:
+            self._entries.clear()

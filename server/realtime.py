@@ -31,6 +31,7 @@ from .queue import queries
 from .queue.clock import utc_now
 from .queue.errors import DomainError
 from .queue.uow import DomainEvent
+from .realtime_tokens import ENDED, STAFF_KEYS, TokenWatch
 from .serve import current_async_mode
 
 log = logging.getLogger(__name__)
@@ -134,6 +135,7 @@ class Realtime:
         self._lock = threading.Lock()
         self._counter_rooms = _CounterRooms(hub.db)
         self._dispatcher = _Dispatcher(self.emit_events)
+        self.token_watch = TokenWatch(self, hub.db, hub.settings.socket_token_check_s)
         self._register_handlers()
         hub.bus.subscribe(self._dispatcher.submit)
 
@@ -187,6 +189,8 @@ class Realtime:
                 join_room(room, sid=sid)
             with self._lock:
                 self._joined.setdefault(sid, {})[joined.key] = joined.rooms
+            if token and joined.key.startswith(STAFF_KEYS):
+                self.token_watch.ensure_running()
             with self.hub.db.read() as session:
                 ack = joined.ack(session)
         except DomainError as err:
@@ -197,6 +201,33 @@ class Realtime:
             return {"ok": False, "error": {"code": "internal_error", "message": "an unexpected error occurred"}}
         log.debug("realtime join", extra={"audience": joined.audience, "branch": joined.branch, "seq": ack["seq"]})
         return ack
+
+    # ------------------------------------------------------------------ token checks (realtime_tokens.py)
+    def staff_sockets(self) -> dict[str, list[str]]:
+        """token -> sids of the sockets that hold a staff room with it."""
+        found: dict[str, list[str]] = {}
+        with self._lock:
+            for sid, joins in self._joined.items():
+                token = self._tokens.get(sid)
+                if token and any(key.startswith(STAFF_KEYS) for key in joins):
+                    found.setdefault(token, []).append(sid)
+        return found
+
+    def drop_token(self, token: str) -> None:
+        """Sign-out in this process: the token's sockets leave their staff rooms now."""
+        self.drop_sids(self.staff_sockets().get(token, []), "invalid_token")
+
+    def drop_sids(self, sids: list[str], code: str) -> None:
+        for sid in sids:
+            with self._lock:
+                joins = self._joined.get(sid, {})
+                dropped = [joins.pop(key) for key in list(joins) if key.startswith(STAFF_KEYS)]
+            for rooms in dropped:
+                for room in rooms:
+                    self.socketio.server.leave_room(sid, room, namespace="/")
+            if dropped:
+                self.socketio.emit(ENDED, {"code": code}, to=sid)
+                log.info("socket dropped from staff rooms", extra={"code": code})
 
     # ------------------------------------------------------------------ bus events -> rooms
     def emit_events(self, events: list[DomainEvent]) -> None:

@@ -37,6 +37,22 @@ class Settings:
     device_backoff_max_s: float = 10.0
     # How long issuing a ticket waits for the printer (primary and backup together).
     device_print_timeout_s: float = 3.0
+    # Security (docs/architecture.md, "Security").
+    # `counterflow run --demo`: device URLs may name loopback and link-local hosts (simulators).
+    demo: bool = False
+    # The customer may rate their ticket from its page for this long after service ends.
+    rating_window_s: float = 30 * 60
+    # Sign-in throttling, per username and per client address: after `signin_free_failures` failures
+    # each further attempt waits signin_delay_s, doubling up to signin_delay_max_s; after
+    # `signin_lockout_failures` the name or address is locked out for signin_lockout_s.
+    # A success clears the username's count (not the address's).
+    signin_free_failures: int = 5
+    signin_delay_s: float = 1.0
+    signin_delay_max_s: float = 60.0
+    signin_lockout_failures: int = 20
+    signin_lockout_s: float = 15 * 60
+    # How often sockets joined with a token have it checked again (revoked or expired: dropped).
+    socket_token_check_s: float = 5.0
 
     @classmethod
     def load(cls, environ: dict[str, str] | None = None, **overrides) -> "Settings":

@@ -1,11 +1,11 @@
 """Administration: branches, services, counters, staff, device tokens; supervisor branch controls."""
 from __future__ import annotations
 
-from flask import jsonify
+from flask import jsonify, request
 from sqlalchemy import select
 
-from .. import auth
-from ..models import ROLES, ApiToken, Branch, User
+from .. import auth, device_tokens
+from ..models import ROLES, Branch, User
 from ..queue import queries, setup
 from ..queue.clock import utc_now
 from ..queue.views import service_view
@@ -138,15 +138,48 @@ def create_user():
         return jsonify(username=user.username, role=user.role, branch=data.get("branch")), 201
 
 
-@route("/device-tokens", ["POST"], summary="Create a device token for a kiosk, display or agent (admin)", capability="may_administer",
-       body=TOKEN_BODY, tag="admin", success=201)
+@route("/device-tokens", summary="Device tokens with their state (admin). ?branch=CODE", capability="may_administer",
+       tag="admin", query={"branch": (str, "branch code", {"maxLength": 32})})
+def list_device_tokens():
+    with hub().db.read() as session:
+        code = request.args.get("branch")
+        branch_id = _branch(session, code).id if code else None
+        return jsonify(tokens=device_tokens.list_tokens(session, utc_now(), branch_id))
+
+
+@route("/device-tokens", ["POST"], summary="Create a device token for a kiosk, display, agent or pad (admin); "
+       "the token is shown once", capability="may_administer", body=TOKEN_BODY, tag="admin", success=201)
 def create_device_token():
     data = json_body(TOKEN_BODY)
-    _admin()
     with hub().db.write() as session:
         branch = _branch(session, data["branch"])
-        token = auth.create_device_token(session, data["name"], data["kind"], branch.id, utc_now())
-    return jsonify(token=token, name=data["name"], kind=data["kind"], branch=data["branch"]), 201
+        token, view = device_tokens.create(session, data["name"], data["kind"], branch, utc_now(),
+                                           expires_in_days=data.get("expires_in_days"), by=principal().name)
+    return jsonify(token=token, **view), 201
+
+
+@route("/device-tokens/<int:token_id>/revoke", ["POST"], summary="Revoke a device token (admin); its sockets "
+       "lose their staff rooms within seconds", capability="may_administer", tag="admin")
+def revoke_device_token(token_id: int):
+    json_body({})
+    with hub().db.write() as session:
+        view = device_tokens.revoke(session, token_id, utc_now(), by=principal().name)
+    hub().principals.clear()  # the cache holds plain tokens, not ids: forget them all (cheap to refill)
+    return jsonify(view)
+
+
+ROTATE_BODY = {"expires_in_days": (int, False, "default: the old token's lifetime", {"minimum": 1, "maximum": 3650})}
+
+
+@route("/device-tokens/<int:token_id>/rotate", ["POST"], summary="Replace a device token with a new one (admin); "
+       "the old one is revoked", capability="may_administer", body=ROTATE_BODY, tag="admin")
+def rotate_device_token(token_id: int):
+    data = json_body(ROTATE_BODY)
+    with hub().db.write() as session:
+        token, view = device_tokens.rotate(session, token_id, utc_now(), expires_in_days=data.get("expires_in_days"),
+                                           by=principal().name)
+    hub().principals.clear()
+    return jsonify(token=token, **view)
 
 
 # ---------------------------------------------------------------------------- supervisor controls

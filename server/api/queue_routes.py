@@ -4,12 +4,13 @@ from __future__ import annotations
 from flask import jsonify, request
 from sqlalchemy import select
 
-from .. import auth, permissions
+from .. import audit, auth, permissions
 from ..audiences import MAX_TRACKING_TOKEN, PUBLIC_TICKET, pick, public_counter, public_queue
 from ..models import Branch, Counter
 from ..queue import queries
 from ..queue.clock import utc_now
-from .core import ApiError, hub, json_body, principal, route
+from ..signin_throttle import retry_after
+from .core import ApiError, error_response, hub, json_body, principal, route
 
 # ---------------------------------------------------------------------------- sign-in
 
@@ -22,19 +23,32 @@ SIGN_IN_BODY = {"username": (str, True, "", {"minLength": 1, "maxLength": 64}),
        "throttled)", capability="public", body=SIGN_IN_BODY, tag="auth")
 def sign_in():
     data = json_body(SIGN_IN_BODY)
-    settings = hub().settings
+    settings, throttle = hub().settings, hub().signin_throttle
+    username, address = data["username"], request.remote_addr
     now = utc_now()
-    with hub().db.write() as session:
-        token, user = auth.sign_in(session, data["username"], data["password"], now, settings.token_ttl_hours)
-        branch = user.branch_id
-        counter = None
-        if branch is not None:
-            code = session.get(Branch, branch).code
-            counter = session.execute(
+    wait = throttle.wait_s(username, address)
+    if wait > 0:  # refused before the password is looked at: guessing faster gains nothing
+        response = error_response(429, "too_many_attempts", "too many failed sign-ins; try again later",
+                                  {"retry_after_s": int(retry_after(wait))})
+        response.headers["Retry-After"] = retry_after(wait)
+        return response
+    try:
+        with hub().db.write() as session:
+            token, user = auth.sign_in(session, username, data["password"], now, settings.token_ttl_hours)
+            audit.record(session, "sign_in", now, username=username, address=address)
+            code = session.get(Branch, user.branch_id).code if user.branch_id is not None else None
+            counter = None if code is None else session.execute(
                 select(Counter.id).where(Counter.staff_id == user.id, Counter.state != "closed")
             ).scalar_one_or_none()
-        else:
-            code = None
+    except auth.Unauthorized:
+        locked = throttle.failed(username, address)
+        with hub().db.write() as session:
+            audit.record(session, "sign_in_failed", now, username=username, address=address)
+            if locked:
+                audit.record(session, "sign_in_locked", now, username=username, address=address,
+                             detail=f"locked for {settings.signin_lockout_s:g} s")
+        raise
+    throttle.succeeded(username)
     return jsonify(token=token, role=user.role, username=user.username, display_name=user.display_name,
                    branch=code, counter_id=counter, expires_in_s=settings.token_ttl_hours * 3600)
 
@@ -44,9 +58,13 @@ def sign_in():
 def sign_out():
     json_body({})
     token = request.headers["Authorization"].partition(" ")[2].strip()
+    now = utc_now()
     with hub().db.write() as session:
-        auth.revoke_token(session, token, utc_now())
+        row = auth.revoke_token(session, token, now)
+        audit.record(session, "sign_out", now, username=principal().name, address=request.remote_addr,
+                     token_id=row.id if row is not None else None)
     hub().principals.forget(token)
+    hub().realtime.drop_token(token)  # its sockets leave their staff rooms now, not at the next check
     return jsonify(ok=True)
 
 
