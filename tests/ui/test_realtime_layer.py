@@ -163,11 +163,13 @@ def test_every_message_carries_the_branch_seq_without_holes(socket, desk, token)
     join(supervisor, audience="supervisor", branch="demo")
 
     desk.act("open")
-    desk.issue("A")
+    issued = desk.issue("A")
     desk.act("call-next")
     desk.act("recall")
     desk.act("complete")
-    assert desk.act("rating", {"score": 5}).status_code == 201  # not public: a tick for the display
+    # The customer rates from their ticket page (a teller may not); not public: a tick for the display.
+    rated = desk.http.post(f"/api/v1/public/tickets/{issued['tracking_token']}/rating", json={"score": 5})
+    assert rated.status_code == 201
     desk.act("pause", {"reason": "break"})
 
     public, staff = messages(display), messages(supervisor)
