@@ -158,7 +158,7 @@ def authenticate_with_expiry(session: Session, token: str, now: dt.datetime) -> 
         if user is None or not user.active:
             raise Unauthorized("invalid_token", "the account is disabled")
         return Principal("user", user.username, user.role, user.id, user.branch_id), row.expires_at
-    return Principal("device", row.device_name or "device", None, None, row.branch_id, row.device_kind), None
+    return Principal("device", row.device_name or "device", None, None, row.branch_id, row.device_kind), row.expires_at
 
 
 class PrincipalCache:

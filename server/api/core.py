@@ -4,6 +4,7 @@ from __future__ import annotations
 import functools
 import json
 import logging
+import math
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -12,8 +13,10 @@ from werkzeug.exceptions import HTTPException
 
 from .. import permissions
 from ..auth import Principal, Unauthorized, authenticate_with_expiry
+from ..models import Alert, Counter, Device, DeviceFault, Ticket
+from ..queue import queries
 from ..queue.clock import utc_now
-from ..queue.errors import DomainError
+from ..queue.errors import DomainError, NotFound
 
 log = logging.getLogger(__name__)
 
@@ -124,10 +127,6 @@ def document(doc: RouteDoc) -> None:
 
 def check_scope(capability: str, p: Principal, path: dict) -> None:
     """The branch or counter a path names, checked against the capability before the handler runs."""
-    from ..models import Alert, Counter, Device, DeviceFault, Ticket
-    from ..queue import queries
-    from ..queue.errors import NotFound
-
     with hub().db.read() as session:
         if "counter_id" in path:
             counter = session.get(Counter, path["counter_id"])
@@ -223,6 +222,8 @@ def check_text(value: Any, where: str) -> None:
             check_text(v, where)
     elif isinstance(value, int) and not isinstance(value, bool) and not INT64[0] <= value <= INT64[1]:
         raise ApiError(400, "invalid_value", f"{where} holds an integer beyond 64 bits")
+    elif isinstance(value, float) and not math.isfinite(value):  # 1e400 parses as infinity
+        raise ApiError(400, "invalid_value", f"{where} holds a number too large to represent")
 
 
 def constraints_of(spec: FieldSpec) -> dict:

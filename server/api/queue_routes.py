@@ -295,8 +295,11 @@ RATING_BODY = {"score": (int, True, "1-5", {"minimum": 1, "maximum": 5})}
        success=201)
 def rate(counter_id: int):
     data = json_body(RATING_BODY)
-    p = principal()  # a pad token bound to this counter: the registry's scope check saw to that
-    return jsonify(hub().engine.rate(counter_id, data["score"], p.actor, source=f"pad:{p.name}")), 201
+    p = principal()  # a pad token bound to this counter: the registry checked, the guard checks again
+    with hub().db.read() as session:
+        bound = permissions.bound_counter_ids(session, p)
+    guard = lambda counter: permissions.require("may_rate", p, counter=counter, bound_counters=bound)  # noqa: E731
+    return jsonify(hub().engine.rate(counter_id, data["score"], p.actor, source=f"pad:{p.name}", guard=guard)), 201
 
 
 @route("/public/tickets/<token>/rating", ["POST"], summary="The customer rates their own ticket (1-5) from its "

@@ -454,3 +454,23 @@ def test_openapi_names_capabilities_and_the_constraints_the_hub_enforces(client)
     assert issue["schema"]["properties"]["service"]["minLength"] == 1
     assert issue["schema"]["properties"]["priority"]["enum"] == ["normal", "priority", "vip"]
     assert doc["paths"]["/api/v1/counters/{counter_id}/open"]["post"]["parameters"][0]["schema"]["maximum"] == 2**63 - 1
+
+
+def test_numbers_too_large_for_a_float_are_400(signed_in):
+    from server.api.core import ApiError, check_text
+
+    with pytest.raises(ApiError) as raised:
+        check_text({"value": float("inf")}, "the body")
+    assert raised.value.status == 400 and raised.value.code == "invalid_value"
+    guide = signed_in("guide")
+    r = guide.client.post("/api/v1/branches/demo/tickets", data='{"service": "A", "x": 1e400}',
+                          headers={**guide.headers, "Content-Type": "application/json"})
+    assert r.status_code == 400 and error_code(r) == "invalid_value"
+
+
+def test_a_cached_device_token_stops_at_its_expiry(signed_in, client, app):
+    token = device_token(signed_in("admin"), "display", "soon-expired", expires_in_days=1)
+    assert client.get("/api/v1/branches/demo/queue", headers=bearer(token)).status_code == 200  # now cached
+    hub = app.extensions["counterflow"]
+    principal = hub.principals.get(token, dt.datetime.utcnow())
+    assert principal is not None and hub.principals.get(token, dt.datetime.utcnow() + dt.timedelta(days=2)) is None
