@@ -215,22 +215,46 @@ def test_sign_out_drops_the_sockets_of_the_token_from_staff_rooms(app, signed_in
     socket.disconnect()
 
 
-def test_an_expired_or_revoked_token_loses_its_staff_rooms_at_the_next_check(app, signed_in):
-    supervisor, guide = signed_in("supervisor"), signed_in("guide")
-    sockets = _socket(app, supervisor.client, supervisor.token), _socket(app, guide.client, guide.token)
-    db = app.extensions["counterflow"].db
-    with db.write() as s:  # one expires, the other is revoked by another hub process
-        rows = {r.user_id: r for r in s.execute(select(ApiToken).where(ApiToken.user_id.is_not(None))).scalars()}
-        users = dict(s.execute(select(User.username, User.id)).all())
-        rows[users["supervisor"]].expires_at = dt.datetime(2000, 1, 1)
-        rows[users["guide"]].revoked_at = dt.datetime(2000, 1, 1)
-    watch = app.extensions["counterflow"].realtime.token_watch
-    assert watch.check_once() == 2
-    signed_in("teller1").post("/api/v1/counters/1/open")
-    for socket in sockets:
-        assert _staff_events(app, socket) == ["session.ended"]
+def test_an_expired_or_revoked_token_loses_its_staff_rooms_at_the_next_check(database_url):
+    app = make_app(database_url, socket_token_check_s=0)  # no background check: this test runs it
+    try:
+        client = app.test_client()
+        supervisor, guide, teller = Api(client, "supervisor"), Api(client, "guide"), Api(client, "teller1")
+        sockets = _socket(app, client, supervisor.token), _socket(app, client, guide.token)
+        db = app.extensions["counterflow"].db
+        with db.write() as s:  # one expires, the other is revoked by another hub process
+            rows = {r.user_id: r for r in s.execute(select(ApiToken).where(ApiToken.user_id.is_not(None))).scalars()}
+            users = dict(s.execute(select(User.username, User.id)).all())
+            rows[users["supervisor"]].expires_at = dt.datetime(2000, 1, 1)
+            rows[users["guide"]].revoked_at = dt.datetime(2000, 1, 1)
+        watch = app.extensions["counterflow"].realtime.token_watch
+        assert watch.check_once() == 2
+        teller.post("/api/v1/counters/1/open")
+        for socket in sockets:
+            assert _staff_events(app, socket) == ["session.ended"]
+            socket.disconnect()
+        assert watch.check_once() == 0
+    finally:
+        app.extensions["counterflow"].db.dispose()
+
+
+def test_the_realtime_layer_checks_tokens_by_itself(database_url):
+    app = make_app(database_url, socket_token_check_s=0.2)
+    try:
+        client = app.test_client()
+        supervisor = Api(client, "supervisor")
+        socket = _socket(app, client, supervisor.token)
+        with app.extensions["counterflow"].db.write() as s:  # revoked elsewhere: no sign-out in this process
+            s.execute(select(ApiToken).where(ApiToken.user_id.is_not(None))).scalar_one().revoked_at = dt.datetime(2000, 1, 1)
+        deadline = time.monotonic() + 5
+        events = []
+        while "session.ended" not in events and time.monotonic() < deadline:
+            time.sleep(0.1)
+            events += _staff_events(app, socket)
+        assert events == ["session.ended"]
         socket.disconnect()
-    assert watch.check_once() == 0
+    finally:
+        app.extensions["counterflow"].db.dispose()
 
 
 def test_device_tokens_are_listed_revoked_rotated_and_may_expire(signed_in, client):
