@@ -8,7 +8,7 @@ from sqlalchemy import text
 
 from .alerts import WaitMonitor
 from .bootstrap import bootstrap
-from .http_headers import Int64Converter, baseline_headers
+from .http_headers import IdConverter, baseline_headers
 from .queue.actors import Actor
 from .settings import Settings
 from .signin_throttle import SignInThrottle
@@ -57,8 +57,8 @@ def create_app(settings: Settings | None = None) -> Flask:
     app.config.update(SECRET_KEY=settings.secret_key, MAX_CONTENT_LENGTH=settings.max_body_bytes,
                       JSON_SORT_KEYS=False)
     app.json.ensure_ascii = False
-    # Path ids fit a 64-bit column: a longer number is a 404, not an overflow in the database driver.
-    app.url_map.converters["int"] = Int64Converter
+    # Path ids fit their column: a longer number is a 404, not an overflow in the database.
+    app.url_map.converters["int"] = IdConverter
     hub = Hub(settings)
     app.extensions["counterflow"] = hub
     from .devices import DeviceService

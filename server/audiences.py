@@ -36,7 +36,7 @@ MAX_TRACKING_TOKEN = 64
 # How a client must read the stream of one audience: "full" rooms get every branch event (seq has no
 # holes, a hole means a lost message); "sparse" rooms get only their own, so each message is a nudge.
 FULL, SPARSE = "full", "sparse"
-MAX_ID = 2**63 - 1  # ids are 64-bit columns: a larger number would overflow the driver, not miss
+MAX_ID = 2**31 - 1  # ids are INTEGER columns (32-bit on PostgreSQL): a larger one would be an error, not a miss
 
 
 # ---------------------------------------------------------------------------- public shapes
@@ -174,7 +174,7 @@ def _join_supervisor(session: Session, request: dict, principal: PrincipalLoader
 def _join_counter(session: Session, request: dict, principal: PrincipalLoader) -> Joined:
     counter_id = request.get("counter_id")
     if not isinstance(counter_id, int) or isinstance(counter_id, bool) or not 0 < counter_id <= MAX_ID:
-        raise Invalid("invalid_join", "join needs 'counter_id' as a positive 64-bit integer")
+        raise Invalid("invalid_join", "join needs 'counter_id' as a positive id")
     counter = session.get(Counter, counter_id)
     if counter is None:
         raise NotFound("counter_not_found", f"no counter with id {counter_id}")

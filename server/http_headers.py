@@ -8,16 +8,17 @@ from __future__ import annotations
 from flask import Response
 from werkzeug.routing import IntegerConverter
 
-INT64_MAX = 2**63 - 1
+# Ids are INTEGER columns: 32-bit on PostgreSQL. A larger path id is a 404, not a database error.
+MAX_ID = 2**31 - 1
 NOTHING_CSP = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'"
 DOCS_CSP = "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'"
 
 
-class Int64Converter(IntegerConverter):
-    """`<int:...>` limited to what a 64-bit id column holds."""
+class IdConverter(IntegerConverter):
+    """`<int:...>` limited to what an id column holds."""
 
     def __init__(self, map, *args, **kwargs):
-        kwargs.setdefault("max", INT64_MAX)
+        kwargs.setdefault("max", MAX_ID)
         super().__init__(map, *args, **kwargs)
 
 

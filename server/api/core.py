@@ -180,7 +180,8 @@ def principal() -> Principal:
 # Constraints use the JSON Schema words (minLength, maxLength, minimum, maximum, enum) so the OpenAPI
 # document shows exactly what json_body enforces.
 FieldSpec = tuple
-INT64 = (-(2**63), 2**63 - 1)
+INT64 = (-(2**63), 2**63 - 1)  # any JSON integer, even in a free-form object
+INT32 = (-(2**31), 2**31 - 1)  # an integer field: the INTEGER columns are 32-bit on PostgreSQL
 DEFAULT_MAX_TEXT = 500  # the longest text column; a field with a shorter column says so
 
 
@@ -232,8 +233,8 @@ def constraints_of(spec: FieldSpec) -> dict:
     if str in types:
         found.setdefault("maxLength", DEFAULT_MAX_TEXT)
     if int in types and float not in types:
-        found.setdefault("minimum", INT64[0])
-        found.setdefault("maximum", INT64[1])
+        found.setdefault("minimum", INT32[0])
+        found.setdefault("maximum", INT32[1])
     return found
 
 

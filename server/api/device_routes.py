@@ -20,7 +20,7 @@ DEVICE_BODY = {"branch": (str, True, "branch code", {"minLength": 1, "maxLength"
 DEVICE_PATCH = {k: (spec[0], False, *spec[2:]) for k, spec in DEVICE_BODY.items() if k not in ("branch", "kind")}
 FAULT_BODY = {"branch": (str, False, "branch code (default: yours)", {"maxLength": 32}),
               "device": ((int, str), False, "device id or name, if the fault is a device's",
-                         {"maxLength": 120, "minimum": 1, "maximum": 2**63 - 1}),
+                         {"maxLength": 120, "minimum": 1, "maximum": 2**31 - 1}),
               "code": (str, False, "short code, e.g. jammed (default: reported)", {"maxLength": 48}),
               "severity": (str, False, "fault | degraded (default fault)", {"enum": ["fault", "degraded"]}),
               "message": (str, True, "what is wrong, e.g. 'ticket machine jammed'", {"minLength": 1, "maxLength": 400})}

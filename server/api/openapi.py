@@ -6,7 +6,8 @@ import re
 from flask import Response, jsonify
 
 from ..permissions import capability
-from .core import INT64, ROUTES, RouteDoc, constraints_of, route
+from ..http_headers import MAX_ID
+from .core import ROUTES, RouteDoc, constraints_of, route
 
 _PARAM = re.compile(r"<(?:(int):)?(\w+)>")
 _JSON_TYPES = {str: "string", int: "integer", bool: "boolean", list: "array", dict: "object", float: "number"}
@@ -50,8 +51,8 @@ def _body_schema(body: dict) -> dict:
 def _parameters(doc: RouteDoc) -> list[dict]:
     params = []
     for kind, name in _PARAM.findall(doc.rule):
-        # Path ids are what Werkzeug's int converter accepts here (server/app.py: 0 .. 2**63-1).
-        schema = {"type": "integer", "minimum": 0, "maximum": INT64[1]} if kind else {
+        # Path ids are what the int converter accepts (server/http_headers.py IdConverter).
+        schema = {"type": "integer", "minimum": 0, "maximum": MAX_ID} if kind else {
             "type": "string", "minLength": 1, "maxLength": 64}
         if name == "day":
             schema = {"type": "string", "format": "date"}
