@@ -9,6 +9,7 @@ three minutes on two cores; hypothesis is derandomised, so a failure reproduces 
 from __future__ import annotations
 
 import json
+import os
 
 import schemathesis
 from hypothesis import HealthCheck, given, settings
@@ -17,7 +18,8 @@ from schemathesis import GenerationMode
 
 from tests.core.conftest import Api
 
-CASES_PER_OPERATION = 12
+# COUNTERFLOW_FUZZ_CASES=200 for a longer run by hand; CI keeps the default.
+CASES_PER_OPERATION = int(os.environ.get("COUNTERFLOW_FUZZ_CASES", "12"))
 # Run last: it revokes the token the other operations use.
 LAST = ("POST", "/api/v1/auth/logout")
 
