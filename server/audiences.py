@@ -179,7 +179,8 @@ def _join_counter(session: Session, request: dict, principal: PrincipalLoader) -
     if counter is None:
         raise NotFound("counter_not_found", f"no counter with id {counter_id}")
     p = principal()
-    permissions.require("may_watch_counter", p, counter=counter, bound_counters=permissions.bound_counter_ids(session, p))
+    bound = permissions.bound_counter_ids(session, p)  # an agent watches only the counters of its devices
+    permissions.require("may_watch_counter", p, counter=counter, bound_counters=bound)
 
     def build(s: Session, branch: Branch) -> dict:
         return dict(staff_snapshot(s, branch), counter=queries.counter_detail(s, counter_id))

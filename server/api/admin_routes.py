@@ -67,7 +67,8 @@ def list_branches():
                                   "timezone": b.timezone} for b in session.execute(stmt).scalars()])
 
 
-@route("/branches", ["POST"], summary="Create a branch (admin)", capability="may_administer", body=BRANCH_BODY, tag="admin", success=201)
+@route("/branches", ["POST"], summary="Create a branch (admin)",
+       capability="may_administer", body=BRANCH_BODY, tag="admin", success=201)
 def create_branch():
     data = json_body(BRANCH_BODY)
     _admin()
@@ -76,7 +77,8 @@ def create_branch():
     return jsonify(view), 201
 
 
-@route("/branches/<code>/services", ["POST"], summary="Add a service (admin)", capability="may_administer", body=SERVICE_BODY, tag="admin",
+@route("/branches/<code>/services", ["POST"], summary="Add a service (admin)",
+       capability="may_administer", body=SERVICE_BODY, tag="admin",
        success=201)
 def create_service(code: str):
     data = json_body(SERVICE_BODY)
@@ -87,7 +89,8 @@ def create_service(code: str):
     return jsonify(view), 201
 
 
-@route("/branches/<code>/services/<service_code>", ["PATCH"], summary="Change a service (admin)", capability="may_administer",
+@route("/branches/<code>/services/<service_code>", ["PATCH"], summary="Change a service (admin)",
+       capability="may_administer",
        body=SERVICE_PATCH, tag="admin")
 def update_service(code: str, service_code: str):
     data = json_body(SERVICE_PATCH)
@@ -95,7 +98,8 @@ def update_service(code: str, service_code: str):
     return jsonify(hub().setup.update_service(code, service_code, data))
 
 
-@route("/branches/<code>/counters", ["POST"], summary="Add a counter (admin)", capability="may_administer", body=COUNTER_BODY, tag="admin",
+@route("/branches/<code>/counters", ["POST"], summary="Add a counter (admin)",
+       capability="may_administer", body=COUNTER_BODY, tag="admin",
        success=201)
 def create_counter(code: str):
     data = json_body(COUNTER_BODY)
@@ -106,7 +110,8 @@ def create_counter(code: str):
         return jsonify(queries.counter_detail(session, counter_id)), 201
 
 
-@route("/counters/<int:counter_id>", ["PATCH"], summary="Change a counter's services, policy or name (admin)", capability="may_administer",
+@route("/counters/<int:counter_id>", ["PATCH"], summary="Change a counter's services, policy or name (admin)",
+       capability="may_administer",
        body=COUNTER_PATCH, tag="admin")
 def update_counter(counter_id: int):
     data = json_body(COUNTER_PATCH)
@@ -127,7 +132,8 @@ def list_users():
                                "branch": code, "active": u.active} for u, code in rows])
 
 
-@route("/users", ["POST"], summary="Create a staff account (admin)", capability="may_administer", body=USER_BODY, tag="admin", success=201)
+@route("/users", ["POST"], summary="Create a staff account (admin)",
+       capability="may_administer", body=USER_BODY, tag="admin", success=201)
 def create_user():
     data = json_body(USER_BODY)
     _admin()

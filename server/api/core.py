@@ -125,6 +125,11 @@ def document(doc: RouteDoc) -> None:
     ROUTES.append(doc)
 
 
+# Records a path names by id: they belong to one branch.
+BY_ID = (("ticket_id", Ticket, "ticket_not_found"), ("alert_id", Alert, "alert_not_found"),
+         ("fault_id", DeviceFault, "fault_not_found"), ("device_id", Device, "device_not_found"))
+
+
 def check_scope(capability: str, p: Principal, path: dict) -> None:
     """The branch or counter a path names, checked against the capability before the handler runs."""
     with hub().db.read() as session:
@@ -139,8 +144,7 @@ def check_scope(capability: str, p: Principal, path: dict) -> None:
             else:
                 permissions.require(capability, p, branch_id=counter.branch_id)
             return
-        for key, model, code in (("ticket_id", Ticket, "ticket_not_found"), ("alert_id", Alert, "alert_not_found"),
-                                 ("fault_id", DeviceFault, "fault_not_found"), ("device_id", Device, "device_not_found")):
+        for key, model, code in BY_ID:
             if key in path:
                 row = session.get(model, path[key])
                 # Another branch's record answers as missing: its ids are not confirmed to outsiders.

@@ -56,11 +56,11 @@ def _admin():
 @route("/devices", summary="Devices with their state (admin; supervisor/guide: their branch). ?branch=CODE",
        capability="may_check_devices", tag="devices", query={"branch": (str, "branch code", {"maxLength": 32})})
 def devices_list():
-    p = principal()
     return jsonify(devices=devices().registry.list(_reader_branch(request.args.get("branch"))))
 
 
-@route("/devices", ["POST"], summary="Add a device (admin)", capability="may_administer", body=DEVICE_BODY, tag="devices", success=201)
+@route("/devices", ["POST"], summary="Add a device (admin)",
+       capability="may_administer", body=DEVICE_BODY, tag="devices", success=201)
 def devices_add():
     data = json_body(DEVICE_BODY)
     _admin()
@@ -73,8 +73,7 @@ def devices_add():
 
 @route("/devices/<int:device_id>", summary="One device", capability="may_check_devices", tag="devices")
 def devices_get(device_id: int):
-    p = principal()
-    view, branch_id = devices().registry.get(device_id)
+    view, _ = devices().registry.get(device_id)  # the registry checked the device's branch
     return jsonify(view)
 
 
@@ -100,11 +99,11 @@ def devices_remove(device_id: int):
 
 
 @route("/devices/<int:device_id>/test", ["POST"], summary="Self-test one device now (status/health; "
-       "test_page: print one)", capability="may_check_devices", body={"test_page": (bool, False, "printers: print a test page")}, tag="devices")
+       "test_page: print one)", capability="may_check_devices",
+       body={"test_page": (bool, False, "printers: print a test page")}, tag="devices")
 def devices_test(device_id: int):
     data = json_body({"test_page": (bool, False, "")})
-    p = principal()
-    view, branch_id = devices().registry.get(device_id)
+    view, _ = devices().registry.get(device_id)
     result = devices().send({"op": "self_test", "device": device_id,
                              "test_page": bool(data.get("test_page"))}).wait(8.0)
     if result is None:
@@ -167,7 +166,8 @@ def faults_resolve(fault_id: int):
 
 # ---------------------------------------------------------------------------- opening (開業登記)
 @route("/branches/<code>/opening-check", ["POST"], summary="Self-test every device of the branch; the checklist "
-       "(supervisor or guide)", capability="may_check_devices", body={"test_page": (bool, False, "printers print a test page")}, tag="opening")
+       "(supervisor or guide)",
+       capability="may_check_devices", body={"test_page": (bool, False, "printers print a test page")}, tag="opening")
 def opening_check(code: str):
     data = json_body({"test_page": (bool, False, "")}, allow_empty=True)
     p = principal()
@@ -185,7 +185,6 @@ def opening_open(code: str):
 @route("/branches/<code>/opening", summary="Today's opening record, or null", capability="may_read_staff_data",
        tag="opening")
 def opening_today(code: str):
-    p = principal()
     return jsonify(opening=devices().opening.today(code))
 
 
@@ -235,7 +234,8 @@ def _printer_faults() -> tuple[str, ...]:
 
 @route("/sim/bus/<int:number>/press", ["POST"], summary="Press a key on a simulated pad (1-5) or keypad (1-6 or "
        "call_next, recall, no_show, start, complete, pause_resume) (admin; only with simulated devices)",
-       body={"unit": (int, True, "Modbus unit id"), "key": ((int, str), True, "")}, capability="may_administer", tag="sim")
+       body={"unit": (int, True, "Modbus unit id"), "key": ((int, str), True, "")},
+       capability="may_administer", tag="sim")
 def sim_bus_press(number: int):
     sims = _sims()
     data = json_body({"unit": (int, True, ""), "key": ((int, str), True, "")})

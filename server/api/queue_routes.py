@@ -113,7 +113,9 @@ def list_counters(code: str):
 
 
 @route("/branches/<code>/alerts", summary="Open alerts (add ?all=1 for cleared ones too)",
-       capability="may_read_staff_data", tag="alerts", query={"all": (str, "1: cleared ones too", {"enum": ["0", "1"]})})
+
+       capability="may_read_staff_data", tag="alerts",
+       query={"all": (str, "1: cleared ones too", {"enum": ["0", "1"]})})
 def list_alerts(code: str):
     with hub().db.read() as session:
         branch = queries.branch_by_code(session, code)
@@ -199,7 +201,8 @@ def get_counter(counter_id: int):
     return jsonify(view if permissions.sees_staff_data(principal()) else public_counter(view))
 
 
-@route("/counters/<int:counter_id>/call-next", ["POST"], summary="Call the next ticket (409 counter_busy if busy)", capability="may_operate_counter",
+@route("/counters/<int:counter_id>/call-next", ["POST"], summary="Call the next ticket (409 counter_busy if busy)",
+       capability="may_operate_counter",
        body={"complete_current": (bool, False, "complete the current ticket first")}, tag="counters")
 def call_next(counter_id: int):
     data = json_body({"complete_current": (bool, False, "")})
@@ -208,14 +211,16 @@ def call_next(counter_id: int):
                                           guard=guard))
 
 
-@route("/counters/<int:counter_id>/recall", ["POST"], summary="Announce the current ticket again", capability="may_operate_counter", tag="counters")
+@route("/counters/<int:counter_id>/recall", ["POST"], summary="Announce the current ticket again",
+       capability="may_operate_counter", tag="counters")
 def recall(counter_id: int):
     json_body({})
     p, guard = _counter_action("recall")
     return jsonify(hub().engine.recall(counter_id, p.actor, guard=guard))
 
 
-@route("/counters/<int:counter_id>/no-show", ["POST"], summary="The called customer did not come", capability="may_operate_counter",
+@route("/counters/<int:counter_id>/no-show", ["POST"], summary="The called customer did not come",
+       capability="may_operate_counter",
        body={"requeue": (bool, False, "put the ticket back in the queue once")}, tag="counters")
 def no_show(counter_id: int):
     data = json_body({"requeue": (bool, False, "")})
@@ -223,14 +228,16 @@ def no_show(counter_id: int):
     return jsonify(hub().engine.no_show(counter_id, p.actor, requeue=bool(data.get("requeue")), guard=guard))
 
 
-@route("/counters/<int:counter_id>/start", ["POST"], summary="The customer arrived; service starts", capability="may_operate_counter", tag="counters")
+@route("/counters/<int:counter_id>/start", ["POST"], summary="The customer arrived; service starts",
+       capability="may_operate_counter", tag="counters")
 def start(counter_id: int):
     json_body({})
     p, guard = _counter_action("start")
     return jsonify(hub().engine.start(counter_id, p.actor, guard=guard))
 
 
-@route("/counters/<int:counter_id>/complete", ["POST"], summary="Service finished", capability="may_operate_counter", tag="counters")
+@route("/counters/<int:counter_id>/complete", ["POST"], summary="Service finished",
+       capability="may_operate_counter", tag="counters")
 def complete(counter_id: int):
     json_body({})
     p, guard = _counter_action("complete")
@@ -242,7 +249,8 @@ TRANSFER_BODY = {"to_service": (str, False, "service code", {"minLength": 1, "ma
                  "keep_arrival": (bool, False, "keep the original arrival time (default true)")}
 
 
-@route("/counters/<int:counter_id>/transfer", ["POST"], summary="Transfer the current ticket", capability="may_operate_counter", body=TRANSFER_BODY,
+@route("/counters/<int:counter_id>/transfer", ["POST"], summary="Transfer the current ticket",
+       capability="may_operate_counter", body=TRANSFER_BODY,
        tag="counters")
 def transfer(counter_id: int):
     data = json_body(TRANSFER_BODY)
@@ -255,7 +263,8 @@ def transfer(counter_id: int):
 PAUSE_BODY = {"reason": (str, True, "why the counter is paused", {"minLength": 1, "maxLength": 120})}
 
 
-@route("/counters/<int:counter_id>/pause", ["POST"], summary="Pause service (暫停服務) with a reason", capability="may_operate_counter",
+@route("/counters/<int:counter_id>/pause", ["POST"], summary="Pause service (暫停服務) with a reason",
+       capability="may_operate_counter",
        body=PAUSE_BODY, tag="counters")
 def pause(counter_id: int):
     data = json_body(PAUSE_BODY)
@@ -263,14 +272,16 @@ def pause(counter_id: int):
     return jsonify(hub().engine.pause(counter_id, p.actor, data["reason"], guard=guard))
 
 
-@route("/counters/<int:counter_id>/resume", ["POST"], summary="Resume service", capability="may_operate_counter", tag="counters")
+@route("/counters/<int:counter_id>/resume", ["POST"], summary="Resume service",
+       capability="may_operate_counter", tag="counters")
 def resume(counter_id: int):
     json_body({})
     p, guard = _counter_action("resume")
     return jsonify(hub().engine.resume(counter_id, p.actor, guard=guard))
 
 
-@route("/counters/<int:counter_id>/open", ["POST"], summary="Open the counter; a teller signs in at it", capability="may_operate_counter",
+@route("/counters/<int:counter_id>/open", ["POST"], summary="Open the counter; a teller signs in at it",
+       capability="may_operate_counter",
        tag="counters")
 def open_counter(counter_id: int):
     json_body({})
@@ -279,7 +290,8 @@ def open_counter(counter_id: int):
     return jsonify(hub().engine.open_counter(counter_id, p.actor, staff_id, guard=guard))
 
 
-@route("/counters/<int:counter_id>/close", ["POST"], summary="Close the counter; the teller signs out of it", capability="may_operate_counter",
+@route("/counters/<int:counter_id>/close", ["POST"], summary="Close the counter; the teller signs out of it",
+       capability="may_operate_counter",
        tag="counters")
 def close_counter(counter_id: int):
     json_body({})

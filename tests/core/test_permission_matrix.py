@@ -160,7 +160,8 @@ def world(app, client, signed_in):
     """The demo branch with one of each thing a path can name, and a token for every caller."""
     admin = signed_in("admin")
     hub = app.extensions["counterflow"]
-    assert admin.post("/api/v1/branches", json={"code": "north", "name_zh": "北", "name_en": "North"}).status_code == 201
+    north = {"code": "north", "name_zh": "北", "name_en": "North"}
+    assert admin.post("/api/v1/branches", json=north).status_code == 201
     admin.post("/api/v1/users", json={"username": "north-sup", "password": "demo", "role": "supervisor",
                                       "branch": "north"})
     for kind, name, unit, settings in (("pad", "pad-1", 3, {}), ("keypad", "keypad-1", 4, {"agent": "agent-1"})):
@@ -169,7 +170,8 @@ def world(app, client, signed_in):
                                                    "settings": settings}).status_code == 201
     device = {}
     for kind, name in (("kiosk", "kiosk-1"), ("display", "display-1"), ("agent", "agent-1"), ("pad", "pad-1")):
-        device[kind] = admin.post("/api/v1/device-tokens", json={"name": name, "kind": kind, "branch": "demo"}).get_json()
+        body = {"name": name, "kind": kind, "branch": "demo"}
+        device[kind] = admin.post("/api/v1/device-tokens", json=body).get_json()
     teller1, teller2 = signed_in("teller1"), signed_in("teller2")
     assert teller1.post("/api/v1/counters/1/open").status_code == 200
     assert teller2.post("/api/v1/counters/2/open").status_code == 200

@@ -245,7 +245,8 @@ def test_the_realtime_layer_checks_tokens_by_itself(database_url):
         supervisor = Api(client, "supervisor")
         socket = _socket(app, client, supervisor.token)
         with app.extensions["counterflow"].db.write() as s:  # revoked elsewhere: no sign-out in this process
-            s.execute(select(ApiToken).where(ApiToken.user_id.is_not(None))).scalar_one().revoked_at = dt.datetime(2000, 1, 1)
+            row = s.execute(select(ApiToken).where(ApiToken.user_id.is_not(None))).scalar_one()
+            row.revoked_at = dt.datetime(2000, 1, 1)
         deadline = time.monotonic() + 5
         events = []
         while "session.ended" not in events and time.monotonic() < deadline:
@@ -331,7 +332,8 @@ def test_an_agent_operates_only_the_counters_of_its_devices(signed_in, client):
     assert client.post("/api/v1/counters/1/open", headers=agent).status_code == 200
     assert client.post("/api/v1/counters/1/call-next", headers=agent).status_code == 200
     for action in ("open", "call-next", "recall", "pause", "close"):
-        r = client.post(f"/api/v1/counters/2/{action}", headers=agent, json={"reason": "x"} if action == "pause" else None)
+        body = {"reason": "x"} if action == "pause" else None
+        r = client.post(f"/api/v1/counters/2/{action}", headers=agent, json=body)
         assert r.status_code == 403 and error_code(r) == "not_your_counter", action
     assert client.post("/api/v1/branches/demo/tickets", json={"service": "A"}, headers=agent).status_code == 403
 
