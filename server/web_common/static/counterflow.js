@@ -236,8 +236,16 @@
     });
     socket.on("disconnect", () => setStatus("offline"));
     socket.on("connect_error", () => setStatus("offline"));
-    // A "batch" packet carries several messages that were ready together, in order.
-    socket.onAny((name, payload) => (name === "batch" ? payload.forEach(receive) : receive(payload)));
+    // A "batch" packet carries several messages that were ready together, in order. "session.ended":
+    // the token was revoked or expired and the hub took this socket out of its staff rooms.
+    socket.onAny((name, payload) => {
+      if (name === "session.ended") {
+        if (opts.onRefused) opts.onRefused({ code: (payload && payload.code) || "invalid_token" });
+        return;
+      }
+      if (name === "batch") payload.forEach(receive);
+      else receive(payload);
+    });
     const refresher = setInterval(() => socket.connected && resync(), opts.refreshMs);
     setStatus("connecting");
 
