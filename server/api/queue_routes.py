@@ -5,7 +5,7 @@ from flask import jsonify, request
 from sqlalchemy import select
 
 from .. import audit, auth, permissions
-from ..audiences import MAX_TRACKING_TOKEN, PUBLIC_TICKET, pick, public_counter, public_queue
+from ..audiences import MAX_TRACKING_TOKEN, OWN_TICKET, PUBLIC_TICKET, pick, public_counter, public_queue
 from ..models import Branch, Counter
 from ..queue import queries
 from ..queue.clock import utc_now
@@ -177,10 +177,7 @@ def public_ticket(token: str):
         raise ApiError(404, "ticket_not_found", "no such ticket")
     with hub().db.read() as session:
         view = queries.ticket_by_token(session, token)
-    public = {k: view.get(k) for k in ("number", "service", "service_name_zh", "service_name_en", "status",
-                                       "counter", "people_ahead", "estimated_wait_s", "created_at", "called_at",
-                                       "recall_count", "business_day")}
-    return jsonify(public)
+    return jsonify(pick(view, OWN_TICKET))  # what the ticket page's own socket room sees
 
 
 # ---------------------------------------------------------------------------- counter actions
