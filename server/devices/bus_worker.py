@@ -30,6 +30,7 @@ class BusDevice:
     driver: object
     tracker: HealthTracker
     desired: dict = field(default_factory=dict)  # what it should show, replayed after a restart
+    refused: int = 0  # commands the device answered with a Modbus exception
 
     @property
     def polled(self) -> bool:
@@ -165,6 +166,15 @@ class BusWorker(Worker):
                 device.driver.show(command.get("current"), int(command.get("waiting") or 0), command.get("counter"))
             else:
                 return super().handle(command)
+        except DeviceReportedError as exc:
+            # It answered, refusing the command (a Modbus exception): the device is there, so this is
+            # an error to surface, never a missed answer that would declare it not_responding.
+            device.tracker.alive()
+            device.refused += 1
+            log.warning("device refused a command", extra={"device": device.config.name, "op": op,
+                                                           "error": str(exc), "refused": device.refused})
+            return reply(False, f"the device refused the command: {exc}", state=device.tracker.state,
+                         refused=device.refused)
         except DriverError as exc:
             self._missed(device, exc)
             return reply(False, str(exc), state=device.tracker.state)

@@ -101,3 +101,21 @@ def test_a_dead_device_does_not_hold_up_the_others(manager, reports, bus_sim, bu
 def test_a_unit_with_the_wrong_device_type_is_a_fault(manager, reports, bus_sim):
     configure(manager, DeviceConfig(id=9, kind="pad", name="pad-at-led-unit", url=f"{bus_sim.url}&unit={LED}"))
     assert "wrong device type" in reports.state(9, "fault")["detail"]
+
+
+def test_a_device_that_refuses_a_command_is_an_error_not_a_dead_device(manager, reports, bus_sim, bus_devices):
+    """A Modbus exception answer means the device is there: the command fails with the device's
+    refusal, and the device is never declared not_responding for it."""
+    bus_sim.set_fault(LED, "refuse_writes")
+    for _ in range(4):  # more than the bus worker's miss threshold
+        result = send(manager, op="led", device=1, action="show", ticket="A001", counter=1)
+        assert not result["ok"]
+        assert "refused" in result["error"]
+        assert result["state"] == "online"
+    assert result["refused"] == 4
+    reports.drain(0.5)
+    assert not [r for r in reports.drain(0) if r.get("device") == 1 and r.get("state") == "not_responding"]
+
+    bus_sim.clear_fault(LED)
+    assert send(manager, op="led", device=1, action="show", ticket="A002", counter=1)["ok"]
+    assert bus_sim.device(LED).view().shown == "A002"
