@@ -119,3 +119,18 @@ def test_a_device_that_refuses_a_command_is_an_error_not_a_dead_device(manager, 
     bus_sim.clear_fault(LED)
     assert send(manager, op="led", device=1, action="show", ticket="A002", counter=1)["ok"]
     assert bus_sim.device(LED).view().shown == "A002"
+
+
+def test_changing_one_device_leaves_the_others_on_the_bus_undisturbed(manager, reports, bus_sim, bus_devices):
+    """A device renamed (or added) on a bus: the pad keeps its prompt context and no press is lost."""
+    assert send(manager, op="pad_prompt", device=2, ticket="A001")["ok"]
+    bus_sim.press(KEYPAD, "call_next")
+    renamed = [c if c.id != 3 else DeviceConfig(id=3, kind="keypad", name="keypad at counter 2", url=c.url)
+               for c in bus_devices]
+    configure(manager, *renamed)
+    bus_sim.press(PAD, 4)
+
+    reports.wait_for(lambda r: r.get("event") == "device.key" and r["device"] == 2)
+    reports.drain(0.5)
+    keys = sorted((k["device"], k["key"], k["ticket"]) for k in reports.keys())  # one pass polls pad, then keypad
+    assert keys == [(2, 4, "A001"), (3, 1, None)]  # the rating still names the ticket it was asked for
