@@ -145,6 +145,8 @@ class Ticket(Base):
         # Recent service times for wait estimates: the newest finished tickets of one service, read
         # from the end of an index range however long the history is.
         Index("ix_tickets_service_finished", "service_id", "status", "finished_at"),
+        # A printer fault's report: the tickets that printer failed to print while it was broken.
+        Index("ix_tickets_printer", "printer_id", "created_at"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     branch_id: Mapped[int] = mapped_column(ForeignKey("branches.id"))
@@ -173,6 +175,9 @@ class Ticket(Base):
     transfer_gen: Mapped[int] = mapped_column(Integer, default=0)
     issued_by: Mapped[str | None] = mapped_column(String(120), nullable=True)
     printed: Mapped[bool | None] = mapped_column(Boolean, nullable=True)
+    # The printer (device id) that printed the ticket or, when none did, the first one that failed.
+    # No foreign key: a device removed later leaves its tickets' history alone.
+    printer_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
     service: Mapped[Service] = relationship(foreign_keys=[service_id])
     counter: Mapped[Counter | None] = relationship(foreign_keys=[counter_id])
 
