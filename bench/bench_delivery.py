@@ -43,7 +43,8 @@ JOIN = {"audience": "display", "branch": "demo"}
 # ---------------------------------------------------------------------------- one display
 class Display:
     def __init__(self, ws_url: str):
-        self.ws = websocket.create_connection(ws_url, timeout=30, enable_multithread=False)
+        self.ws = websocket.create_connection(ws_url, timeout=30, enable_multithread=False,
+                                               skip_utf8_validation=True)  # pure-Python check per byte: the bench, not the hub, would be measured
         assert self.ws.recv().startswith("0")
         self.ws.send("40")
         while not (reply := self.ws.recv()).startswith("40"):
@@ -132,6 +133,11 @@ def percentile(values: list[float], p: float) -> float:
     return ordered[min(len(ordered) - 1, max(0, round(p / 100 * len(ordered)) - 1))] if ordered else float("nan")
 
 
+def cpu_seconds(pid: int) -> float:
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def proc_stats(pid: int) -> dict:
     status = dict(line.split(":", 1) for line in Path(f"/proc/{pid}/status").read_text().splitlines() if ":" in line)
     return {"threads": int(status["Threads"]), "fds": len(os.listdir(f"/proc/{pid}/fd")),
@@ -204,17 +210,21 @@ def one_hub(stages: list[int], hold: int, calls: int, procs: int, interval: floa
               f"{base['rss_mb']:.0f} MB RSS")
         print(f"{'ms after the call-next response':38s}{'p50':>9s}{'p99':>9s}{'max':>9s}   "
               "missed/dup/disorder, hub resources")
-        for count in [*stages, hold]:
+        for count in [c for c in (*stages, hold) if c > 0]:
             crowd = Crowd(hub.base_url, count, procs if count < 1000 else max(procs, 4))
             time.sleep(1.0)
             stats = proc_stats(hub.proc.pid)
             sent: dict[str, int] = {}
             n = calls if count != hold else max(5, calls // 3)
+            hub_cpu = cpu_seconds(hub.proc.pid)
+            client_cpu = sum(cpu_seconds(p.pid) for p in crowd.procs)
             for _ in range(n):
                 number, _, t1 = desk.call()
                 sent[number] = t1
                 time.sleep(interval)
             time.sleep(1.5)
+            hub_cpu = (cpu_seconds(hub.proc.pid) - hub_cpu) / n * 1000
+            client_cpu = (sum(cpu_seconds(p.pid) for p in crowd.procs) - client_cpu) / n * 1000
             head = head_seq(hub.base_url, desk.http)
             clients = crowd.finish()
             missed, dup, disorder = integrity(clients, head)
@@ -225,7 +235,8 @@ def one_hub(stages: list[int], hold: int, calls: int, procs: int, interval: floa
                       f"{stats['rss_mb']:.0f} MB; per 100 sockets: "
                       f"{(stats['threads'] - base['threads']) * per100:+.1f} threads, "
                       f"{(stats['fds'] - base['fds']) * per100:+.0f} fds, "
-                      f"{(stats['rss_mb'] - base['rss_mb']) * per100:+.1f} MB; connected in {crowd.connect_s:.0f} s"))
+                      f"{(stats['rss_mb'] - base['rss_mb']) * per100:+.1f} MB; connected in {crowd.connect_s:.0f} s; "
+                      f"CPU per call: hub {hub_cpu:.0f} ms, display clients {client_cpu:.0f} ms"))
             time.sleep(1.0)
     finally:
         hub.stop()
