@@ -248,7 +248,7 @@ def postgres_url() -> str | None:
     return url or (path.read_text().strip() if path.exists() else None)
 
 
-def two_hubs(per_hub: int, calls: int, procs: int, interval: float) -> None:
+def two_hubs(per_hub: int, calls: int, procs: int, interval: float, env: dict[str, str]) -> None:
     admin_url = postgres_url()
     if not admin_url:
         print("\n== two hubs: no PostgreSQL (set COUNTERFLOW_TEST_DATABASE_URL) ==")
@@ -264,8 +264,8 @@ def two_hubs(per_hub: int, calls: int, procs: int, interval: float) -> None:
     tmp = Path(tempfile.mkdtemp(prefix="cf-bench-2hubs-"))
     hubs: list[LiveHub] = []
     try:
-        hubs.append(LiveHub(url, log_path=tmp / "a.log").start())
-        hubs.append(LiveHub(url, env={"COUNTERFLOW_DEVICE_MANAGER": "false"}, log_path=tmp / "b.log").start())
+        hubs.append(LiveHub(url, env=env, log_path=tmp / "a.log").start())
+        hubs.append(LiveHub(url, env={**env, "COUNTERFLOW_DEVICE_MANAGER": "false"}, log_path=tmp / "b.log").start())
         desks = [Desk(hubs[0], "teller1", 1), Desk(hubs[1], "teller2", 2)]
         desks[0].issue(2 * calls + 10)
         crowds = [Crowd(hub.base_url, per_hub, procs) for hub in hubs]
@@ -287,8 +287,9 @@ def two_hubs(per_hub: int, calls: int, procs: int, interval: float) -> None:
                         call_hub, t1 = sent[number]
                         (same if call_hub == display_hub else other).append((at - t1) / 1e6)
         missed, dup, disorder = integrity([c for clients in results for c in clients], head)
-        print(f"\n== two hubs, one PostgreSQL, no message queue: {per_hub} displays on each, {len(sent)} calls "
-              "through both ==")
+        queue = env.get("COUNTERFLOW_SOCKETIO_MESSAGE_QUEUE")
+        print(f"\n== two hubs, one PostgreSQL, {'message queue ' + queue if queue else 'no message queue'}: "
+              f"{per_hub} displays on each, {len(sent)} calls through both ==")
         print(f"{'ms after the call-next response':38s}{'p50':>9s}{'p99':>9s}{'max':>9s}")
         print(row("display on the hub that took the call", same))
         print(row("display on the other hub", other))
@@ -310,12 +311,15 @@ def main() -> int:
     parser.add_argument("--interval", type=float, default=0.3, help="seconds between calls")
     parser.add_argument("--per-hub", type=int, default=100, help="displays on each of the two hubs")
     parser.add_argument("--no-postgres", action="store_true")
+    parser.add_argument("--message-queue", help="COUNTERFLOW_SOCKETIO_MESSAGE_QUEUE for the two hubs (to measure "
+                        "a hub version that still used one; this one ignores it)")
     parser.add_argument("--only-postgres", action="store_true")
     args, _ = parser.parse_known_args()  # `python -m bench bench_delivery` leaves the module name in argv
     if not args.only_postgres:
         one_hub([int(s) for s in args.stages.split(",") if s], args.hold, args.calls, args.procs, args.interval)
     if not args.no_postgres:
-        two_hubs(args.per_hub, args.calls, args.procs, args.interval)
+        env = {"COUNTERFLOW_SOCKETIO_MESSAGE_QUEUE": args.message_queue} if args.message_queue else {}
+        two_hubs(args.per_hub, args.calls, args.procs, args.interval, env)
     return 0
 
 

@@ -73,10 +73,16 @@ class DeliveryLoop:
         if not self.db.is_sqlite and self._listener is None:
             self._listener = threading.Thread(target=self._listen, name="realtime-listen", daemon=True)
             self._listener.start()
+        with self._lock:
+            if self._thread is not None and not self._thread.is_alive():
+                self._thread = None  # started in a parent process before a fork (gunicorn's preload)
         self.wake()
 
     def stop(self, timeout: float = 2.0) -> None:
-        self.flush(timeout)
+        try:
+            self.flush(timeout)
+        except Exception:  # noqa: BLE001 - stopping with the database gone: nothing more can be sent
+            log.warning("realtime delivery stopped before everything committed was sent", exc_info=True)
         self._stopping.set()
         self._wake.set()
 
@@ -146,6 +152,7 @@ class DeliveryLoop:
         if self._last is None:
             self._begin_at_head()
             return False
+        positions = self._last
         pages: list[tuple[int, int, list[DomainEvent]]] = []
         more = False
         with self.db.read() as session:
@@ -153,7 +160,7 @@ class DeliveryLoop:
             # rows are read after the heads, so they are at least as new.
             for branch_id, (code, head) in event_log.heads(session).items():
                 self._codes[branch_id] = code
-                last = self._last.setdefault(branch_id, 0)  # a branch made after start: from its first event
+                last = positions.setdefault(branch_id, 0)  # a branch made after start: from its first event
                 if head <= last:
                     continue
                 rows = event_log.read_after(session, branch_id, last, PAGE)
@@ -162,7 +169,7 @@ class DeliveryLoop:
                     resume = rows[0].seq - 1 if rows else head
                     log.warning("realtime delivery: events no longer in the log; clients resync on the heartbeat",
                                 extra={"branch": code, "from_seq": last + 1, "to_seq": resume})
-                    last = self._last[branch_id] = resume
+                    last = positions[branch_id] = resume
                 events = []
                 for row in rows:
                     if row.seq != last + len(events) + 1:
@@ -173,7 +180,7 @@ class DeliveryLoop:
                     more = more or len(rows) == PAGE
         for branch_id, upto, events in pages:
             self._emit(events)  # raises on a failed enrichment read: the page is tried again
-            self._last[branch_id] = upto
+            positions[branch_id] = upto
         return more
 
     def _beat(self) -> None:

@@ -2,7 +2,7 @@
 
 - `gevent` (default): the standard library is monkey-patched before anything else is imported, and
   gevent's pywsgi server runs in this process. Every connection, HTTP or Socket.IO, is a greenlet;
-  websockets come from simple-websocket (engineio's gevent driver). The hub's own threads (dispatcher,
+  websockets come from simple-websocket (engineio's gevent driver). The hub's own threads (delivery loop,
   wait monitor, device manager, simulators) become greenlets too: they only ever block on sockets,
   ptys (select + read), sleeps and locks, which are all cooperative once patched.
 - `threading`: gunicorn's gthread worker, one worker process (the Socket.IO rooms live in it), one OS
