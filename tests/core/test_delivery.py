@@ -7,8 +7,10 @@ order), and a display that comes back after a loss re-joins with `since` and get
 calls committed in between (docs/ui.md, "Protocol")."""
 from __future__ import annotations
 
+import resource
 import threading
 import time
+from pathlib import Path
 
 import pytest
 import requests
@@ -71,8 +73,18 @@ def test_a_hub_killed_between_commit_and_delivery_loses_no_call(database_url, tm
     # A long poll: on SQLite the hub hears of another process's commits only at its poll, so the calls
     # committed below are certainly undelivered when the hub is killed.
     env = {"COUNTERFLOW_REALTIME_POLL_S": "30"}
-    hub = LiveHub(database_url, env=env, log_path=tmp_path / "hub.log").start()
+    # The hub inherits a low soft limit on file handles, as under many service managers (1,024) ...
+    soft_before, hard_limit = resource.getrlimit(resource.RLIMIT_NOFILE)
+    resource.setrlimit(resource.RLIMIT_NOFILE, (min(1024, hard_limit), hard_limit))
     try:
+        hub = LiveHub(database_url, env=env, log_path=tmp_path / "hub.log").start()
+    finally:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (soft_before, hard_limit))
+    try:
+        # ... and, since every socket is a file handle, raised it to the hard limit at start.
+        limits = Path(f"/proc/{hub.proc.pid}/limits").read_text()
+        soft, hard = next(line for line in limits.splitlines() if line.startswith("Max open files")).split()[3:5]
+        assert soft == hard and (int(hard) <= 1024 or int(soft) > 1024)
         first = RecordingDisplay(hub.base_url)
         start = first.join()["seq"]
         http, api = teller(hub), hub.base_url + "/api/v1"
