@@ -31,6 +31,7 @@ log = logging.getLogger(__name__)
 PAGE = 500  # events read and emitted at once, per branch
 IDLE_S = 30.0  # an unstarted loop's thread exits after this long without a wake-up
 BACKOFF_MAX_S = 2.0  # a database outage is retried at least this often
+LAZY_MAX_FAILURES = 30  # an unstarted loop (tests, scripts) gives up after this many failed passes
 PRUNE_EVERY_S = 60.0
 PRUNE_BATCH = 500
 
@@ -115,6 +116,13 @@ class DeliveryLoop:
                         return
                 continue
             self._pass()
+            if not self._started and self.failures >= LAZY_MAX_FAILURES:
+                # An app without `counterflow run` whose database went away (a test's): stop trying.
+                log.warning("realtime delivery gave up: database unreachable", extra={"attempts": self.failures})
+                with self._lock:
+                    self._thread = None
+                    self.failures = 0
+                return
             if self._started and self.failures == 0:
                 now = time.monotonic()
                 if now >= next_beat:
