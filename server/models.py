@@ -308,3 +308,17 @@ class DayClose(Base):
     closed_by: Mapped[str] = mapped_column(String(120))
     closed_at: Mapped[dt.datetime] = mapped_column(DateTime)
     report: Mapped[dict] = mapped_column(JSON)
+
+
+class EventLogEntry(Base):
+    """The event log (outbox): every committed domain event, written in the transaction that made it.
+    Hub processes deliver to their sockets by reading it in seq order (docs/architecture.md,
+    "Real-time"); pruned by age."""
+
+    __tablename__ = "event_log"
+    __table_args__ = (Index("ix_event_log_created_at", "created_at"),)
+    branch_id: Mapped[int] = mapped_column(ForeignKey("branches.id"), primary_key=True, autoincrement=False)
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    name: Mapped[str] = mapped_column(String(64))
+    data: Mapped[dict] = mapped_column(JSON)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime)
