@@ -42,10 +42,12 @@ class SatisfactionPad(EventDevice):
             self._tickets[token] = ticket
             while len(self._tickets) > _TOKENS_KEPT:
                 self._tickets.popitem(last=False)
-        # Text first, then the token: the text is in place before the prompt shows. Two frames, as
-        # registers 1..3 are outside the pad's map (a strict pad answers exception 02 to them).
-        self.bus.write_registers(self.unit, rm.REG_PROMPT_TEXT, rm.encode_text(ticket))
+        # Token first, then the text: from the moment the previous customer's ticket is superseded,
+        # a press carries the new token and is rated against this ticket, never dropped as a stale
+        # rating of the last one (the number shown lags by one frame, ~20 ms at 9600 baud). Two
+        # frames, as registers 1..3 are outside the pad's map (a strict pad answers exception 02).
         self.bus.write_register(self.unit, rm.REG_PROMPT, token)
+        self.bus.write_registers(self.unit, rm.REG_PROMPT_TEXT, rm.encode_text(ticket))
         return token
 
     def clear_prompt(self) -> None:
