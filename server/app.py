@@ -39,6 +39,8 @@ class Hub:
         return ticket
 
     def start_background(self) -> None:
+        if self.realtime is not None:
+            self.realtime.start()  # delivery from the event log, heartbeats, pruning
         self.monitor.start()
         if self.devices is not None:
             self.devices.start()
@@ -48,7 +50,7 @@ class Hub:
             self.devices.stop()
         self.monitor.stop()
         if self.realtime is not None:
-            self.realtime.flush(timeout=2.0)  # let committed events reach the screens before exit
+            self.realtime.stop(timeout=2.0)  # let committed events reach the screens before exit
 
 
 def create_app(settings: Settings | None = None) -> Flask:

@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 from . import permissions
 from .auth import Principal, Unauthorized
 from .models import Branch, Counter, Ticket
-from .queue import queries
+from .queue import event_log, queries
 from .queue.clock import utc_now
 from .queue.errors import Invalid, NotFound
 
@@ -32,6 +32,9 @@ PUBLIC_TICKET = ("number", "service", "service_name_zh", "service_name_en", "sta
 OWN_TICKET = PUBLIC_TICKET + ("people_ahead", "estimated_wait_s", "created_at", "business_day")
 PUBLIC_QUEUE = ("service", "name_zh", "name_en", "waiting", "estimated_wait_s")
 MAX_TRACKING_TOKEN = 64
+# A display catching up announces the calls it missed within this long (all of them, in order), and
+# only the newest when its gap reaches further back (docs/ui.md, "Protocol").
+MISSED_CALLS_WINDOW_S = 60.0
 
 # How a client must read the stream of one audience: "full" rooms get every branch event (seq has no
 # holes, a hole means a lost message); "sparse" rooms get only their own, so each message is a nudge.
@@ -108,6 +111,21 @@ def public_snapshot(session: Session, branch: Branch) -> dict:
 
 # ---------------------------------------------------------------------------- joining
 Snapshot = Callable[[Session], tuple[int, dict]]
+CatchUp = Callable[[Session, int, int], list[dict]]
+
+
+def missed_calls(branch_id: int, code: str) -> CatchUp:
+    """The public `ticket.called`/`ticket.recalled` messages with since < seq <= upto, by the rule above."""
+
+    def catch_up(session: Session, since: int, upto: int) -> list[dict]:
+        if since >= upto:
+            return []
+        rows, complete = event_log.missed_calls(session, branch_id, since, upto, utc_now(), MISSED_CALLS_WINDOW_S)
+        messages = [{"event": row.name, "seq": row.seq, "branch": code,
+                     "data": public_event_data(row.name, row.data, None)} for row in rows]
+        return messages if complete else messages[-1:]
+
+    return catch_up
 
 
 @dataclass
@@ -125,11 +143,15 @@ class Joined:
     snapshot: Snapshot
     stream: str = FULL
     key: str = ""  # identifies this join for a later `leave`
+    catch_up: CatchUp | None = None  # displays: the calls missed since the client's last seq
 
-    def ack(self, session: Session) -> dict:
+    def ack(self, session: Session, since: int | None = None) -> dict:
         seq, data = self.snapshot(session)
-        return {"ok": True, "audience": self.audience, "branch": self.branch, "seq": seq, "stream": self.stream,
-                "key": self.key, "snapshot": data}
+        ack = {"ok": True, "audience": self.audience, "branch": self.branch, "seq": seq, "stream": self.stream,
+               "key": self.key, "snapshot": data}
+        if self.catch_up is not None and since is not None:
+            ack["missed_calls"] = self.catch_up(session, since, seq)
+        return ack
 
 
 def _branch_snapshot(code: str, build: Callable[[Session, Branch], dict]) -> Snapshot:
@@ -157,9 +179,11 @@ def _branch(session: Session, request: dict) -> Branch:
 
 def _public(audience: str) -> Callable:
     def join(session: Session, request: dict, _principal: PrincipalLoader) -> Joined:
-        code = _branch(session, request).code
+        branch = _branch(session, request)
+        code = branch.code
         return Joined(audience, code, [f"{audience}:{code}"], _branch_snapshot(code, public_snapshot),
-                      key=f"{audience}:{code}")
+                      key=f"{audience}:{code}",
+                      catch_up=missed_calls(branch.id, code) if audience == "display" else None)
 
     return join
 

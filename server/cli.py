@@ -18,12 +18,13 @@ def _settings(args) -> Settings:
 
 
 def cmd_run(args) -> int:
-    from . import logs, migrate, serve
+    from . import hub_lock, logs, migrate, serve
     from .app import create_app
     from .demo import ACCOUNTS, DEMO_PASSWORD, ensure_demo
 
     logs.configure()
     settings = _settings(args)
+    hub_lock.acquire(settings.database_url)  # one hub per SQLite file; refuses before touching anything
     migrate.upgrade(settings.database_url)
     app = create_app(settings)
     hub = app.extensions["counterflow"]

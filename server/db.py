@@ -50,7 +50,19 @@ def _sqlite_engine(url: str, begin: str) -> Engine:
     def _on_begin(conn):
         conn.exec_driver_sql(f"BEGIN {begin}")
 
+    _plain_savepoints(engine)
     return engine
+
+
+def _plain_savepoints(engine: Engine) -> None:
+    """SAVEPOINT statements as plain SQL. SQLAlchemy compiles a fresh clause for each one (the name
+    varies, so it is never cached), and group commit takes two per write unit: ~0.1 ms of CPU each."""
+    dialect = engine.dialect
+    quote = dialect.identifier_preparer.quote
+    dialect.do_savepoint = lambda conn, name: conn.exec_driver_sql(f"SAVEPOINT {quote(name)}")
+    dialect.do_release_savepoint = lambda conn, name: conn.exec_driver_sql(f"RELEASE SAVEPOINT {quote(name)}")
+    dialect.do_rollback_to_savepoint = (
+        lambda conn, name: conn.exec_driver_sql(f"ROLLBACK TO SAVEPOINT {quote(name)}"))
 
 
 class Database:

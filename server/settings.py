@@ -26,7 +26,14 @@ class Settings:
     secret_key: str = field(default_factory=lambda: secrets.token_hex(32))
     token_ttl_hours: int = 12
     max_body_bytes: int = 64 * 1024
+    # Accepted for old configuration files and ignored: every hub process delivers from the event log
+    # (docs/architecture.md, "Scaling out").
     socketio_message_queue: str | None = None
+    # Real-time delivery (server/delivery.py): the safety-net poll of the event log, the heartbeat to
+    # each branch's rooms, and how long the log keeps events.
+    realtime_poll_s: float = 1.0
+    realtime_heartbeat_s: float = 5.0
+    event_log_keep_hours: float = 24.0
     alert_interval_s: float = 5.0
     simulate_devices: bool = False
     public_base_url: str | None = None

@@ -142,12 +142,11 @@ ISSUE_BODY = {"service": (str, True, "service code, e.g. A", {"minLength": 1, "m
 def issue_ticket(code: str):
     data = json_body(ISSUE_BODY)
     p = principal()
-    branch = _branch(code)
     priority = data.get("priority") or "normal"
     default_channel = "kiosk" if p.device_kind == "kiosk" else ("guide" if p.role == "guide" else "api")
     channel = data.get("channel") or default_channel
-    permissions.may_issue(p, branch.id, priority, channel)
-    ticket = hub().issue_ticket(code, data["service"], p.actor, priority=priority, channel=channel)
+    ticket = hub().issue_ticket(code, data["service"], p.actor, priority=priority, channel=channel,
+                                guard=lambda branch_id: permissions.may_issue(p, branch_id, priority, channel))
     return jsonify(ticket), 201
 
 
