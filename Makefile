@@ -4,8 +4,10 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PG_URL_FILE := var/test-postgres-url
+# The official socket.io JavaScript client, for the test that runs a display under node (git-ignored).
+NODE_CLIENT := var/node/node_modules/socket.io-client/package.json
 
-.PHONY: run test test-sqlite test-postgres bench system-deps translations clean
+.PHONY: run test test-sqlite test-postgres bench system-deps node-client translations clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -21,11 +23,16 @@ system-deps:
 	bash scripts/ensure-system-deps.sh
 	bash scripts/ensure-postgres.sh $(PG_URL_FILE)
 
-test: $(STAMP) system-deps
+$(NODE_CLIENT):
+	npm install --silent --no-audit --no-fund --prefix var/node socket.io-client@4
+
+node-client: $(NODE_CLIENT)
+
+test: $(STAMP) system-deps $(NODE_CLIENT)
 	$(BIN)/python -m pytest -q tests
 	COUNTERFLOW_TEST_DATABASE_URL="$$(cat $(PG_URL_FILE))" $(BIN)/python -m pytest -q tests/core
 
-test-sqlite: $(STAMP)
+test-sqlite: $(STAMP) $(NODE_CLIENT)
 	$(BIN)/python -m pytest -q tests
 
 test-postgres: $(STAMP)

@@ -40,7 +40,8 @@ class Display:
     """One Socket.IO client over a raw websocket: handshake, join the display room, answer pings."""
 
     def __init__(self, ws_url: str):
-        self.ws = websocket.create_connection(ws_url, timeout=15, enable_multithread=False)
+        self.ws = websocket.create_connection(ws_url, timeout=15, enable_multithread=False,
+                                              skip_utf8_validation=True)  # its pure-Python check costs more than the hub
         opened = self.ws.recv()  # 0{"sid":..., "pingInterval":...}
         assert opened.startswith("0"), opened
         self.ws.send("40")  # connect to namespace "/" (no token: public data)

@@ -16,7 +16,6 @@ from .messages import MESSAGES
 bp = Blueprint("display", __name__, url_prefix="/display", template_folder="templates", static_folder="static")
 
 RECENT_CALLS = 6  # shown besides the current call
-ANNOUNCE_RECENT_S = 60  # after a reconnect, calls missed within this long are still announced
 
 
 def second_locale(primary: str) -> str | None:
@@ -43,7 +42,6 @@ def display(branch_code: str):
         "secondary": secondary,
         "announce_locales": [loc for loc in (primary, secondary) if loc],
         "recent_calls": RECENT_CALLS,
-        "announce_recent_s": ANNOUNCE_RECENT_S,
     }
     return render_page("display/index.html", surface="display", messages=MESSAGES,
                        locales=[loc for loc in (primary, secondary) if loc], config=config)

@@ -22,8 +22,9 @@ class CallerKeypad(EventDevice):
 
     def show(self, current: str | None, waiting: int, counter: int | None = None) -> None:
         """What the keypad's small display shows: ticket being served, number waiting."""
-        values = [min(waiting, 0xFFFF), counter or 0, 0, 0] + rm.encode_text(current or "")
-        self.bus.write_registers(self.unit, rm.REG_WAITING, values)
+        # Two frames: registers 2..3 are outside the keypad's map (a strict keypad refuses them).
+        self.bus.write_registers(self.unit, rm.REG_WAITING, [min(waiting, 0xFFFF), counter or 0])
+        self.bus.write_registers(self.unit, rm.REG_KEYPAD_TEXT, rm.encode_text(current or ""))
 
     def _make_event(self, seq: int, code: int, context: int) -> KeyEvent | None:
         if not 1 <= code <= len(KeypadAction):

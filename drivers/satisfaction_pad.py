@@ -42,9 +42,12 @@ class SatisfactionPad(EventDevice):
             self._tickets[token] = ticket
             while len(self._tickets) > _TOKENS_KEPT:
                 self._tickets.popitem(last=False)
-        # One FC16 frame: the text is in place before the prompt shows (registers 1..3 unused).
-        values = [token, 0, 0, 0] + rm.encode_text(ticket)
-        self.bus.write_registers(self.unit, rm.REG_PROMPT, values)
+        # Token first, then the text: from the moment the previous customer's ticket is superseded,
+        # a press carries the new token and is rated against this ticket, never dropped as a stale
+        # rating of the last one (the number shown lags by one frame, ~20 ms at 9600 baud). Two
+        # frames, as registers 1..3 are outside the pad's map (a strict pad answers exception 02).
+        self.bus.write_register(self.unit, rm.REG_PROMPT, token)
+        self.bus.write_registers(self.unit, rm.REG_PROMPT_TEXT, rm.encode_text(ticket))
         return token
 
     def clear_prompt(self) -> None:
@@ -52,8 +55,9 @@ class SatisfactionPad(EventDevice):
 
     def read_prompt(self) -> tuple[int, str]:
         """(token, ticket text) the pad shows now; token 0 = idle."""
-        regs = self.bus.read_registers(self.unit, rm.REG_PROMPT, rm.REG_PROMPT_TEXT + rm.TEXT_REGS)
-        return regs[0], rm.decode_text(regs[rm.REG_PROMPT_TEXT:])
+        token = self.bus.read_registers(self.unit, rm.REG_PROMPT, 1)[0]
+        text = self.bus.read_registers(self.unit, rm.REG_PROMPT_TEXT, rm.TEXT_REGS)
+        return token, rm.decode_text(text)
 
     def _make_event(self, seq: int, code: int, context: int) -> KeyEvent | None:
         if not rm.RATING_MIN <= code <= rm.RATING_MAX:

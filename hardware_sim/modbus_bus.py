@@ -22,6 +22,8 @@ Faults per unit (set_fault / clear_fault):
     garbled                   answers with one bit flipped: the CRC no longer matches
     slow                      value = extra seconds before answering
     drop                      value = how many answers to lose (the request is still acted on)
+    refuse_writes             answers every write with exception 04 (device failure): it is there
+                              and answers reads, but will not take what the host sends
 `lose_answers(unit, [False, True])` scripts the next answers one by one (True = lost), e.g. to
 lose exactly the second answer of a poll. `reboot(unit)` is a power cycle: new boot id,
 registers and event ring cleared.
@@ -49,8 +51,8 @@ from .pty_link import PtyLink
 
 log = logging.getLogger(__name__)
 
-DEVICE_FAULTS = ("unplugged", "silent", "garbled", "slow", "drop")
-ILLEGAL_FUNCTION, ILLEGAL_ADDRESS = 1, 2
+DEVICE_FAULTS = ("unplugged", "silent", "garbled", "slow", "drop", "refuse_writes")
+ILLEGAL_FUNCTION, ILLEGAL_ADDRESS, DEVICE_FAILURE = 1, 2, 4
 _SLEEP_SLACK = 0.0004
 
 
@@ -241,7 +243,11 @@ class ModbusBusSimulator:
             if request is None:
                 return None
             self.function_codes[request.function_code] += 1
-            response = self._execute(device, request)
+            if "refuse_writes" in faults and request.function_code in (6, 16):
+                self.stats["exceptions"] += 1
+                response = ExceptionResponse(request.function_code, DEVICE_FAILURE)
+            else:
+                response = self._execute(device, request)
             response.dev_id = unit
             frame = self._framer.buildFrame(response)
             plan = self._answer_plan.get(unit)

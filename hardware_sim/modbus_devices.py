@@ -171,7 +171,8 @@ class SimEventDevice(SimDevice):
 class SimPad(SimEventDevice):
     device_type = DeviceType.SATISFACTION_PAD
     kind = "pad"
-    writable = range(0, rm.REG_PROMPT_TEXT + rm.TEXT_REGS)
+    # Registers 1..3 are not in the pad's map: a write or read there is exception 02.
+    writable = frozenset([rm.REG_PROMPT, *range(rm.REG_PROMPT_TEXT, rm.REG_PROMPT_TEXT + rm.TEXT_REGS)])
     readable = writable
 
     def press(self, key: int) -> int:
@@ -191,7 +192,9 @@ class SimPad(SimEventDevice):
 class SimKeypad(SimEventDevice):
     device_type = DeviceType.CALLER_KEYPAD
     kind = "keypad"
-    writable = range(0, rm.REG_KEYPAD_TEXT + rm.TEXT_REGS)
+    # Registers 2..3 are not in the keypad's map: a write or read there is exception 02.
+    writable = frozenset([rm.REG_WAITING, rm.REG_KEYPAD_COUNTER,
+                          *range(rm.REG_KEYPAD_TEXT, rm.REG_KEYPAD_TEXT + rm.TEXT_REGS)])
     readable = writable
     keys = ("call_next", "recall", "no_show", "start", "complete", "pause_resume")
 

@@ -11,8 +11,10 @@ from .bootstrap import bootstrap
 from .health import Readiness
 from .metrics import HubMetrics
 from .outage import OutageTracker
+from .http_headers import IdConverter, baseline_headers
 from .queue.actors import Actor
 from .settings import Settings
+from .signin_throttle import SignInThrottle
 
 log = logging.getLogger(__name__)
 
@@ -29,6 +31,7 @@ class Hub:
         self.snapshots = services.snapshots
         # An unreachable database is logged once per outage and answered 503 (server/outage.py).
         self.outage = OutageTracker(self.db)
+        self.signin_throttle = SignInThrottle(settings)
         self.monitor = WaitMonitor(self.db, self.engine, settings.alert_interval_s, self.outage)
         self.ticket_hooks: list = []  # called with (branch_code, ticket view) after issue, e.g. printing
         self.realtime = None  # server.realtime.Realtime, set by create_app
@@ -42,6 +45,8 @@ class Hub:
         return ticket
 
     def start_background(self) -> None:
+        if self.realtime is not None:
+            self.realtime.start()  # delivery from the event log, heartbeats, pruning
         self.monitor.start()
         if self.devices is not None:
             self.devices.start()
@@ -51,7 +56,7 @@ class Hub:
             self.devices.stop()
         self.monitor.stop()
         if self.realtime is not None:
-            self.realtime.flush(timeout=2.0)  # let committed events reach the screens before exit
+            self.realtime.stop(timeout=2.0)  # let committed events reach the screens before exit
 
 
 def create_app(settings: Settings | None = None) -> Flask:
@@ -60,6 +65,8 @@ def create_app(settings: Settings | None = None) -> Flask:
     app.config.update(SECRET_KEY=settings.secret_key, MAX_CONTENT_LENGTH=settings.max_body_bytes,
                       JSON_SORT_KEYS=False)
     app.json.ensure_ascii = False
+    # Path ids fit their column: a longer number is a 404, not an overflow in the database.
+    app.url_map.converters["int"] = IdConverter
     hub = Hub(settings)
     app.extensions["counterflow"] = hub
     from .devices import DeviceService
@@ -78,6 +85,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     hub.metrics = HubMetrics(hub)  # /metrics and the request-latency histogram (server/metrics.py)
     hub.metrics.install(app)
     Readiness(hub).install(app)  # /readyz (server/health.py)
+    app.after_request(baseline_headers)
 
     @app.get("/healthz")
     def healthz():

@@ -2,9 +2,10 @@
 
 Audiences (docs/architecture.md, "Real-time"):
 - `display` and `kiosk` (room `display:<branch>` / `kiosk:<branch>`): public data, no token needed.
-- `supervisor` (room `supervisor:<branch>`): supervisors, guides and admins of the branch.
-- `counter` (room `counter:<id>`): tellers, supervisors and admins of the counter's branch, and the
-  branch's device agents.
+- `supervisor` (room `supervisor:<branch>`): may_watch_hall (server/permissions.py): supervisors,
+  guides and admins of the branch.
+- `counter` (room `counter:<id>`): may_watch_counter: tellers, supervisors and admins of the counter's
+  branch, and device agents bound to that counter.
 - `ticket` (rooms `ticket:<id>` and `service:<id>`): the customer's own ticket, by its QR token.
 
 Staff audiences see the engine's event data as it is; public audiences see a whitelist of fields, so
@@ -17,11 +18,12 @@ from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
+from . import permissions
 from .auth import Principal, Unauthorized
 from .models import Branch, Counter, Ticket
-from .queue import queries
+from .queue import event_log, queries
 from .queue.clock import utc_now
-from .queue.errors import Forbidden, Invalid, NotFound
+from .queue.errors import Invalid, NotFound
 
 # Fields of a ticket anyone in the hall may see: it is on the wall display anyway.
 PUBLIC_TICKET = ("number", "service", "service_name_zh", "service_name_en", "status", "counter", "recall_count",
@@ -30,12 +32,14 @@ PUBLIC_TICKET = ("number", "service", "service_name_zh", "service_name_en", "sta
 OWN_TICKET = PUBLIC_TICKET + ("people_ahead", "estimated_wait_s", "created_at", "business_day")
 PUBLIC_QUEUE = ("service", "name_zh", "name_en", "waiting", "estimated_wait_s")
 MAX_TRACKING_TOKEN = 64
+# A display catching up announces the calls it missed within this long (all of them, in order), and
+# only the newest when its gap reaches further back (docs/ui.md, "Protocol").
+MISSED_CALLS_WINDOW_S = 60.0
 
 # How a client must read the stream of one audience: "full" rooms get every branch event (seq has no
 # holes, a hole means a lost message); "sparse" rooms get only their own, so each message is a nudge.
 FULL, SPARSE = "full", "sparse"
-STAFF_ROLES_SUPERVISOR = ("supervisor", "guide", "admin")
-STAFF_ROLES_COUNTER = ("teller", "supervisor", "admin")
+MAX_ID = 2**31 - 1  # ids are INTEGER columns (32-bit on PostgreSQL): a larger one would be an error, not a miss
 
 
 # ---------------------------------------------------------------------------- public shapes
@@ -107,6 +111,21 @@ def public_snapshot(session: Session, branch: Branch) -> dict:
 
 # ---------------------------------------------------------------------------- joining
 Snapshot = Callable[[Session], tuple[int, dict]]
+CatchUp = Callable[[Session, int, int], list[dict]]
+
+
+def missed_calls(branch_id: int, code: str) -> CatchUp:
+    """The public `ticket.called`/`ticket.recalled` messages with since < seq <= upto, by the rule above."""
+
+    def catch_up(session: Session, since: int, upto: int) -> list[dict]:
+        if since >= upto:
+            return []
+        rows, complete = event_log.missed_calls(session, branch_id, since, upto, utc_now(), MISSED_CALLS_WINDOW_S)
+        messages = [{"event": row.name, "seq": row.seq, "branch": code,
+                     "data": public_event_data(row.name, row.data, None)} for row in rows]
+        return messages if complete else messages[-1:]
+
+    return catch_up
 
 
 @dataclass
@@ -124,11 +143,15 @@ class Joined:
     snapshot: Snapshot
     stream: str = FULL
     key: str = ""  # identifies this join for a later `leave`
+    catch_up: CatchUp | None = None  # displays: the calls missed since the client's last seq
 
-    def ack(self, session: Session) -> dict:
+    def ack(self, session: Session, since: int | None = None) -> dict:
         seq, data = self.snapshot(session)
-        return {"ok": True, "audience": self.audience, "branch": self.branch, "seq": seq, "stream": self.stream,
-                "key": self.key, "snapshot": data}
+        ack = {"ok": True, "audience": self.audience, "branch": self.branch, "seq": seq, "stream": self.stream,
+               "key": self.key, "snapshot": data}
+        if self.catch_up is not None and since is not None:
+            ack["missed_calls"] = self.catch_up(session, since, seq)
+        return ack
 
 
 def _branch_snapshot(code: str, build: Callable[[Session, Branch], dict]) -> Snapshot:
@@ -156,33 +179,32 @@ def _branch(session: Session, request: dict) -> Branch:
 
 def _public(audience: str) -> Callable:
     def join(session: Session, request: dict, _principal: PrincipalLoader) -> Joined:
-        code = _branch(session, request).code
+        branch = _branch(session, request)
+        code = branch.code
         return Joined(audience, code, [f"{audience}:{code}"], _branch_snapshot(code, public_snapshot),
-                      key=f"{audience}:{code}")
+                      key=f"{audience}:{code}",
+                      catch_up=missed_calls(branch.id, code) if audience == "display" else None)
 
     return join
 
 
 def _join_supervisor(session: Session, request: dict, principal: PrincipalLoader) -> Joined:
     branch = _branch(session, request)
-    p = principal()
-    if p.kind != "user" or p.role not in STAFF_ROLES_SUPERVISOR or not p.in_branch(branch.id):
-        raise Forbidden("forbidden", "the supervisor room is for this branch's supervisors and guides")
+    permissions.require("may_watch_hall", principal(), branch_id=branch.id)
     return Joined("supervisor", branch.code, [f"supervisor:{branch.code}"],
                   _branch_snapshot(branch.code, staff_snapshot), key=f"supervisor:{branch.code}")
 
 
 def _join_counter(session: Session, request: dict, principal: PrincipalLoader) -> Joined:
     counter_id = request.get("counter_id")
-    if not isinstance(counter_id, int) or isinstance(counter_id, bool):
-        raise Invalid("invalid_join", "join needs 'counter_id' as an integer")
+    if not isinstance(counter_id, int) or isinstance(counter_id, bool) or not 0 < counter_id <= MAX_ID:
+        raise Invalid("invalid_join", "join needs 'counter_id' as a positive id")
     counter = session.get(Counter, counter_id)
     if counter is None:
         raise NotFound("counter_not_found", f"no counter with id {counter_id}")
     p = principal()
-    allowed = (p.kind == "user" and p.role in STAFF_ROLES_COUNTER) or (p.kind == "device" and p.device_kind == "agent")
-    if not allowed or not p.in_branch(counter.branch_id):
-        raise Forbidden("forbidden", "a counter room is for this branch's tellers, supervisors and agents")
+    bound = permissions.bound_counter_ids(session, p)  # an agent watches only the counters of its devices
+    permissions.require("may_watch_counter", p, counter=counter, bound_counters=bound)
 
     def build(s: Session, branch: Branch) -> dict:
         return dict(staff_snapshot(s, branch), counter=queries.counter_detail(s, counter_id))

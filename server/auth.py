@@ -1,7 +1,9 @@
 """Staff accounts, bearer tokens and who may do what.
 
 Tokens are random strings shown once; only their SHA-256 is stored, so a copy of the database
-does not let anyone sign in. Staff tokens expire; device tokens live until revoked.
+does not let anyone sign in. Staff tokens expire; device tokens live until revoked or their optional
+expiry. Passwords: argon2id (docs/architecture.md, "Security"); PBKDF2 hashes from before are
+verified once more and replaced at the next successful sign-in.
 """
 from __future__ import annotations
 
@@ -12,15 +14,42 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
-from werkzeug.security import check_password_hash, generate_password_hash
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from werkzeug.security import check_password_hash
 
-from .models import ROLES, ApiToken, Counter, User
+from .models import ROLES, ApiToken, User
 from .queue.actors import Actor
-from .queue.errors import Conflict, DomainError, Forbidden, Invalid
+from .queue.errors import Conflict, DomainError, Invalid
 
 DEVICE_KINDS = ("kiosk", "display", "agent", "pad")
-# Hash cost: pbkdf2 keeps sign-in fast enough for a kiosk of tellers while staying salted and slow.
-PASSWORD_METHOD = "pbkdf2:sha256:200000"
+# argon2id with OWASP's recommended minimum (19 MiB, 2 passes, 1 lane): memory-hard, ~20 ms a sign-in.
+HASHER = PasswordHasher(time_cost=2, memory_cost=19 * 1024, parallelism=1)
+_DUMMY_HASH: list[str] = []
+
+
+def hash_password(password: str) -> str:
+    return HASHER.hash(password)
+
+
+def verify_password(stored: str | None, password: str) -> bool:
+    """True when `password` matches. With no stored hash (unknown user) a dummy hash is verified, so an
+    unknown username costs the same time as a known one and cannot be told apart."""
+    if not stored:
+        if not _DUMMY_HASH:
+            _DUMMY_HASH.append(HASHER.hash(secrets.token_urlsafe(16)))
+        stored = _DUMMY_HASH[0]
+        password = password + "\x00never"
+    if stored.startswith("pbkdf2:"):
+        return check_password_hash(stored, password)
+    try:
+        return HASHER.verify(stored, password)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def needs_rehash(stored: str) -> bool:
+    return not stored.startswith("$argon2") or HASHER.check_needs_rehash(stored)
 
 
 class Unauthorized(DomainError):
@@ -67,7 +96,7 @@ def create_user(session: Session, username: str, password: str, role: str, branc
     if session.execute(select(User.id).where(User.username == username)).first():
         raise Conflict("user_exists", f"user {username} already exists")
     user = User(username=username, display_name=display_name or username, role=role, branch_id=branch_id,
-                password_hash=generate_password_hash(password, method=PASSWORD_METHOD), active=True)
+                password_hash=hash_password(password), active=True)
     session.add(user)
     session.flush()
     return user
@@ -75,30 +104,43 @@ def create_user(session: Session, username: str, password: str, role: str, branc
 
 def sign_in(session: Session, username: str, password: str, now: dt.datetime, ttl_hours: int) -> tuple[str, User]:
     user = session.execute(select(User).where(User.username == username)).scalar_one_or_none()
-    # Same message for unknown user and wrong password: do not reveal which accounts exist.
-    if user is None or not user.active or not check_password_hash(user.password_hash, password):
+    # Same message and the same work for an unknown user and a wrong password: do not reveal which
+    # accounts exist (verify_password checks a dummy hash when there is no user).
+    matches = verify_password(user.password_hash if user is not None else None, password)
+    if user is None or not user.active or not matches:
         raise Unauthorized("invalid_credentials", "wrong username or password")
+    if needs_rehash(user.password_hash):
+        user.password_hash = hash_password(password)  # an old PBKDF2 hash becomes argon2id now
     token = secrets.token_urlsafe(32)
     session.add(ApiToken(token_hash=hash_token(token), user_id=user.id, branch_id=user.branch_id, created_at=now,
                          expires_at=now + dt.timedelta(hours=ttl_hours)))
     return token, user
 
 
-def create_device_token(session: Session, name: str, kind: str, branch_id: int, now: dt.datetime) -> str:
+def create_device_token(session: Session, name: str, kind: str, branch_id: int, now: dt.datetime,
+                        expires_at: dt.datetime | None = None) -> str:
+    return create_device_token_row(session, name, kind, branch_id, now, expires_at)[0]
+
+
+def create_device_token_row(session: Session, name: str, kind: str, branch_id: int, now: dt.datetime,
+                            expires_at: dt.datetime | None = None) -> tuple[str, ApiToken]:
     if kind not in DEVICE_KINDS:
         raise Invalid("invalid_device_kind", f"device kind must be one of {', '.join(DEVICE_KINDS)}")
     if not name or len(name) > 120:
         raise Invalid("invalid_device_name", "device name: 1-120 characters")
     token = secrets.token_urlsafe(32)
-    session.add(ApiToken(token_hash=hash_token(token), device_name=name, device_kind=kind, branch_id=branch_id,
-                         created_at=now))
-    return token
+    row = ApiToken(token_hash=hash_token(token), device_name=name, device_kind=kind, branch_id=branch_id,
+                   created_at=now, expires_at=expires_at)
+    session.add(row)
+    session.flush()
+    return token, row
 
 
-def revoke_token(session: Session, token: str, now: dt.datetime) -> None:
+def revoke_token(session: Session, token: str, now: dt.datetime) -> ApiToken | None:
     row = session.execute(select(ApiToken).where(ApiToken.token_hash == hash_token(token))).scalar_one_or_none()
     if row is not None and row.revoked_at is None:
         row.revoked_at = now
+    return row
 
 
 def authenticate(session: Session, token: str, now: dt.datetime) -> Principal:
@@ -116,49 +158,7 @@ def authenticate_with_expiry(session: Session, token: str, now: dt.datetime) -> 
         if user is None or not user.active:
             raise Unauthorized("invalid_token", "the account is disabled")
         return Principal("user", user.username, user.role, user.id, user.branch_id), row.expires_at
-    return Principal("device", row.device_name or "device", None, None, row.branch_id, row.device_kind), None
-
-
-# ---------------------------------------------------------------------------- permissions
-def require_role(principal: Principal, *roles: str) -> None:
-    if principal.role not in roles and not principal.is_admin:
-        raise Forbidden("forbidden", f"this needs the role {' or '.join(roles)}")
-
-
-def require_branch(principal: Principal, branch_id: int) -> None:
-    if not principal.in_branch(branch_id):
-        raise Forbidden("wrong_branch", "you do not belong to this branch")
-
-
-def may_issue(principal: Principal, branch_id: int, priority: str, channel: str) -> None:
-    """Kiosks and staff issue tickets; only a guide or above hands out priority classes."""
-    require_branch(principal, branch_id)
-    if principal.kind == "device":
-        if principal.device_kind not in ("kiosk", "agent"):
-            raise Forbidden("forbidden", "this device may not issue tickets")
-        if priority != "normal":
-            raise Forbidden("priority_needs_staff", "priority tickets are issued by a guide")
-        return
-    if priority != "normal" and principal.role not in ("guide", "supervisor", "admin"):
-        raise Forbidden("priority_needs_staff", "priority tickets are issued by a guide")
-
-
-def may_act_on_counter(principal: Principal, counter, action: str) -> None:
-    """A teller acts only on the counter they opened; supervisors on their branch; admins anywhere.
-    `counter`: anything with branch_id, staff_id and number (the engine passes the locked row)."""
-    require_branch(principal, counter.branch_id)
-    if principal.kind == "device":
-        if principal.device_kind == "agent":
-            return  # a device agent relays keypad presses for the teller signed in there
-        raise Forbidden("forbidden", "this device may not operate counters")
-    if principal.role in ("supervisor", "admin"):
-        return
-    if principal.role != "teller":
-        raise Forbidden("forbidden", "only tellers and supervisors operate counters")
-    if action == "open":
-        return
-    if counter.staff_id != principal.user_id:
-        raise Forbidden("not_your_counter", f"you are not signed in at counter {counter.number}")
+    return Principal("device", row.device_name or "device", None, None, row.branch_id, row.device_kind), row.expires_at
 
 
 class PrincipalCache:
@@ -197,3 +197,8 @@ class PrincipalCache:
     def forget(self, token: str) -> None:
         with self._lock:
             self._entries.pop(token, None)
+
+    def clear(self) -> None:
+        """A token revoked by id (device tokens): the cache cannot tell which entry it was."""
+        with self._lock:
+            self._entries.clear()

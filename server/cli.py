@@ -13,16 +13,18 @@ from .settings import Settings
 
 def _settings(args) -> Settings:
     return Settings.load(host=getattr(args, "host", None), port=getattr(args, "port", None),
-                         simulate_devices=True if getattr(args, "simulate_devices", False) else None)
+                         simulate_devices=True if getattr(args, "simulate_devices", False) else None,
+                         demo=True if getattr(args, "demo", False) else None)
 
 
 def cmd_run(args) -> int:
-    from . import logs, migrate, serve
+    from . import hub_lock, logs, migrate, serve
     from .app import create_app
     from .demo import ACCOUNTS, DEMO_PASSWORD, ensure_demo
 
     settings = _settings(args)
     logs.configure(settings.log_level, settings.log_format)
+    hub_lock.acquire(settings.database_url)  # one hub per SQLite file; refuses before touching anything
     migrate.upgrade(settings.database_url)
     app = create_app(settings)
     hub = app.extensions["counterflow"]
@@ -102,7 +104,7 @@ def _registry(args):
     settings = _settings(args)
     migrate.upgrade(settings.database_url)
     db = Database(settings.database_url)
-    return DeviceRegistry(db, utc_now, None), db
+    return DeviceRegistry(db, utc_now, None, allow_local=True), db  # a local admin with the database
 
 
 def _find_device(registry, db, branch: str, name: str) -> dict:
@@ -264,6 +266,42 @@ def cmd_users_add(args) -> int:
     return 0
 
 
+def cmd_device_tokens(args) -> int:
+    """List, create, revoke and rotate device tokens (server/device_tokens.py); a token is printed once."""
+    from . import device_tokens, migrate
+    from .db import Database
+    from .queue import queries
+    from .queue.clock import utc_now
+
+    settings = _settings(args)
+    migrate.upgrade(settings.database_url)
+    db = Database(settings.database_url)
+    now, out = utc_now(), sys.stdout
+    try:
+        with db.write() as session:
+            if args.tokens_command == "list":
+                branch_id = queries.branch_by_code(session, args.branch).id if args.branch else None
+                for t in device_tokens.list_tokens(session, now, branch_id):
+                    state = "active" if t["active"] else ("revoked" if t["revoked_at"] else "expired")
+                    out.write(f"{t['id']:>5}  {t['branch']:<10} {t['kind']:<8} {t['name']:<24} {state:<8} "
+                              f"expires {t['expires_at'] or 'never'}\n")
+            elif args.tokens_command == "create":
+                branch = queries.branch_by_code(session, args.branch)
+                token, view = device_tokens.create(session, args.name, args.kind, branch, now,
+                                                   expires_in_days=args.expires_in_days, by="cli")
+                out.write(f"created {view['kind']} token {view['id']} for {view['name']}: {token}\n")
+            elif args.tokens_command == "revoke":
+                view = device_tokens.revoke(session, args.id, now, by="cli")
+                out.write(f"revoked token {view['id']} ({view['kind']} {view['name']})\n")
+            else:
+                token, view = device_tokens.rotate(session, args.id, now, expires_in_days=args.expires_in_days,
+                                                   by="cli")
+                out.write(f"rotated: new token {view['id']} for {view['name']}: {token}\n")
+    finally:
+        db.dispose()
+    return 0
+
+
 def cmd_simulate(args) -> int:
     import json
 
@@ -326,6 +364,20 @@ def build_parser() -> argparse.ArgumentParser:
     add.add_argument("--name", help="display name")
     add.add_argument("--password", help="password (asked for when missing)")
     add.set_defaults(func=cmd_users_add)
+
+    tokens = sub.add_parser("device-tokens", help="device tokens: list, create, revoke, rotate")
+    tokens_sub = tokens.add_subparsers(dest="tokens_command", required=True)
+    tokens_sub.add_parser("list", help="every device token and its state").add_argument("--branch")
+    create = tokens_sub.add_parser("create", help="a new token (printed once)")
+    create.add_argument("name")
+    create.add_argument("--kind", required=True, choices=["kiosk", "display", "agent", "pad"])
+    create.add_argument("--branch", required=True)
+    create.add_argument("--expires-in-days", type=int)
+    tokens_sub.add_parser("revoke", help="revoke a token by id").add_argument("id", type=int)
+    rotate = tokens_sub.add_parser("rotate", help="replace a token by id with a new one (printed once)")
+    rotate.add_argument("id", type=int)
+    rotate.add_argument("--expires-in-days", type=int)
+    tokens.set_defaults(func=cmd_device_tokens)
 
     sim = sub.add_parser("simulate", help="simulate a branch day on the real queue engine (virtual clock)",
                          description="Discrete-event simulation of a branch: Poisson arrivals, counters, "

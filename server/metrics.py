@@ -61,9 +61,6 @@ class HubMetrics:
         hub.bus.subscribe(self.on_event)
 
     def on_event(self, event) -> None:
-        # Stamped for the delivery-lag gauge: the real-time dispatcher subscribed before us and holds
-        # this very object in its queue until it has been emitted.
-        event.published_at = time.monotonic()
         family = self._by_event.get(event.name)
         if family is None:
             return
@@ -130,17 +127,6 @@ class _ScrapeTime:
         sockets = GaugeMetricFamily("counterflow_socket_connections", "Socket.IO connections open on this process")
         sockets.add_metric([], _socket_count(hub))
         yield sockets
-        backlog = _realtime_backlog(hub)
-        if backlog is not None:
-            family = GaugeMetricFamily("counterflow_realtime_backlog_events",
-                                       "Committed events not yet sent to the sockets")
-            family.add_metric([], backlog[0])
-            yield family
-            family = GaugeMetricFamily("counterflow_realtime_delivery_lag_seconds",
-                                       "How long the oldest event queued for the sockets has waited (the batch "
-                                       "being sent is not counted)")
-            family.add_metric([], backlog[1])
-            yield family
         up = GaugeMetricFamily("counterflow_database_up", "1 when the last scrape could read the database")
         try:
             families = self._from_database()
@@ -187,7 +173,18 @@ class _ScrapeTime:
                     .where(DeviceFault.resolved_at.is_(None))
                     .group_by(DeviceFault.branch_id, DeviceFault.severity, acked)):
                 faults.add_metric([codes.get(branch_id, ""), severity, "yes" if is_acked else "no"], n)
-        return [waiting, longest, alerts, devices, faults]
+            families = [waiting, longest, alerts, devices, faults]
+            delivery = getattr(hub.realtime, "delivery", None)
+            backlog = delivery.backlog(session, now) if delivery is not None else None
+        if backlog is not None:
+            pending = GaugeMetricFamily("counterflow_realtime_backlog_events",
+                                        "Committed events this process has not yet sent to its sockets")
+            pending.add_metric([], backlog[0])
+            lag = GaugeMetricFamily("counterflow_realtime_delivery_lag_seconds",
+                                    "How long the oldest event not yet sent has been committed (0 when none waits)")
+            lag.add_metric([], backlog[1])
+            families += [pending, lag]
+        return families
 
 
 def _socket_count(hub) -> int:
@@ -196,18 +193,3 @@ def _socket_count(hub) -> int:
         return len(realtime.socketio.server.eio.sockets)
     except AttributeError:
         return 0
-
-
-def _realtime_backlog(hub) -> tuple[int, float] | None:
-    """(events published but not yet emitted, age of the oldest still queued) from the real-time
-    dispatcher (server/realtime.py), when its queue can be read; None otherwise."""
-    queue = getattr(getattr(hub.realtime, "_dispatcher", None), "_queue", None)
-    pending = getattr(queue, "unfinished_tasks", None)
-    if not isinstance(pending, int):
-        return None
-    try:
-        oldest = queue.queue[0]  # a peek at the deque; the dispatcher may take it meanwhile
-    except (IndexError, AttributeError):
-        return pending, 0.0
-    published = getattr(oldest, "published_at", None)
-    return pending, max(0.0, time.monotonic() - published) if published is not None else 0.0

@@ -94,6 +94,19 @@ class ApiToken(Base):
     user: Mapped[User | None] = relationship()
 
 
+class AuthEvent(Base):
+    """Audit record of sign-ins, refusals, sign-outs and device-token changes (server/audit.py)."""
+
+    __tablename__ = "auth_events"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[dt.datetime] = mapped_column(DateTime, index=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    username: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    address: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    token_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    detail: Mapped[str] = mapped_column(String(200), default="")
+
+
 class Counter(Base):
     __tablename__ = "counters"
     __table_args__ = (UniqueConstraint("branch_id", "number"),)
@@ -145,6 +158,8 @@ class Ticket(Base):
         # Recent service times for wait estimates: the newest finished tickets of one service, read
         # from the end of an index range however long the history is.
         Index("ix_tickets_service_finished", "service_id", "status", "finished_at"),
+        # A printer fault's report: the tickets that printer failed to print while it was broken.
+        Index("ix_tickets_printer", "printer_id", "created_at"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     branch_id: Mapped[int] = mapped_column(ForeignKey("branches.id"))
@@ -173,6 +188,9 @@ class Ticket(Base):
     transfer_gen: Mapped[int] = mapped_column(Integer, default=0)
     issued_by: Mapped[str | None] = mapped_column(String(120), nullable=True)
     printed: Mapped[bool | None] = mapped_column(Boolean, nullable=True)
+    # The printer (device id) that printed the ticket or, when none did, the first one that failed.
+    # No foreign key: a device removed later leaves its tickets' history alone.
+    printer_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
     service: Mapped[Service] = relationship(foreign_keys=[service_id])
     counter: Mapped[Counter | None] = relationship(foreign_keys=[counter_id])
 
@@ -303,3 +321,17 @@ class DayClose(Base):
     closed_by: Mapped[str] = mapped_column(String(120))
     closed_at: Mapped[dt.datetime] = mapped_column(DateTime)
     report: Mapped[dict] = mapped_column(JSON)
+
+
+class EventLogEntry(Base):
+    """The event log (outbox): every committed domain event, written in the transaction that made it.
+    Hub processes deliver to their sockets by reading it in seq order (docs/architecture.md,
+    "Real-time"); pruned by age."""
+
+    __tablename__ = "event_log"
+    __table_args__ = (Index("ix_event_log_created_at", "created_at"),)
+    branch_id: Mapped[int] = mapped_column(ForeignKey("branches.id"), primary_key=True, autoincrement=False)
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    name: Mapped[str] = mapped_column(String(64))
+    data: Mapped[dict] = mapped_column(JSON)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime)

@@ -9,14 +9,17 @@ Protocol (docs/ui.md has the client side):
   stream has no holes and a hole really means a lost message. Several messages for the same rooms
   that are ready together go as one `batch` packet: a list of such messages, in seq order.
 
-Events reach this module from the EventBus after their commit, so a refused engine call, which commits
-nothing, emits nothing. A single dispatcher thread shapes and emits them in the order they were
-published: the request that caused an event never waits for the fan-out to hundreds of screens.
+- every few seconds each branch room gets `heartbeat` {event: "heartbeat", seq, branch}: the last seq this
+  process delivered to the branch. A full-stream client whose seq is behind it missed a message and
+  re-joins. A display may join with `since` (the last seq it applied) and gets `missed_calls` in the ack.
+
+Events come from the event log, not from memory: server/delivery.py reads what was committed, in seq
+order, and calls `emit_events` here, so a refused engine call, which commits nothing, emits nothing and
+the request that caused an event never waits for the fan-out (docs/architecture.md, "Real-time").
 """
 from __future__ import annotations
 
 import logging
-import queue
 import threading
 import time
 
@@ -26,18 +29,21 @@ from sqlalchemy import select
 
 from . import audiences
 from .auth import authenticate
+from .delivery import DeliveryLoop
 from .models import Counter
 from .outage import is_database_unavailable
 from .queue import queries
 from .queue.clock import utc_now
 from .queue.errors import DomainError
 from .queue.uow import DomainEvent
+from .realtime_tokens import ENDED, STAFF_KEYS, TokenWatch
 from .serve import current_async_mode
 
 log = logging.getLogger(__name__)
 
 TICK = "tick"
 BATCH = "batch"
+HEARTBEAT = "heartbeat"
 COUNTER_CACHE_S = 30.0
 
 
@@ -51,67 +57,17 @@ class _CounterRooms:
 
     def rooms(self, event: DomainEvent) -> list[str]:
         counter = event.data.get("counter")
-        mentioned = counter.get("id") if isinstance(counter, dict) else None
+        return self.of_branch(event.branch_id, counter.get("id") if isinstance(counter, dict) else None)
+
+    def of_branch(self, branch_id: int, mentioned: int | None = None) -> list[str]:
         with self._lock:
-            loaded_at, ids = self._ids.get(event.branch_id, (0.0, set()))
+            loaded_at, ids = self._ids.get(branch_id, (0.0, set()))
         if time.monotonic() - loaded_at > COUNTER_CACHE_S or (mentioned is not None and mentioned not in ids):
             with self.db.read() as session:
-                ids = set(session.execute(select(Counter.id).where(Counter.branch_id == event.branch_id)).scalars())
+                ids = set(session.execute(select(Counter.id).where(Counter.branch_id == branch_id)).scalars())
             with self._lock:
-                self._ids[event.branch_id] = (time.monotonic(), ids)
+                self._ids[branch_id] = (time.monotonic(), ids)
         return [f"counter:{cid}" for cid in sorted(ids)]
-
-
-class _Dispatcher:
-    """One thread that hands published events to `handle` in order, in batches of whatever is queued
-    (a transaction's events arrive together). It exits when idle for a while and is started again by
-    the next event, so short-lived apps (tests) leave no thread behind."""
-
-    IDLE_S = 30.0
-    MAX_BATCH = 100
-
-    def __init__(self, handle):
-        self._handle = handle
-        self._queue: queue.Queue = queue.Queue()
-        self._thread: threading.Thread | None = None
-        self._lock = threading.Lock()
-
-    def submit(self, event: DomainEvent) -> None:
-        with self._lock:
-            self._queue.put(event)
-            if self._thread is None:
-                self._thread = threading.Thread(target=self._run, name="realtime-dispatch", daemon=True)
-                self._thread.start()
-
-    def _run(self) -> None:
-        while True:
-            try:
-                batch = [self._queue.get(timeout=self.IDLE_S)]
-            except queue.Empty:
-                with self._lock:  # submit() holds this lock while it queues: no event is stranded
-                    if self._queue.empty():
-                        self._thread = None
-                        return
-                continue
-            while len(batch) < self.MAX_BATCH:
-                try:
-                    batch.append(self._queue.get_nowait())
-                except queue.Empty:
-                    break
-            try:
-                self._handle(batch)
-            except Exception:  # noqa: BLE001 - one bad batch must not stop the ones after it
-                log.exception("realtime emit failed", extra={"events": [e.name for e in batch]})
-            finally:
-                for _ in batch:
-                    self._queue.task_done()
-
-    def flush(self, timeout: float = 5.0) -> bool:
-        """Wait until every event submitted so far was emitted (tests; orderly shutdown)."""
-        deadline = time.monotonic() + timeout
-        while self._queue.unfinished_tasks and time.monotonic() < deadline:
-            time.sleep(0.002)
-        return not self._queue.unfinished_tasks
 
 
 class Realtime:
@@ -122,7 +78,8 @@ class Realtime:
             # gevent under `counterflow run` (server/serve.py patched the process), else threading:
             # the test client, scripts, and COUNTERFLOW_ASYNC_MODE=threading (gunicorn threads).
             async_mode=current_async_mode(),
-            message_queue=hub.settings.socketio_message_queue,
+            # No message_queue: every process delivers the event log to its own sockets
+            # (docs/architecture.md, "Scaling out"); a Redis hop would only add latency and a failure mode.
             manage_session=False,  # no Flask session over sockets: auth is the bearer token
             ping_interval=15,  # notice a half-open connection within ~25 s
             ping_timeout=10,
@@ -134,13 +91,28 @@ class Realtime:
         self._joined: dict[str, dict[str, list[str]]] = {}
         self._lock = threading.Lock()
         self._counter_rooms = _CounterRooms(hub.db)
-        self._dispatcher = _Dispatcher(self.emit_events)
+        if hub.settings.socketio_message_queue:
+            log.warning("socketio_message_queue is no longer used: every hub process delivers from the "
+                        "database's event log (docs/architecture.md, \"Scaling out\")")
+        settings = hub.settings
+        self.delivery = DeliveryLoop(hub.db, self.emit_events, self.heartbeat, poll_s=settings.realtime_poll_s,
+                                     heartbeat_s=settings.realtime_heartbeat_s,
+                                     keep_hours=settings.event_log_keep_hours,
+                                     outage=getattr(hub, "outage", None))
+        self.token_watch = TokenWatch(self, hub.db, hub.settings.socket_token_check_s)
         self._register_handlers()
-        hub.bus.subscribe(self._dispatcher.submit)
+        hub.bus.subscribe(self.delivery.wake)  # own commits: deliver now rather than at the next poll
+
+    def start(self) -> None:
+        self.delivery.start()
+
+    def stop(self, timeout: float = 2.0) -> None:
+        self.token_watch.stop()
+        self.delivery.stop(timeout)
 
     def flush(self, timeout: float = 5.0) -> bool:
         """Wait until every committed event so far has gone out to the rooms."""
-        return self._dispatcher.flush(timeout)
+        return self.delivery.flush(timeout)
 
     # ------------------------------------------------------------------ client requests
     def _register_handlers(self) -> None:
@@ -188,8 +160,10 @@ class Realtime:
                 join_room(room, sid=sid)
             with self._lock:
                 self._joined.setdefault(sid, {})[joined.key] = joined.rooms
+            if token and joined.key.startswith(STAFF_KEYS):
+                self.token_watch.ensure_running()
             with self.hub.db.read() as session:
-                ack = joined.ack(session)
+                ack = joined.ack(session, since=_since(payload))
         except DomainError as err:
             log.info("realtime join refused", extra={"code": err.code, "audience": _audience(payload)})
             return {"ok": False, "error": {"code": err.code, "message": err.message}}
@@ -202,9 +176,39 @@ class Realtime:
         log.debug("realtime join", extra={"audience": joined.audience, "branch": joined.branch, "seq": ack["seq"]})
         return ack
 
-    # ------------------------------------------------------------------ bus events -> rooms
+    # ------------------------------------------------------------------ token checks (realtime_tokens.py)
+    def staff_sockets(self) -> dict[str, list[str]]:
+        """token -> sids of the sockets that hold a staff room with it."""
+        found: dict[str, list[str]] = {}
+        with self._lock:
+            for sid, joins in self._joined.items():
+                token = self._tokens.get(sid)
+                if token and any(key.startswith(STAFF_KEYS) for key in joins):
+                    found.setdefault(token, []).append(sid)
+        return found
+
+    def drop_token(self, token: str) -> None:
+        """Sign-out in this process: the token's sockets leave their staff rooms now."""
+        self.drop_sids(self.staff_sockets().get(token, []), "invalid_token")
+
+    def drop_sids(self, sids: list[str], code: str) -> None:
+        for sid in sids:
+            with self._lock:
+                joins = self._joined.get(sid, {})
+                dropped = [joins.pop(key) for key in list(joins) if key.startswith(STAFF_KEYS)]
+            for rooms in dropped:
+                for room in rooms:
+                    self.socketio.server.leave_room(sid, room, namespace="/")
+            if dropped:
+                self.socketio.emit(ENDED, {"code": code}, to=sid)
+                log.info("socket dropped from staff rooms", extra={"code": code})
+
+    # ------------------------------------------------------------------ event log -> rooms
     def emit_events(self, events: list[DomainEvent]) -> None:
-        """Committed events to every audience of their branch, shaped for each (dispatcher thread).
+        """Committed events to every audience of their branch, shaped for each (delivery loop).
+
+        Every read (enrichment, counter rooms) happens before the first emit, so a failed read raises
+        with nothing sent and the loop can try the same events again.
 
         Each room set gets its messages in order, in one packet: the message itself when there is
         one, else a `batch` (a list of messages). Fewer packets is what keeps hundreds of screens fast.
@@ -249,10 +253,15 @@ class Realtime:
         if event.name == "queue.changed":
             yield [f"service:{sid}" for sid in event.data.get("services", [])], _message(event, {})
 
+    def heartbeat(self, branch_id: int, code: str, seq: int) -> None:
+        """The last seq delivered to a branch, to its full-stream rooms (ticket rooms are sparse)."""
+        if not code or not self._anyone_listening(code):
+            return
+        rooms = [f"display:{code}", f"kiosk:{code}", f"supervisor:{code}", *self._counter_rooms.of_branch(branch_id)]
+        self.socketio.emit(HEARTBEAT, {"event": HEARTBEAT, "seq": seq, "branch": code}, to=rooms)
+
     def _anyone_listening(self, code: str) -> bool:
-        """False only when we know no client of this branch is connected (single process)."""
-        if self.hub.settings.socketio_message_queue:
-            return True  # listeners may be connected to another hub process
+        """False only when we know no client of this branch is connected to this process."""
         rooms = self.socketio.server.manager.rooms.get("/", {})
         suffix = f":{code}"
         # Branch rooms end in the code; counter, ticket and service rooms are by id, so any of those
@@ -267,6 +276,11 @@ def _message(event: DomainEvent, data: dict | None) -> dict:
     if data is not None:
         message["data"] = data
     return message
+
+
+def _since(payload) -> int | None:
+    since = payload.get("since") if isinstance(payload, dict) else None
+    return since if isinstance(since, int) and not isinstance(since, bool) and since >= 0 else None
 
 
 def _audience(payload) -> str | None:

@@ -2,7 +2,7 @@
 
 - `gevent` (default): the standard library is monkey-patched before anything else is imported, and
   gevent's pywsgi server runs in this process. Every connection, HTTP or Socket.IO, is a greenlet;
-  websockets come from simple-websocket (engineio's gevent driver). The hub's own threads (dispatcher,
+  websockets come from simple-websocket (engineio's gevent driver). The hub's own threads (delivery loop,
   wait monitor, device manager, simulators) become greenlets too: they only ever block on sockets,
   ptys (select + read), sleeps and locks, which are all cooperative once patched.
 - `threading`: gunicorn's gthread worker, one worker process (the Socket.IO rooms live in it), one OS
@@ -50,6 +50,7 @@ def run(app, settings, *, started=None) -> None:
     """Serve `app` on settings.host:settings.port until SIGTERM or SIGINT. Starts the hub's background
     work first (then calls `started()`), and stops it before the open connections are closed, so the
     events committed until then still reach the screens."""
+    raise_open_files_limit()
     mode = settings.async_mode
     if mode == "gevent":
         if current_async_mode() != "gevent":
@@ -59,6 +60,24 @@ def run(app, settings, *, started=None) -> None:
         _run_gunicorn(app, settings, started)
     else:
         raise ValueError(f"unknown async mode {mode!r}")
+
+
+def raise_open_files_limit() -> tuple[int, int]:
+    """Every socket is a file handle: raise the soft RLIMIT_NOFILE to the hard limit (a default soft
+    limit of 1,024 would stop a hub near 1,000 screens). Returns (soft, hard) as now set."""
+    import logging
+    import resource
+
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    target = hard if hard != resource.RLIM_INFINITY else max(soft, 65536)
+    if soft != resource.RLIM_INFINITY and soft < target:
+        try:
+            resource.setrlimit(resource.RLIMIT_NOFILE, (target, hard))
+            soft = target
+        except (ValueError, OSError):
+            pass
+    logging.getLogger("counterflow.http").info("open files limit", extra={"soft": soft, "hard": hard})
+    return soft, hard
 
 
 # ---------------------------------------------------------------------------------------- gevent

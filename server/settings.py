@@ -26,7 +26,14 @@ class Settings:
     secret_key: str = field(default_factory=lambda: secrets.token_hex(32))
     token_ttl_hours: int = 12
     max_body_bytes: int = 64 * 1024
+    # Accepted for old configuration files and ignored: every hub process delivers from the event log
+    # (docs/architecture.md, "Scaling out").
     socketio_message_queue: str | None = None
+    # Real-time delivery (server/delivery.py): the safety-net poll of the event log, the heartbeat to
+    # each branch's rooms, and how long the log keeps events.
+    realtime_poll_s: float = 1.0
+    realtime_heartbeat_s: float = 5.0
+    event_log_keep_hours: float = 24.0
     alert_interval_s: float = 5.0
     simulate_devices: bool = False
     public_base_url: str | None = None
@@ -42,6 +49,22 @@ class Settings:
     # Hub logs on stderr: "json" (one JSON object per line, for journald/log shippers) or "text".
     log_format: str = "json"
     log_level: str = "INFO"
+    # Security (docs/architecture.md, "Security").
+    # `counterflow run --demo`: device URLs may name loopback and link-local hosts (simulators).
+    demo: bool = False
+    # The customer may rate their ticket from its page for this long after service ends.
+    rating_window_s: float = 30 * 60
+    # Sign-in throttling, per username and per client address: after `signin_free_failures` failures
+    # each further attempt waits signin_delay_s, doubling up to signin_delay_max_s; after
+    # `signin_lockout_failures` the name or address is locked out for signin_lockout_s.
+    # A success clears the username's count (not the address's).
+    signin_free_failures: int = 5
+    signin_delay_s: float = 1.0
+    signin_delay_max_s: float = 60.0
+    signin_lockout_failures: int = 20
+    signin_lockout_s: float = 15 * 60
+    # How often sockets joined with a token have it checked again (revoked or expired: dropped).
+    socket_token_check_s: float = 5.0
 
     @classmethod
     def load(cls, environ: dict[str, str] | None = None, **overrides) -> "Settings":

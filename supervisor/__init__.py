@@ -10,7 +10,9 @@ import logging
 
 from flask import Blueprint, current_app, make_response, request, url_for
 
-from server.auth import authenticate, require_branch, require_role
+from server import permissions
+from server.api.core import RouteDoc, document
+from server.auth import authenticate
 from server.i18n import LOCALES
 from server.queue.clock import business_day, utc_now
 from server.web_common import render_page
@@ -68,6 +70,14 @@ def panel(branch_code: str):
                        config=config)
 
 
+# The page is documented in the API's OpenAPI document too, with its form body.
+document(RouteDoc("/<branch_code>/day-report", ["POST"], "The printable day-end report (HTML); the panel posts its "
+                  "token in a form", "may_read_reports", None, tags=["reports"], produces=("text/html",),
+                  prefix="/supervisor",
+                  form={"token": (str, True, "a supervisor's bearer token", {"minLength": 1, "maxLength": 256}),
+                        "date": (str, False, "YYYY-MM-DD; default today", {"format": "date"})}))
+
+
 @bp.post("/<branch_code>/day-report")
 def day_report(branch_code: str):
     """The printable day-end report in a new tab. The panel posts its token in a form (a link cannot
@@ -81,9 +91,9 @@ def day_report(branch_code: str):
     now = utc_now()
     with hub.db.read() as session:
         principal = authenticate(session, token, now)  # refusals become the API's JSON errors
-        require_role(principal, *SUPERVISOR_ROLES)
+        permissions.require_admitted("may_read_reports", principal)
         branch = queries.branch_by_code(session, branch_code)
-        require_branch(principal, branch.id)
+        permissions.require("may_read_reports", principal, branch_id=branch.id)
         day = parse_date(request.form["date"]) if request.form.get("date") else business_day(now, branch.timezone)
         report, close = reads.day_report(session, branch, day, hub.engine.clock())
     log.info("day report printed", extra={"branch": branch_code, "business_day": day.isoformat(),

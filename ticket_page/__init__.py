@@ -50,7 +50,9 @@ def ticket(token: str):
         return render_page("common/not_found.html", surface="ticket", messages=MESSAGES,
                            title_key="not_found_title", status=404)
     view, branch = found
-    config = {"branch": branch, "join": {"audience": "ticket", "token": token}, "initial": view}
+    # The customer rates their own ticket here once served (docs/architecture.md, "Security").
+    config = {"branch": branch, "join": {"audience": "ticket", "token": token}, "initial": view,
+              "rating": {"path": f"/api/v1/public/tickets/{token}/rating"}}
     response = render_page("ticket_page/index.html", surface="ticket", messages=MESSAGES, locales=LOCALES,
                            config=config)
     response.headers["X-Robots-Tag"] = "noindex"

@@ -19,4 +19,8 @@ MESSAGES = {
     "enable_alerts": _l("Turn on sound and vibration"),
     "alerts_on": _l("Sound and vibration are on."),
     "keep_open": _l("Keep this page open: it updates by itself."),
+    "rate_prompt": _l("How was our service?"),
+    "rate_score": _l("%(n)s of 5"),
+    "rate_thanks": _l("Thank you for your rating."),
+    "rate_failed": _l("Your rating could not be sent."),
 }

@@ -100,6 +100,7 @@
     calls: [], // newest first; [0] is the current call
     message: "",
     snapshots: 0,
+    missedCalls: 0, // calls announced from join acks (tests)
   };
   const announced = new Set();
 
@@ -127,18 +128,23 @@
     renderCounters();
   }
 
-  function onSnapshot(snapshot) {
+  function onSnapshot(snapshot, ack) {
     state.services = snapshot.services;
     state.counters = new Map(snapshot.counters.map((c) => [c.number, c]));
     state.message = snapshot.message;
     state.calls = snapshot.recent_calls.slice(0, page.recent_calls + 1);
-    // The first snapshot is history. A later one (after a reconnect) may hold calls we never heard:
-    // announce those that are still fresh, oldest first.
-    const missed = state.snapshots === 0 ? [] : snapshot.recent_calls.filter(
-      (c) => !announced.has(callKey(c)) && Date.now() - Date.parse(c.called_at) < page.announce_recent_s * 1000,
-    );
+    // The first snapshot is history. A later one (after a gap or a reconnect) comes with the calls we
+    // missed since our last seq, from the hub's event log: every one of the last minute in order, or
+    // only the newest when the gap reaches further back (docs/ui.md, "Protocol").
+    const missed = state.snapshots === 0 ? [] : (ack && ack.missed_calls) || [];
+    state.missedCalls += missed.length;
+    missed.forEach((m) => {
+      const key = callKey(m.data.ticket);
+      if (announced.has(key)) return; // heard live before the gap: no overlap
+      announced.add(key);
+      announcer.add(m.data.ticket, m.event === "ticket.recalled" ? "recall" : "call");
+    });
     snapshot.recent_calls.forEach((c) => announced.add(callKey(c)));
-    missed.reverse().forEach((c) => announcer.add(c, c.recall_count ? "recall" : "call"));
     state.snapshots += 1;
     renderAll();
   }

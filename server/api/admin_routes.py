@@ -1,36 +1,49 @@
 """Administration: branches, services, counters, staff, device tokens; supervisor branch controls."""
 from __future__ import annotations
 
-from flask import jsonify
+from flask import jsonify, request
 from sqlalchemy import select
 
-from .. import auth
-from ..models import Branch, Service, User
+from .. import auth, device_tokens
+from ..models import ROLES, Branch, User
 from ..queue import queries, setup
 from ..queue.clock import utc_now
 from ..queue.views import service_view
+from ..queue.setup import MAX_SERVICE_S
 from .core import ApiError, hub, json_body, principal, route
 
-BRANCH_BODY = {"code": (str, True, ""), "name_zh": (str, True, ""), "name_en": (str, True, ""),
-               "timezone": (str, False, "IANA zone, default Asia/Taipei")}
-SERVICE_BODY = {"code": (str, True, "A-Z"), "name_zh": (str, True, ""), "name_en": (str, True, ""),
-                "wait_target_min": (int, False, ""), "wait_warning_min": (int, False, ""),
-                "default_service_s": (int, False, "")}
-SERVICE_PATCH = {"name_zh": (str, False, ""), "name_en": (str, False, ""), "wait_target_min": (int, False, ""),
-                 "wait_warning_min": (int, False, ""), "active": (bool, False, "")}
-COUNTER_BODY = {"number": (int, True, ""), "services": (list, True, "service codes in rank order"),
-                "policy": (str, False, "strict | longest_wait"), "name": (str, False, "")}
-COUNTER_PATCH = {"services": (list, False, ""), "policy": (str, False, ""), "name": (str, False, "")}
-USER_BODY = {"username": (str, True, ""), "password": (str, True, ""), "role": (str, True, ""),
-             "branch": (str, False, "branch code (not for admins)"), "display_name": (str, False, "")}
-TOKEN_BODY = {"name": (str, True, ""), "kind": (str, True, "kiosk | display | agent | pad"),
-              "branch": (str, True, "")}
+# Constraints (server/api/core.py FieldSpec) match the columns and the checks in queue/setup.py.
+NAME = {"minLength": 1, "maxLength": 120}
+WAIT_MIN = {"minimum": 1, "maximum": 1440}
+SERVICE_S = {"minimum": 1, "maximum": MAX_SERVICE_S}
+POLICY = {"enum": ["strict", "longest_wait"]}
+BRANCH_BODY = {"code": (str, True, "", {"minLength": 1, "maxLength": 32}), "name_zh": (str, True, "", NAME),
+               "name_en": (str, True, "", NAME),
+               "timezone": (str, False, "IANA zone, default Asia/Taipei", {"minLength": 1, "maxLength": 64})}
+SERVICE_BODY = {"code": (str, True, "A-Z", {"minLength": 1, "maxLength": 4}), "name_zh": (str, True, "", NAME),
+                "name_en": (str, True, "", NAME), "wait_target_min": (int, False, "", WAIT_MIN),
+                "wait_warning_min": (int, False, "", WAIT_MIN), "default_service_s": (int, False, "", SERVICE_S)}
+SERVICE_PATCH = {"name_zh": (str, False, "", NAME), "name_en": (str, False, "", NAME),
+                 "wait_target_min": (int, False, "", WAIT_MIN), "wait_warning_min": (int, False, "", WAIT_MIN),
+                 "default_service_s": (int, False, "", SERVICE_S), "active": (bool, False, "")}
+COUNTER_BODY = {"number": (int, True, "", {"minimum": 1, "maximum": 999}),
+                "services": (list, True, "service codes in rank order", {"maxItems": 50}),
+                "policy": (str, False, "strict | longest_wait", POLICY), "name": (str, False, "", {"maxLength": 60})}
+COUNTER_PATCH = {"services": (list, False, "", {"maxItems": 50}), "policy": (str, False, "", POLICY),
+                 "name": (str, False, "", {"maxLength": 60})}
+USER_BODY = {"username": (str, True, "", {"minLength": 1, "maxLength": 64}),
+             "password": (str, True, "", {"minLength": 4, "maxLength": 256}),
+             "role": (str, True, "", {"enum": list(ROLES)}),
+             "branch": (str, False, "branch code (not for admins)", {"maxLength": 32}),
+             "display_name": (str, False, "", {"maxLength": 120})}
+TOKEN_BODY = {"name": (str, True, "", NAME), "kind": (str, True, "kiosk | display | agent | pad",
+                                                      {"enum": list(auth.DEVICE_KINDS)}),
+              "branch": (str, True, "", {"minLength": 1, "maxLength": 32}),
+              "expires_in_days": (int, False, "default: never", {"minimum": 1, "maximum": 3650})}
 
 
 def _admin():
-    p = principal()
-    auth.require_role(p, "admin")
-    return p
+    return principal()  # the registry checked may_administer
 
 
 def _branch(session, code: str) -> Branch:
@@ -43,7 +56,7 @@ def _strings_list(value: list, field: str) -> list[str]:
     return value
 
 
-@route("/branches", summary="List branches", tag="admin")
+@route("/branches", summary="List branches (yours; admins: all)", capability="signed_in", tag="admin")
 def list_branches():
     p = principal()
     with hub().db.read() as session:
@@ -54,7 +67,8 @@ def list_branches():
                                   "timezone": b.timezone} for b in session.execute(stmt).scalars()])
 
 
-@route("/branches", ["POST"], summary="Create a branch (admin)", body=BRANCH_BODY, tag="admin", success=201)
+@route("/branches", ["POST"], summary="Create a branch (admin)",
+       capability="may_administer", body=BRANCH_BODY, tag="admin", success=201)
 def create_branch():
     data = json_body(BRANCH_BODY)
     _admin()
@@ -63,7 +77,8 @@ def create_branch():
     return jsonify(view), 201
 
 
-@route("/branches/<code>/services", ["POST"], summary="Add a service (admin)", body=SERVICE_BODY, tag="admin",
+@route("/branches/<code>/services", ["POST"], summary="Add a service (admin)",
+       capability="may_administer", body=SERVICE_BODY, tag="admin",
        success=201)
 def create_service(code: str):
     data = json_body(SERVICE_BODY)
@@ -75,6 +90,7 @@ def create_service(code: str):
 
 
 @route("/branches/<code>/services/<service_code>", ["PATCH"], summary="Change a service (admin)",
+       capability="may_administer",
        body=SERVICE_PATCH, tag="admin")
 def update_service(code: str, service_code: str):
     data = json_body(SERVICE_PATCH)
@@ -82,7 +98,8 @@ def update_service(code: str, service_code: str):
     return jsonify(hub().setup.update_service(code, service_code, data))
 
 
-@route("/branches/<code>/counters", ["POST"], summary="Add a counter (admin)", body=COUNTER_BODY, tag="admin",
+@route("/branches/<code>/counters", ["POST"], summary="Add a counter (admin)",
+       capability="may_administer", body=COUNTER_BODY, tag="admin",
        success=201)
 def create_counter(code: str):
     data = json_body(COUNTER_BODY)
@@ -94,6 +111,7 @@ def create_counter(code: str):
 
 
 @route("/counters/<int:counter_id>", ["PATCH"], summary="Change a counter's services, policy or name (admin)",
+       capability="may_administer",
        body=COUNTER_PATCH, tag="admin")
 def update_counter(counter_id: int):
     data = json_body(COUNTER_PATCH)
@@ -104,7 +122,7 @@ def update_counter(counter_id: int):
         return jsonify(queries.counter_detail(session, counter_id))
 
 
-@route("/users", summary="List staff accounts (admin)", tag="admin")
+@route("/users", summary="List staff accounts (admin)", capability="may_administer", tag="admin")
 def list_users():
     _admin()
     with hub().db.read() as session:
@@ -114,7 +132,8 @@ def list_users():
                                "branch": code, "active": u.active} for u, code in rows])
 
 
-@route("/users", ["POST"], summary="Create a staff account (admin)", body=USER_BODY, tag="admin", success=201)
+@route("/users", ["POST"], summary="Create a staff account (admin)",
+       capability="may_administer", body=USER_BODY, tag="admin", success=201)
 def create_user():
     data = json_body(USER_BODY)
     _admin()
@@ -125,58 +144,93 @@ def create_user():
         return jsonify(username=user.username, role=user.role, branch=data.get("branch")), 201
 
 
-@route("/device-tokens", ["POST"], summary="Create a device token for a kiosk, display or agent (admin)",
-       body=TOKEN_BODY, tag="admin", success=201)
+@route("/device-tokens", summary="Device tokens with their state (admin). ?branch=CODE", capability="may_administer",
+       tag="admin", query={"branch": (str, "branch code", {"maxLength": 32})})
+def list_device_tokens():
+    with hub().db.read() as session:
+        code = request.args.get("branch")
+        branch_id = _branch(session, code).id if code else None
+        return jsonify(tokens=device_tokens.list_tokens(session, utc_now(), branch_id))
+
+
+@route("/device-tokens", ["POST"], summary="Create a device token for a kiosk, display, agent or pad (admin); "
+       "the token is shown once", capability="may_administer", body=TOKEN_BODY, tag="admin", success=201)
 def create_device_token():
     data = json_body(TOKEN_BODY)
-    _admin()
     with hub().db.write() as session:
         branch = _branch(session, data["branch"])
-        token = auth.create_device_token(session, data["name"], data["kind"], branch.id, utc_now())
-    return jsonify(token=token, name=data["name"], kind=data["kind"], branch=data["branch"]), 201
+        token, view = device_tokens.create(session, data["name"], data["kind"], branch, utc_now(),
+                                           expires_in_days=data.get("expires_in_days"), by=principal().name)
+    return jsonify(token=token, **view), 201
+
+
+@route("/device-tokens/<int:token_id>/revoke", ["POST"], summary="Revoke a device token (admin); its sockets "
+       "lose their staff rooms within seconds", capability="may_administer", tag="admin")
+def revoke_device_token(token_id: int):
+    json_body({})
+    with hub().db.write() as session:
+        view = device_tokens.revoke(session, token_id, utc_now(), by=principal().name)
+    hub().principals.clear()  # the cache holds plain tokens, not ids: forget them all (cheap to refill)
+    return jsonify(view)
+
+
+ROTATE_BODY = {"expires_in_days": (int, False, "default: the old token's lifetime", {"minimum": 1, "maximum": 3650})}
+
+
+@route("/device-tokens/<int:token_id>/rotate", ["POST"], summary="Replace a device token with a new one (admin); "
+       "the old one is revoked", capability="may_administer", body=ROTATE_BODY, tag="admin")
+def rotate_device_token(token_id: int):
+    data = json_body(ROTATE_BODY)
+    with hub().db.write() as session:
+        token, view = device_tokens.rotate(session, token_id, utc_now(), expires_in_days=data.get("expires_in_days"),
+                                           by=principal().name)
+    hub().principals.clear()
+    return jsonify(token=token, **view)
 
 
 # ---------------------------------------------------------------------------- supervisor controls
 def _supervisor_of(code: str):
-    p = principal()
-    auth.require_role(p, "supervisor")
-    with hub().db.read() as session:
-        auth.require_branch(p, _branch(session, code).id)
-    return p
+    return principal()  # the registry checked may_supervise against this branch
 
 
-@route("/branches/<code>/emergency", summary="The branch's emergency mode, if on", tag="alerts")
+@route("/branches/<code>/emergency", summary="The branch's emergency mode, if on", capability="may_read_staff_data",
+       tag="alerts")
 def get_emergency(code: str):
     from ..models import EmergencyMode
     from ..queue.engine import emergency_view
 
     with hub().db.read() as session:
         branch = _branch(session, code)
-        auth.require_branch(principal(), branch.id)
         mode = session.execute(select(EmergencyMode).where(EmergencyMode.branch_id == branch.id,
                                                            EmergencyMode.ended_at.is_(None))).scalar_one_or_none()
         return jsonify(emergency=emergency_view(mode, session) if mode else None)
 
 
+EMERGENCY_BODY = {"reason": (str, False, "", {"maxLength": 300})}
+
+
 @route("/branches/<code>/emergency/start", ["POST"], summary="Start emergency mode (supervisor)",
-       body={"reason": (str, False, "")}, tag="alerts", success=201)
+       capability="may_supervise", body=EMERGENCY_BODY, tag="alerts", success=201)
 def start_emergency(code: str):
-    data = json_body({"reason": (str, False, "")})
+    data = json_body(EMERGENCY_BODY)
     p = _supervisor_of(code)
     return jsonify(emergency=hub().engine.start_emergency(code, p.actor, data.get("reason", ""))), 201
 
 
 @route("/branches/<code>/emergency/end", ["POST"], summary="End emergency mode: whoever started it, or an admin",
-       tag="alerts")
+       capability="may_supervise", tag="alerts")
 def end_emergency(code: str):
     json_body({})
     p = _supervisor_of(code)
     return jsonify(emergency=hub().engine.end_emergency(code, p.actor))
 
 
+MESSAGE_BODY = {"message": (str, True, "", {"maxLength": 500})}
+
+
 @route("/branches/<code>/display-message", ["PUT"], summary="Set the lobby display's message line (supervisor)",
-       body={"message": (str, True, "")}, tag="alerts")
+       capability="may_supervise", body=MESSAGE_BODY, tag="alerts")
 def set_display_message(code: str):
-    data = json_body({"message": (str, True, "")})
+    data = json_body(MESSAGE_BODY)
     p = _supervisor_of(code)
     return jsonify(hub().engine.set_display_message(code, data["message"], p.actor))

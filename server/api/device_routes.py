@@ -3,26 +3,30 @@ from __future__ import annotations
 
 from flask import jsonify, request
 
-from .. import auth
+from .. import permissions
 from ..queue import queries
 from .core import ApiError, hub, json_body, principal, route
 
-STAFF = ("teller", "guide", "supervisor", "admin")
-DEVICE_BODY = {"branch": (str, True, "branch code"), "kind": (str, True, "printer | led | pad | keypad"),
-               "name": (str, True, "unique in the branch"),
+DEVICE_BODY = {"branch": (str, True, "branch code", {"minLength": 1, "maxLength": 32}),
+               "kind": (str, True, "printer | led | pad | keypad", {"enum": ["printer", "led", "pad", "keypad"]}),
+               "name": (str, True, "unique in the branch", {"minLength": 1, "maxLength": 120}),
                "url": (str, True, "tcp://host:9100, serial:///dev/ttyUSB0?baud=9600&unit=3, usb://04b8:0202, "
-                                  "sim://printer/1, sim://bus/1?unit=3"),
-               "counter": (int, False, "counter number (displays, pads, keypads)"),
-               "kiosk": (str, False, "kiosk device-token name this printer serves"),
+                                  "sim://printer/1, sim://bus/1?unit=3; serial ports under /dev/; tcp hosts not "
+                                  "loopback or link-local outside demo mode", {"minLength": 1, "maxLength": 300}),
+               "counter": (int, False, "counter number (displays, pads, keypads)", {"minimum": 1, "maximum": 999}),
+               "kiosk": (str, False, "kiosk device-token name this printer serves", {"maxLength": 60}),
                "settings": (dict, False, "printer: encoding, paper_mm, qr_mode, footer, default, backup_for"),
                "enabled": (bool, False, "default true")}
-DEVICE_PATCH = {k: (t, False, d) for k, (t, _, d) in DEVICE_BODY.items() if k not in ("branch", "kind")}
-FAULT_BODY = {"branch": (str, False, "branch code (default: yours)"),
-              "device": ((int, str), False, "device id or name, if the fault is a device's"),
-              "code": (str, False, "short code, e.g. jammed (default: reported)"),
-              "severity": (str, False, "fault | degraded (default fault)"),
-              "message": (str, True, "what is wrong, e.g. 'ticket machine jammed'")}
-ACK_BODY = {"note": (str, False, ""), "contingency": (str, False, "what is done meanwhile, e.g. 'backup printer'")}
+DEVICE_PATCH = {k: (spec[0], False, *spec[2:]) for k, spec in DEVICE_BODY.items() if k not in ("branch", "kind")}
+FAULT_BODY = {"branch": (str, False, "branch code (default: yours)", {"maxLength": 32}),
+              "device": ((int, str), False, "device id or name, if the fault is a device's",
+                         {"maxLength": 120, "minimum": 1, "maximum": 2**31 - 1}),
+              "code": (str, False, "short code, e.g. jammed (default: reported)", {"maxLength": 48}),
+              "severity": (str, False, "fault | degraded (default fault)", {"enum": ["fault", "degraded"]}),
+              "message": (str, True, "what is wrong, e.g. 'ticket machine jammed'", {"minLength": 1, "maxLength": 400})}
+ACK_BODY = {"note": (str, False, "", {"maxLength": 2000}),
+            "contingency": (str, False, "what is done meanwhile, e.g. 'backup printer'", {"maxLength": 300})}
+RESOLVE_BODY = {"note": (str, True, "how it was resolved", {"minLength": 1, "maxLength": 2000})}
 
 
 def devices():
@@ -35,33 +39,28 @@ def _branch_id(code: str) -> int:
 
 
 def _reader_branch(code: str | None) -> int | None:
-    """The branch a staff reader asks about: theirs unless they are an admin (None = every branch)."""
+    """The branch a staff reader asks about (?branch=): theirs unless they are an admin (None = every branch)."""
     p = principal()
-    if p.kind != "user":
-        raise ApiError(403, "forbidden", "this needs a staff sign-in")
     if code:
         branch_id = _branch_id(code)
-        auth.require_branch(p, branch_id)
+        permissions.require_branch(p, branch_id)
         return branch_id
     return None if p.is_admin else p.branch_id
 
 
 def _admin():
-    p = principal()
-    auth.require_role(p, "admin")
-    return p
+    return principal()  # the registry checked may_administer
 
 
 # ---------------------------------------------------------------------------- devices
 @route("/devices", summary="Devices with their state (admin; supervisor/guide: their branch). ?branch=CODE",
-       tag="devices")
+       capability="may_check_devices", tag="devices", query={"branch": (str, "branch code", {"maxLength": 32})})
 def devices_list():
-    p = principal()
-    auth.require_role(p, "supervisor", "guide")
     return jsonify(devices=devices().registry.list(_reader_branch(request.args.get("branch"))))
 
 
-@route("/devices", ["POST"], summary="Add a device (admin)", body=DEVICE_BODY, tag="devices", success=201)
+@route("/devices", ["POST"], summary="Add a device (admin)",
+       capability="may_administer", body=DEVICE_BODY, tag="devices", success=201)
 def devices_add():
     data = json_body(DEVICE_BODY)
     _admin()
@@ -72,17 +71,14 @@ def devices_add():
     return jsonify(view), 201
 
 
-@route("/devices/<int:device_id>", summary="One device", tag="devices")
+@route("/devices/<int:device_id>", summary="One device", capability="may_check_devices", tag="devices")
 def devices_get(device_id: int):
-    p = principal()
-    auth.require_role(p, "supervisor", "guide")
-    view, branch_id = devices().registry.get(device_id)
-    auth.require_branch(p, branch_id)
+    view, _ = devices().registry.get(device_id)  # the registry checked the device's branch
     return jsonify(view)
 
 
 @route("/devices/<int:device_id>", ["PATCH"], summary="Change a device (admin); counter: null detaches it",
-       body=DEVICE_PATCH, tag="devices")
+       capability="may_administer", body=DEVICE_PATCH, tag="devices")
 def devices_update(device_id: int):
     data = json_body(DEVICE_PATCH)
     _admin()
@@ -94,7 +90,7 @@ def devices_update(device_id: int):
 
 
 @route("/devices/<int:device_id>", ["DELETE"], summary="Remove a device (admin); its fault records stay",
-       tag="devices")
+       capability="may_administer", tag="devices")
 def devices_remove(device_id: int):
     p = _admin()
     view = devices().registry.remove(device_id, p.actor)
@@ -103,13 +99,11 @@ def devices_remove(device_id: int):
 
 
 @route("/devices/<int:device_id>/test", ["POST"], summary="Self-test one device now (status/health; "
-       "test_page: print one)", body={"test_page": (bool, False, "printers: print a test page")}, tag="devices")
+       "test_page: print one)", capability="may_check_devices",
+       body={"test_page": (bool, False, "printers: print a test page")}, tag="devices")
 def devices_test(device_id: int):
     data = json_body({"test_page": (bool, False, "")})
-    p = principal()
-    auth.require_role(p, "supervisor", "guide")
-    view, branch_id = devices().registry.get(device_id)
-    auth.require_branch(p, branch_id)
+    view, _ = devices().registry.get(device_id)
     result = devices().send({"op": "self_test", "device": device_id,
                              "test_page": bool(data.get("test_page"))}).wait(8.0)
     if result is None:
@@ -118,19 +112,19 @@ def devices_test(device_id: int):
 
 
 # ---------------------------------------------------------------------------- faults
-@route("/faults", summary="Device faults, newest first. ?branch=CODE&open=1", tag="faults")
+@route("/faults", summary="Device faults, newest first. ?branch=CODE&open=1", capability="may_read_staff_data",
+       tag="faults", query={"branch": (str, "branch code", {"maxLength": 32}),
+                            "open": (str, "1: open ones only", {"enum": ["0", "1", "true", "false"]})})
 def faults_list():
     branch_id = _reader_branch(request.args.get("branch"))
     return jsonify(faults=devices().faults.list(branch_id, open_only=request.args.get("open") in ("1", "true")))
 
 
 @route("/faults", ["POST"], summary="Report a fault (any staff of the branch), e.g. 'ticket machine jammed'",
-       body=FAULT_BODY, tag="faults", success=201)
+       capability="may_report_fault", body=FAULT_BODY, tag="faults", success=201)
 def faults_report():
     data = json_body(FAULT_BODY)
     p = principal()
-    if p.kind != "user" or p.role not in STAFF:
-        raise ApiError(403, "forbidden", "faults are reported by staff")
     code = data.get("branch")
     if not code:
         if p.branch_id is None:
@@ -139,66 +133,58 @@ def faults_report():
             from ..models import Branch
 
             code = session.get(Branch, p.branch_id).code
-    auth.require_branch(p, _branch_id(code))
+    permissions.require("may_report_fault", p, branch_id=_branch_id(code))
     view = devices().faults.report_by_staff(code, p.actor, message=data["message"], device_ref=data.get("device"),
                                             code=data.get("code"), severity=data.get("severity") or "fault")
     return jsonify(view), 201
 
 
 @route("/faults/<int:fault_id>", summary="One fault for audit: record, timeline, alerts, tickets not printed",
-       tag="faults")
+       capability="may_read_staff_data", tag="faults")
 def faults_get(fault_id: int):
     p = principal()
-    if p.kind != "user":
-        raise ApiError(403, "forbidden", "this needs a staff sign-in")
     return jsonify(devices().faults.report(fault_id, None if p.is_admin else p.branch_id))
 
 
 @route("/faults/<int:fault_id>/ack", ["POST"], summary="Acknowledge a fault, with a note and the contingency "
-       "started (supervisor)", body=ACK_BODY, tag="faults")
+       "started (supervisor)", capability="may_supervise", body=ACK_BODY, tag="faults")
 def faults_ack(fault_id: int):
     data = json_body(ACK_BODY)
     p = principal()
-    auth.require_role(p, "supervisor")
     return jsonify(devices().faults.acknowledge(fault_id, p.actor, None if p.is_admin else p.branch_id,
                                                 note=data.get("note", ""), contingency=data.get("contingency", "")))
 
 
 @route("/faults/<int:fault_id>/resolve", ["POST"], summary="Resolve a fault with a note (supervisor)",
-       body={"note": (str, True, "how it was resolved")}, tag="faults")
+       capability="may_supervise", body=RESOLVE_BODY, tag="faults")
 def faults_resolve(fault_id: int):
-    data = json_body({"note": (str, True, "")})
+    data = json_body(RESOLVE_BODY)
     p = principal()
-    auth.require_role(p, "supervisor")
     return jsonify(devices().faults.resolve(fault_id, p.actor, None if p.is_admin else p.branch_id,
                                             note=data["note"]))
 
 
 # ---------------------------------------------------------------------------- opening (開業登記)
 @route("/branches/<code>/opening-check", ["POST"], summary="Self-test every device of the branch; the checklist "
-       "(supervisor or guide)", body={"test_page": (bool, False, "printers print a test page")}, tag="opening")
+       "(supervisor or guide)",
+       capability="may_check_devices", body={"test_page": (bool, False, "printers print a test page")}, tag="opening")
 def opening_check(code: str):
     data = json_body({"test_page": (bool, False, "")}, allow_empty=True)
     p = principal()
-    auth.require_role(p, "supervisor", "guide")
-    auth.require_branch(p, _branch_id(code))
     return jsonify(devices().opening.check(code, p.actor, test_page=bool(data.get("test_page"))))
 
 
 @route("/branches/<code>/open", ["POST"], summary="Open the branch for today: who, the faults outstanding and "
-       "the last checklist (supervisor)", tag="opening", success=201)
+       "the last checklist (supervisor)", capability="may_supervise", tag="opening", success=201)
 def opening_open(code: str):
     json_body({})
     p = principal()
-    auth.require_role(p, "supervisor")
-    auth.require_branch(p, _branch_id(code))
     return jsonify(devices().opening.open(code, p.actor)), 201
 
 
-@route("/branches/<code>/opening", summary="Today's opening record, or null", tag="opening")
+@route("/branches/<code>/opening", summary="Today's opening record, or null", capability="may_read_staff_data",
+       tag="opening")
 def opening_today(code: str):
-    p = principal()
-    auth.require_branch(p, _branch_id(code))
     return jsonify(opening=devices().opening.today(code))
 
 
@@ -207,11 +193,11 @@ def _sims():
     sims = devices().sims if hub().settings.simulate_devices else None
     if sims is None:
         raise ApiError(404, "not_found", "device simulation is off")
-    _admin()
     return sims
 
 
-@route("/sim", summary="Simulated devices and what they show (admin; only with simulated devices)", tag="sim")
+@route("/sim", summary="Simulated devices and what they show (admin; only with simulated devices)",
+       capability="may_administer", tag="sim")
 def sim_state():
     return jsonify(_sims().describe())
 
@@ -221,7 +207,7 @@ def sim_state():
        body={"fault": (str, True, "paper_near_end paper_out cover_open cutter_error offline unplugged silent "
                                   "garbled partial slow"),
              "on": (bool, False, "default true; false clears it"), "value": ((int, float), False, "slow: seconds")},
-       tag="sim")
+       capability="may_administer", tag="sim")
 def sim_printer_fault(number: int):
     sims = _sims()
     data = json_body({"fault": (str, True, ""), "on": (bool, False, ""), "value": ((int, float), False, "")})
@@ -248,7 +234,8 @@ def _printer_faults() -> tuple[str, ...]:
 
 @route("/sim/bus/<int:number>/press", ["POST"], summary="Press a key on a simulated pad (1-5) or keypad (1-6 or "
        "call_next, recall, no_show, start, complete, pause_resume) (admin; only with simulated devices)",
-       body={"unit": (int, True, "Modbus unit id"), "key": ((int, str), True, "")}, tag="sim")
+       body={"unit": (int, True, "Modbus unit id"), "key": ((int, str), True, "")},
+       capability="may_administer", tag="sim")
 def sim_bus_press(number: int):
     sims = _sims()
     data = json_body({"unit": (int, True, ""), "key": ((int, str), True, "")})
@@ -265,7 +252,7 @@ def sim_bus_press(number: int):
 @route("/sim/bus/<int:number>/fault", ["POST"], summary="Inject or clear a fault on a simulated bus device "
        "(unplugged silent garbled slow drop) (admin; only with simulated devices)",
        body={"unit": (int, True, ""), "fault": (str, True, ""), "on": (bool, False, "default true"),
-             "value": ((int, float), False, "")}, tag="sim")
+             "value": ((int, float), False, "")}, capability="may_administer", tag="sim")
 def sim_bus_fault(number: int):
     sims = _sims()
     data = json_body({"unit": (int, True, ""), "fault": (str, True, ""), "on": (bool, False, ""),

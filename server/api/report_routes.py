@@ -5,7 +5,6 @@ import datetime as dt
 
 from flask import Response, jsonify, request
 
-from .. import auth
 from ..models import Branch
 from ..queue import queries
 from ..queue.clock import business_day
@@ -22,12 +21,8 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _supervisor_branch(code: str) -> Branch:
-    p = principal()
-    auth.require_role(p, "supervisor")
-    with hub().db.read() as session:
-        branch = queries.branch_by_code(session, code)
-    auth.require_branch(p, branch.id)
-    return branch
+    with hub().db.read() as session:  # the registry checked the capability against this branch
+        return queries.branch_by_code(session, code)
 
 
 def _now() -> dt.datetime:
@@ -83,12 +78,20 @@ def _report_response(report: dict, close: dict | None, fmt: str, stem: str):
 
 
 # ---------------------------------------------------------------------------- day close
+DATE = {"format": "date", "minLength": 10, "maxLength": 10}
+DAY_CLOSE_BODY = {"date": (str, False, "YYYY-MM-DD; default the branch's current business day", DATE)}
+FILES = ("application/json", "text/csv", XLSX, "text/html")
+# Query parameters as the OpenAPI document shows them (the handlers below enforce the same).
+Q_DATE = (str, "YYYY-MM-DD", DATE)
+Q_RANGE = {"date": Q_DATE, "from": Q_DATE, "to": Q_DATE}
+Q_FORMAT = {"format": (str, "json | csv | xlsx | html", {"enum": list(FORMATS)}),
+            "table": (str, "csv: which table", {"maxLength": 32})}
+Q_FORMAT_NO_HTML = {"format": (str, "json | csv | xlsx", {"enum": ["json", "csv", "xlsx"]})}
 @route("/branches/<code>/day-close", ["POST"], summary="Close a business day (日結): abandon open tickets, close "
        "counters, lock the day, store the day-end report (supervisor)",
-       body={"date": (str, False, "YYYY-MM-DD; default the branch's current business day")}, tag="reports",
-       success=201)
+       capability="may_close_day", body=DAY_CLOSE_BODY, tag="reports", success=201)
 def post_day_close(code: str):
-    data = json_body({"date": (str, False, "")})
+    data = json_body(DAY_CLOSE_BODY)
     _supervisor_branch(code)
     day = parse_date(data["date"]) if data.get("date") else None
     return jsonify(close_day(hub().engine, code, principal().actor, day)), 201
@@ -96,7 +99,8 @@ def post_day_close(code: str):
 
 # ---------------------------------------------------------------------------- reports
 @route("/branches/<code>/reports/day", summary="Day-end report: settlement and statistics per service, counter "
-       "and teller (?date=, ?format=json|csv|xlsx|html, ?table= for csv)", tag="reports")
+       "and teller (?date=, ?format=json|csv|xlsx|html, ?table= for csv)", capability="may_read_reports", tag="reports",
+       produces=FILES, query={"date": Q_DATE, **Q_FORMAT})
 def day_report(code: str):
     branch = _supervisor_branch(code)
     fmt = _format()
@@ -107,7 +111,7 @@ def day_report(code: str):
 
 
 @route("/branches/<code>/reports/day/<day>/print", summary="The printable day-end report (HTML with print CSS)",
-       tag="reports")
+       capability="may_read_reports", tag="reports", produces=("text/html",))
 def day_report_print(code: str, day: str):
     branch = _supervisor_branch(code)
     with hub().db.read() as session:
@@ -116,7 +120,8 @@ def day_report_print(code: str, day: str):
 
 
 @route("/branches/<code>/reports/staff", summary="Staff statistics for ?from=&to= (default this month so far); "
-       "?format=json|csv|xlsx|html", tag="reports")
+       "?format=json|csv|xlsx|html", capability="may_read_reports", tag="reports",
+       produces=FILES, query={"from": Q_DATE, "to": Q_DATE, **Q_FORMAT})
 def staff_report(code: str):
     branch = _supervisor_branch(code)
     fmt = _format()
@@ -132,7 +137,9 @@ def staff_report(code: str):
 
 
 @route("/branches/<code>/reports/ranking", summary="Monthly teller ranking and the service star (?month=YYYY-MM, "
-       "?min_rated=, ?format=json|csv|xlsx)", tag="reports")
+       "?min_rated=, ?format=json|csv|xlsx)", capability="may_read_reports", tag="reports",
+       produces=FILES[:3], query={"month": (str, "YYYY-MM", {"minLength": 7, "maxLength": 7}),
+                                  "min_rated": (int, "", {"minimum": 1, "maximum": 100_000}), **Q_FORMAT_NO_HTML})
 def ranking_report(code: str):
     branch = _supervisor_branch(code)
     fmt = _format(("json", "csv", "xlsx"))
@@ -155,20 +162,22 @@ def _chart(code: str, kind: str, **options):
 
 
 @route("/branches/<code>/charts/hourly", summary="Chart data: arrivals, served and waiting by hour (?date= or "
-       "?from=&to=)", tag="reports")
+       "?from=&to=)", capability="may_read_reports", tag="reports", query=Q_RANGE)
 def chart_hourly(code: str):
     return _chart(code, "hourly")
 
 
 @route("/branches/<code>/charts/wait-distribution", summary="Chart data: wait-time distribution against the "
-       "target (?date= or ?from=&to=, ?service=, ?bin_min=)", tag="reports")
+       "target (?date= or ?from=&to=, ?service=, ?bin_min=)", capability="may_read_reports", tag="reports",
+       query={**Q_RANGE, "service": (str, "service code", {"maxLength": 4}),
+              "bin_min": (int, "", {"minimum": 1, "maximum": 60})})
 def chart_wait_distribution(code: str):
     return _chart(code, "wait", service_code=request.args.get("service") or None,
                   bin_min=query_int("bin_min", 5, 1, 60))
 
 
 @route("/branches/<code>/charts/satisfaction", summary="Chart data: satisfaction by teller (?date= or ?from=&to=)",
-       tag="reports")
+       capability="may_read_reports", tag="reports", query=Q_RANGE)
 def chart_satisfaction(code: str):
     return _chart(code, "satisfaction")
 
@@ -176,7 +185,15 @@ def chart_satisfaction(code: str):
 # ---------------------------------------------------------------------------- staffing
 @route("/branches/<code>/staffing", summary="Counters needed per hour of a weekday from the branch's history, by "
        "Erlang C (?weekday=0-6|mon.., ?weeks=8, ?service=, ?until=, ?target_share=0.8, ?target_wait_min=10, "
-       "?max_wait_min=20, ?max_over_per_hour=0.5, ?format=json|csv|xlsx)", tag="reports")
+       "?max_wait_min=20, ?max_over_per_hour=0.5, ?format=json|csv|xlsx)", capability="may_read_reports", tag="reports",
+       produces=FILES[:3], query={"weekday": (str, "0-6 or mon..sun", {"maxLength": 9}),
+                                  "weeks": (int, "", {"minimum": 1, "maximum": 52}),
+                                  "service": (str, "service code", {"maxLength": 4}), "until": Q_DATE,
+                                  "target_share": (float, "", {"minimum": 0.01, "maximum": 0.999}),
+                                  "target_wait_min": (float, "", {"minimum": 0.5, "maximum": 240}),
+                                  "max_wait_min": (float, "", {"minimum": 0.5, "maximum": 480}),
+                                  "max_over_per_hour": (float, "", {"minimum": 0, "maximum": 1000}),
+                                  **Q_FORMAT_NO_HTML})
 def staffing(code: str):
     branch = _supervisor_branch(code)
     fmt = _format(("json", "csv", "xlsx"))

@@ -30,6 +30,7 @@ class BusDevice:
     driver: object
     tracker: HealthTracker
     desired: dict = field(default_factory=dict)  # what it should show, replayed after a restart
+    refused: int = 0  # commands the device answered with a Modbus exception
 
     @property
     def polled(self) -> bool:
@@ -51,10 +52,24 @@ class BusWorker(Worker):
         if self.timing.bus_timeout is not None:
             kwargs["timeout"] = self.timing.bus_timeout
         self.bus = ModbusBus.from_url(self.bus_url, **kwargs)
-        for config, unit in self._specs:
+        self._set_members(self._specs)
+
+    def _set_members(self, specs: list[tuple[DeviceConfig, int]]) -> None:
+        """Bring the devices on this bus in line with `specs`. A device at the same unit, of the same kind,
+        keeps its driver (the last key event handled, the pad's prompt tokens), its health and what
+        it shows: adding or changing one device never disturbs the others."""
+        kept: dict[int, BusDevice] = {}
+        for config, unit in specs:
+            old = self.devices.get(config.id)
+            if old is not None and (old.config.kind, old.unit) == (config.kind, unit):
+                old.config = config  # a new name or setting: the same device on the wire
+                kept[config.id] = old
+                continue
             tracker = HealthTracker(fail_threshold=self.timing.bus_fail_threshold,
                                     base_delay=self.timing.health_interval, backoff_max=self.timing.backoff_max)
-            self.devices[config.id] = BusDevice(config, unit, DRIVERS[config.kind](self.bus, unit), tracker)
+            kept[config.id] = BusDevice(config, unit, DRIVERS[config.kind](self.bus, unit), tracker)
+        self.devices = kept
+        self._specs = list(specs)
 
     def teardown(self) -> None:
         if self.bus is not None:
@@ -145,6 +160,9 @@ class BusWorker(Worker):
 
     # -- commands ---------------------------------------------------------------------------------
     def handle(self, command: dict) -> dict:
+        if command.get("op") == "set_members":
+            self._set_members(command["members"])
+            return reply(True)
         device = self.devices.get(command.get("device"))
         if device is None:
             return reply(False, "device is not on this bus")
@@ -165,6 +183,15 @@ class BusWorker(Worker):
                 device.driver.show(command.get("current"), int(command.get("waiting") or 0), command.get("counter"))
             else:
                 return super().handle(command)
+        except DeviceReportedError as exc:
+            # It answered, refusing the command (a Modbus exception): the device is there, so this is
+            # an error to surface, never a missed answer that would declare it not_responding.
+            device.tracker.alive()
+            device.refused += 1
+            log.warning("device refused a command", extra={"device": device.config.name, "op": op,
+                                                           "error": str(exc), "refused": device.refused})
+            return reply(False, f"the device refused the command: {exc}", state=device.tracker.state,
+                         refused=device.refused)
         except DriverError as exc:
             self._missed(device, exc)
             return reply(False, str(exc), state=device.tracker.state)

@@ -75,7 +75,8 @@ class Directory:
         return [d for d in self.all() if d.branch_id == branch_id and (kind is None or d.kind == kind)]
 
     def printers(self, branch_code: str) -> list[DeviceInfo]:
-        return [d for d in self.all() if d.branch_code == branch_code and d.kind == "printer"]
+        """The branch's enabled printers: a disabled one is never chosen, nor counted as the only one."""
+        return [d for d in self.all() if d.branch_code == branch_code and d.kind == "printer" and d.enabled]
 
     def configs(self) -> list[dict]:
         return [d.config().as_dict() for d in self.all()]

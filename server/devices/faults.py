@@ -11,6 +11,8 @@ Events (after commit, with the branch seq): `device.fault`, `device.fault_acknow
 """
 from __future__ import annotations
 
+import datetime as dt
+
 from sqlalchemy import select
 
 from ..models import Alert, Branch, Counter, Device, DeviceFault, Ticket
@@ -33,6 +35,10 @@ DESCRIPTIONS = {
 }
 SEVERITIES = ("degraded", "fault")
 MAX_NOTE = 2000
+
+# A printer fault is raised by the health report that follows the failed print: the tickets that
+# revealed it were issued a few seconds before it (the report covers them too).
+FAULT_DISCOVERY = dt.timedelta(seconds=30)
 
 
 def wanted_auto_fault(state: str, flags: list[str] | tuple[str, ...]) -> tuple[str, str] | None:
@@ -227,8 +233,9 @@ class FaultBook:
             alerts = session.execute(select(Alert).where(Alert.device_fault_id == fault.id).order_by(Alert.id)
                                      ).scalars().all()
             not_printed = session.execute(
-                select(Ticket.number).where(Ticket.branch_id == fault.branch_id, Ticket.printed.is_(False),
-                                            Ticket.created_at >= fault.raised_at, Ticket.created_at <= end)
+                select(Ticket.number).where(Ticket.printer_id == fault.device_id, Ticket.printed.is_(False),
+                                            Ticket.created_at >= fault.raised_at - FAULT_DISCOVERY,
+                                            Ticket.created_at <= end)
                 .order_by(Ticket.id)
             ).scalars().all()
             device = session.get(Device, fault.device_id) if fault.device_id else None

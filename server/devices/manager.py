@@ -143,7 +143,13 @@ class DeviceManager:
 
         for key in list(self._workers):
             signature, worker = self._workers[key]
-            if key not in wanted or wanted[key][0] != signature:
+            if key in wanted and wanted[key][0] != signature and key[0] == "bus":
+                # Same port, other members: the running worker takes the new list in its own thread
+                # (in order with its commands), keeping the devices that did not change as they are.
+                new_signature = wanted[key][0]
+                worker.submit({"op": "set_members", "members": list(new_signature[1])}, Pending())
+                self._workers[key] = (new_signature, worker)
+            elif key not in wanted or wanted[key][0] != signature:
                 worker.stop()
                 del self._workers[key]
         route: dict[int, Worker] = {}

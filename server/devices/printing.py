@@ -85,14 +85,15 @@ class TicketPrinting:
             result = pending.wait(left)
             if result is None:
                 errors.append(f"{printer.name}: no answer within {self.settings.device_print_timeout_s:g} s")
-                pending.add_done_callback(self._late(ticket["id"], printer.name))
+                pending.add_done_callback(self._late(ticket["id"], printer))
                 break  # it may still print: trying a backup now could print the number twice
             if result.get("ok"):
                 printed_on = printer.name
                 break
             errors.append(f"{printer.name}: {result.get('error')}")
         printed = printed_on is not None
-        self.engine.mark_printed(ticket["id"], printed)
+        printer_id = next((p.id for p in printers if p.name == printed_on), printers[0].id)
+        self.engine.mark_printed(ticket["id"], printed, printer_id)
         if not printed:
             log.warning("ticket not printed", extra={"ticket": ticket["number"], "errors": errors})
         return dict(ticket, printed=printed, printed_on=printed_on, print_error=None if printed else "; ".join(errors))
@@ -110,10 +111,10 @@ class TicketPrinting:
             "footer": printer.settings.get("footer"),
         }
 
-    def _late(self, ticket_id: int, printer_name: str):
+    def _late(self, ticket_id: int, printer: DeviceInfo):
         def done(result: dict) -> None:
             if result.get("ok"):
                 log.info("ticket printed after the issue timed out", extra={"ticket_id": ticket_id,
-                                                                           "printer": printer_name})
-                self.engine.mark_printed(ticket_id, True)
+                                                                           "printer": printer.name})
+                self.engine.mark_printed(ticket_id, True, printer.id)
         return done

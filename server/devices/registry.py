@@ -10,10 +10,13 @@ A display, pad or keypad sits at a counter (`counter`, its number); a printer ma
 """
 from __future__ import annotations
 
+import ipaddress
+import re
+
 from sqlalchemy import select
 
 from drivers import BadDeviceUrl
-from drivers.urls import SerialUrl, parse_device_url
+from drivers.urls import SerialUrl, TcpUrl, parse_device_url
 
 from ..models import Branch, Counter, Device, DeviceFault
 from ..queue.actors import Actor
@@ -26,7 +29,28 @@ from .sim_urls import parse_sim_url
 PRINTER_SETTINGS = {"encoding": ("gb18030", "big5"), "paper_mm": (80, 58), "qr_mode": ("native", "image")}
 
 
-def check_url(kind: str, url: str) -> str:
+def check_place(spec, allow_local: bool) -> None:
+    """Where a device may be (docs/architecture.md, "Security"): a serial port is a device file under
+    /dev/ (or COMn on Windows), never an arbitrary file; a network printer is not on this machine or
+    on a link-local address (cloud metadata services live there) unless this is a demo with simulators."""
+    if isinstance(spec, SerialUrl):
+        path = spec.path
+        windows_port = re.fullmatch(r"COM[1-9][0-9]{0,2}", path) is not None
+        if not windows_port and (not path.startswith("/dev/") or "/../" in path + "/" or "//" in path[1:]):
+            raise Invalid("invalid_url", "a serial port is a device under /dev/, e.g. serial:///dev/ttyUSB0")
+    if isinstance(spec, TcpUrl) and not allow_local:
+        try:
+            address = ipaddress.ip_address(spec.host)
+        except ValueError:
+            address = None  # a host name: resolved by the device manager, on the branch's network
+        local = spec.host.lower() in ("localhost", "localhost.localdomain") or (
+            address is not None and (address.is_loopback or address.is_link_local or address.is_unspecified))
+        if local:
+            raise Invalid("invalid_url", "a network device is not on this machine or a link-local address "
+                                         "(allowed only in demo mode)")
+
+
+def check_url(kind: str, url: str, allow_local: bool = False) -> str:
     url = (url or "").strip()
     if not url or len(url) > 300:
         raise Invalid("invalid_url", "a device URL has 1-300 characters")
@@ -42,6 +66,7 @@ def check_url(kind: str, url: str) -> str:
         raise Invalid("invalid_url", str(exc)) from None
     if kind in BUS_KINDS and (not isinstance(spec, SerialUrl) or spec.unit is None):
         raise Invalid("invalid_url", f"a {kind} is a Modbus unit on a bus: serial:///dev/ttyUSB0?baud=9600&unit=N")
+    check_place(spec, allow_local)
     return url
 
 
@@ -67,8 +92,9 @@ def check_settings(kind: str, settings) -> dict:
 
 
 class DeviceRegistry:
-    def __init__(self, db, clock, publish):
+    def __init__(self, db, clock, publish, *, allow_local: bool = False):
         self.db, self.clock, self.publish = db, clock, publish
+        self.allow_local = allow_local  # loopback / link-local tcp hosts: demo mode and the local CLI
 
     def _uow(self):
         return unit_of_work(self.db, self.clock, self.publish)
@@ -130,7 +156,7 @@ class DeviceRegistry:
             kiosk: str | None = None, settings: dict | None = None, enabled: bool = True) -> dict:
         if kind not in KINDS:
             raise Invalid("invalid_kind", f"kind must be one of {', '.join(KINDS)}")
-        url = check_url(kind, url)
+        url = check_url(kind, url, self.allow_local)
         settings = check_settings(kind, settings)
         with self._uow() as uow:
             s = uow.session
@@ -157,7 +183,7 @@ class DeviceRegistry:
             if "name" in changes:
                 device.name = self._free_name(s, branch, changes["name"], device.id)
             if "url" in changes:
-                device.url = check_url(device.kind, changes["url"])
+                device.url = check_url(device.kind, changes["url"], self.allow_local)
             if "counter" in changes:
                 device.counter_id = self._counter_id(s, branch, changes["counter"])
             if "kiosk" in changes:

@@ -39,7 +39,8 @@ class DeviceService:
         db, publish = hub.db, hub.bus.publish
         self.directory = Directory()
         self.faults = FaultBook(db, self.clock, publish)
-        self.registry = DeviceRegistry(db, self.clock, publish)
+        self.registry = DeviceRegistry(db, self.clock, publish,
+                                       allow_local=self.settings.demo or self.settings.simulate_devices)
         self.keys = KeyHandler(db, hub.engine)
         self.opening = OpeningDesk(db=db, clock=self.clock, publish=publish, send=self.send, faults=self.faults)
         self.sims = None  # sim_pool.SimulatorPool with settings.simulate_devices

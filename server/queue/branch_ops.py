@@ -68,7 +68,7 @@ class BranchOperations:
                 "created_at": uow.now, "arrived_at": uow.now, "issued_by": actor.label,
                 "called_at": None, "started_at": None, "finished_at": None, "counter_id": None,
                 "staff_id": None, "target_counter_id": None, "recall_count": 0, "requeue_count": 0,
-                "transferred_from_id": None, "transfer_gen": 0, "printed": None,
+                "transferred_from_id": None, "transfer_gen": 0, "printed": None, "printer_id": None,
             }
             ticket["id"] = store.insert_ticket(conn, ticket)
             store.record_events(conn, [{
@@ -89,11 +89,12 @@ class BranchOperations:
         if closed or day in config.closed_days:
             raise Conflict("day_closed", f"business day {day.isoformat()} is closed for branch {config.code}")
 
-    def mark_printed(self, ticket_id: int, printed: bool) -> None:
+    def mark_printed(self, ticket_id: int, printed: bool, printer_id: int | None = None) -> None:
+        """`printer_id`: the printer that printed it or, when none did, the first that failed."""
         with self._uow() as uow:
             if store.locked_ticket(uow.connection, ticket_id) is None:
                 raise NotFound("ticket_not_found", f"no ticket with id {ticket_id}")
-            store.update_ticket(uow.connection, ticket_id, printed=printed)
+            store.update_ticket(uow.connection, ticket_id, printed=printed, printer_id=printer_id)
 
     def cancel(self, ticket_id: int, actor: Actor, reason: str = "") -> dict:
         with self._uow() as uow:

@@ -377,6 +377,46 @@ class CounterOperations:
             return result
 
 
+    def rate_ticket(self, token: str, score: int, *, window_s: float, source: str = "ticket_page") -> dict:
+        """The customer rates their own ticket from its page (the tracking token is the proof): once,
+        and only within `window_s` after service ended. A transferred ticket is rated as its follow-up."""
+        if not isinstance(score, int) or isinstance(score, bool) or not 1 <= score <= 5:
+            raise Invalid("invalid_score", "a rating is a whole number from 1 to 5")
+        with self._uow() as uow:
+            ticket = _follow_token(uow.connection, token)
+        if ticket.counter_id is None or ticket.status != TicketStatus.DONE:
+            raise Conflict("not_served_yet", f"ticket {ticket.number} can be rated once it has been served")
+        with self._at(ticket.counter_id, None) as cx:  # the counter first, as every counter operation locks
+            row = cx.conn.execute(select(T.c.id, T.c.number, T.c.business_day, T.c.staff_id, T.c.finished_at,
+                                         T.c.status).where(T.c.id == ticket.id)).first()
+            if row.status != TicketStatus.DONE:
+                raise Conflict("not_served_yet", f"ticket {row.number} can be rated once it has been served")
+            if (cx.uow.now - row.finished_at).total_seconds() > window_s:
+                raise Conflict("rating_closed", f"ticket {row.number} can no longer be rated")
+            cx.ensure_day_open(dict(row._mapping))
+            if cx.conn.execute(select(RATING.c.id).where(RATING.c.ticket_id == row.id)).first():
+                raise Conflict("already_rated", f"ticket {row.number} is already rated")
+            cx.conn.execute(RATING.insert(), {"ticket_id": row.id, "counter_id": cx.id, "staff_id": row.staff_id,
+                                              "score": score, "at": cx.uow.now, "source": source})
+            result = {"ticket_id": row.id, "number": row.number, "counter": cx.number, "score": score}
+            cx.uow.emit(EventName.RATING_RECORDED, cx.config, result)
+            return result
+
+
+def _follow_token(conn, token: str) -> Row:
+    """The ticket a tracking token names, followed through transfers (as queries.ticket_by_token)."""
+    columns = (T.c.id, T.c.number, T.c.status, T.c.counter_id)
+    found = conn.execute(select(*columns).where(T.c.public_token == token)).first()
+    if found is None:
+        raise NotFound("ticket_not_found", "no such ticket")
+    while found.status == TicketStatus.TRANSFERRED:
+        follow = conn.execute(select(*columns).where(T.c.transferred_from_id == found.id)).first()
+        if follow is None:
+            break
+        found = follow
+    return found
+
+
 class _CounterScope:
     """`with ops._at(counter_id, guard) as cx:` one unit of work around one counter. The guard (who may
     act) sees the counter as locked, so no race falls between the check and the action. Events are

@@ -32,8 +32,8 @@ class QueueEngine:
         c, b = self.counters, self.branches
         self.call_next, self.recall, self.start, self.complete = c.call_next, c.recall, c.start, c.complete
         self.no_show, self.transfer, self.pause, self.resume = c.no_show, c.transfer, c.pause, c.resume
-        self.open_counter, self.close_counter, self.set_policy, self.rate = (
-            c.open_counter, c.close_counter, c.set_policy, c.rate)
+        self.open_counter, self.close_counter, self.set_policy, self.rate, self.rate_ticket = (
+            c.open_counter, c.close_counter, c.set_policy, c.rate, c.rate_ticket)
         self.issue, self.mark_printed, self.cancel = b.issue, b.mark_printed, b.cancel
         self.check_wait_times, self.acknowledge_alert = b.check_wait_times, b.acknowledge_alert
         self.start_emergency, self.end_emergency = b.start_emergency, b.end_emergency

@@ -33,12 +33,21 @@ def create_branch(session: Session, code: str, name_zh: str, name_en: str, timez
     return branch
 
 
+MAX_SERVICE_S = 8 * 3600  # the estimate's seed: no service takes longer than a working day
+
+
+def _check_service_s(value: int) -> None:
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= MAX_SERVICE_S:
+        raise Invalid("invalid_service_time", f"default_service_s must be 1-{MAX_SERVICE_S}")
+
+
 def add_service(session: Session, branch: Branch, code: str, name_zh: str, name_en: str,
                 wait_target_min: int = 20, wait_warning_min: int = 15, default_service_s: int = 300) -> Service:
     if not SERVICE_CODE.match(code or ""):
         raise Invalid("invalid_service_code", "service code: one or two capital letters, e.g. A")
     if not (1 <= wait_warning_min <= wait_target_min <= 24 * 60):
         raise Invalid("invalid_wait_target", "need 1 <= wait_warning_min <= wait_target_min <= 1440")
+    _check_service_s(default_service_s)
     if session.execute(select(Service.id).where(Service.branch_id == branch.id, Service.code == code)).first():
         raise Conflict("service_exists", f"service {code} already exists in {branch.code}")
     service = Service(branch_id=branch.id, code=code, name_zh=name_zh, name_en=name_en, active=True,
@@ -119,8 +128,9 @@ class SetupOperations:
                 raise NotFound("service_not_found", f"no service {service_code} in {branch_code}")
             for key, value in changes.items():
                 setattr(service, key, value)
-            if not 1 <= service.wait_warning_min <= service.wait_target_min:
-                raise Invalid("invalid_wait_target", "need 1 <= wait_warning_min <= wait_target_min")
+            if not 1 <= service.wait_warning_min <= service.wait_target_min <= 24 * 60:
+                raise Invalid("invalid_wait_target", "need 1 <= wait_warning_min <= wait_target_min <= 1440")
+            _check_service_s(service.default_service_s)
             view = service_view(service)
             uow.emit(EventName.SERVICE_UPDATED, branch, {"service": view})
             uow.emit(EventName.QUEUE_CHANGED, branch, {"services": [service.id]})

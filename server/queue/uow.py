@@ -19,6 +19,7 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
 from ..models import Branch
+from . import event_log
 
 
 class EventName(StrEnum):
@@ -115,5 +116,7 @@ def unit_of_work(db, clock, publish: Publisher | None) -> Iterator[UnitOfWork]:
         yield uow
         uow.session.flush()
         uow.number_events()
+        # The outbox: the events commit with the change, or not at all (docs/architecture.md, "Real-time").
+        event_log.append(uow.connection, uow.events, uow.now)
     if publish and uow.events:
         publish(uow.events)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -97,10 +98,26 @@ def advice_tables(advice: dict) -> list[Table]:
     return [Table("staffing", cols, [[h.get(c) for c in cols] for h in advice["hours"]])]
 
 
+# A text cell starting with one of these is a formula to a spreadsheet program ("CSV injection"):
+# a display name or a pause reason such as =HYPERLINK(...) is written with a leading ' instead.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_XLSX_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")  # openpyxl refuses these characters
+
+
+def safe_text(value):
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    return value
+
+
 def _cell(value):
     if isinstance(value, bool):
         return "true" if value else "false"
-    return "" if value is None else value
+    return "" if value is None else safe_text(value)
+
+
+def _xlsx_cell(value):
+    return _XLSX_ILLEGAL.sub("", safe_text(value)) if isinstance(value, str) else value
 
 
 def to_csv(table: Table) -> bytes:
@@ -122,7 +139,7 @@ def to_xlsx(tables: list[Table], title: str = "CounterFlow") -> bytes:
         sheet = book.create_sheet(table.name[:31])
         sheet.append(table.columns)
         for row in table.rows:
-            sheet.append(row)
+            sheet.append([_xlsx_cell(v) for v in row])
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()

@@ -10,11 +10,21 @@ from ..queue.errors import Invalid
 MAX_PERIOD_DAYS = 366
 
 
+# Business days a report may name: the day arithmetic (the next day's start, the time zone's offset)
+# stays far from date.min and date.max, where Python raises OverflowError.
+FIRST_DAY, LAST_DAY = dt.date(2000, 1, 1), dt.date(2199, 12, 31)
+
+
 def parse_date(raw: str | None, name: str = "date") -> dt.date:
     try:
-        return dt.date.fromisoformat(raw or "")
+        day = dt.date.fromisoformat(raw or "") if len(raw or "") == 10 else None
     except ValueError:
-        raise Invalid("invalid_date", f"{name} must be a date, YYYY-MM-DD") from None
+        day = None
+    if day is None:
+        raise Invalid("invalid_date", f"{name} must be a date, YYYY-MM-DD")
+    if not FIRST_DAY <= day <= LAST_DAY:
+        raise Invalid("date_out_of_range", f"{name} must be between {FIRST_DAY} and {LAST_DAY}")
+    return day
 
 
 def parse_month(raw: str | None) -> tuple[dt.date, dt.date]:
@@ -25,6 +35,8 @@ def parse_month(raw: str | None) -> tuple[dt.date, dt.date]:
         first = None
     if first is None:
         raise Invalid("invalid_month", "month must be YYYY-MM")
+    if not FIRST_DAY <= first <= LAST_DAY:
+        raise Invalid("date_out_of_range", f"month must be between {FIRST_DAY:%Y-%m} and {LAST_DAY:%Y-%m}")
     following = (first.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
     return first, following - dt.timedelta(days=1)
 

@@ -150,13 +150,16 @@ def test_metrics_show_the_real_time_backlog_and_how_long_it_has_waited(client, s
     import time
 
     realtime = app.extensions["counterflow"].realtime
-    dispatcher = realtime._dispatcher
+    delivery = realtime.delivery
+    supervisor = signed_in("supervisor")
+    assert supervisor.post("/api/v1/branches/demo/tickets", json={"service": "A"}).status_code == 201
+    assert realtime.flush(5)  # the loop has its starting point and has sent everything so far
+    assert value(scrape(client), "counterflow_realtime_backlog_events") == 0
     gate = threading.Event()
-    emit = dispatcher._handle
-    dispatcher._handle = lambda batch: (gate.wait(10), emit(batch))  # a slow fan-out: delayed, still real
+    emit = delivery._emit
+    delivery._emit = lambda events: (gate.wait(10), emit(events))  # a slow fan-out: delayed, still real
     try:
-        supervisor = signed_in("supervisor")
-        for _ in range(2):  # the second issue's events queue behind the first's, which are being sent
+        for _ in range(2):  # the second issue's events wait behind the first's, which are being sent
             assert supervisor.post("/api/v1/branches/demo/tickets", json={"service": "A"}).status_code == 201
             time.sleep(0.3)
         stalled = scrape(client)

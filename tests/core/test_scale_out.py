@@ -1,80 +1,61 @@
-"""Past one machine: two hub processes on one database with Redis as the Socket.IO message queue.
-A call made through one process reaches a display connected to the other, and the two processes
-never hand one ticket to two counters."""
+"""Past one machine: two hub processes on one PostgreSQL database, no message queue. A call made
+through one process reaches a display connected to the other (each process delivers the event log to
+its own sockets), and the two processes never hand one ticket to two counters. On SQLite a second hub
+process refuses to start (docs/architecture.md, "SQLite" and "Scaling out")."""
 from __future__ import annotations
 
-import shutil
-import subprocess
 import threading
-import time
 
 import pytest
 import requests
-import socketio
 
-from tests.support.live_hub import LiveHub, free_port
-
-REDIS = shutil.which("redis-server")
+from tests.support.displays import RecordingDisplay
+from tests.support.live_hub import LiveHub
 
 
-@pytest.fixture
-def redis_url(tmp_path):
-    if REDIS is None:
-        pytest.fail("redis-server is missing: `make test` installs it (scripts/ensure-system-deps.sh)")
-    port = free_port()
-    proc = subprocess.Popen([REDIS, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
-                             "--dir", str(tmp_path)], stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
-    deadline = time.monotonic() + 10
-    import socket
-
-    while time.monotonic() < deadline:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-            break
-        except OSError:
-            time.sleep(0.05)
-    yield f"redis://127.0.0.1:{port}/0"
-    proc.terminate()
-    proc.wait(timeout=10)
+def _postgres_only(database_url: str) -> None:
+    if database_url.startswith("sqlite"):
+        pytest.skip("several hub processes need PostgreSQL; on SQLite the second one refuses (test below)")
 
 
-def test_an_event_from_one_hub_process_reaches_a_display_on_another(database_url, redis_url, tmp_path):
-    env = {"COUNTERFLOW_SOCKETIO_MESSAGE_QUEUE": redis_url}
-    with LiveHub(database_url, env=env, log_path=tmp_path / "a.log") as hub_a, \
-            LiveHub(database_url, env=env, log_path=tmp_path / "b.log") as hub_b:
-        received: list[dict] = []
-        got_call = threading.Event()
-        client = socketio.Client(reconnection=False)
-
-        def collect(message):
-            for m in message if isinstance(message, list) else [message]:
-                received.append(m)
-                if m.get("event") == "ticket.called":
-                    got_call.set()
-
-        client.on("batch", collect)
-        client.on("ticket.called", collect)
-        client.connect(hub_b.base_url, transports=["websocket"], wait_timeout=10)
-        try:
-            ack = client.call("join", {"audience": "display", "branch": "demo"}, timeout=10)
-            assert ack["ok"], ack
-            headers = {"Authorization": f"Bearer {hub_a.token('teller1')}"}
-            assert requests.post(f"{hub_a.base_url}/api/v1/branches/demo/tickets", json={"service": "A"},
-                                 headers=headers).status_code == 201
-            assert requests.post(f"{hub_a.base_url}/api/v1/counters/1/open", headers=headers).status_code == 200
-            called = requests.post(f"{hub_a.base_url}/api/v1/counters/1/call-next", headers=headers).json()["ticket"]
-            assert got_call.wait(10), f"display on hub B heard: {[m.get('event') for m in received]}"
-        finally:
-            client.disconnect()
-        calls = [m for m in received if m.get("event") == "ticket.called"]
-        assert calls[0]["data"]["ticket"]["number"] == called["number"]
-        assert calls[0]["seq"] > ack["seq"]
+def test_a_second_hub_on_one_sqlite_file_refuses_to_start(database_url, tmp_path):
+    if not database_url.startswith("sqlite"):
+        pytest.skip("PostgreSQL takes several hubs (tests above)")
+    with LiveHub(database_url, log_path=tmp_path / "a.log") as first:
+        second = LiveHub(database_url, log_path=tmp_path / "b.log")
+        with pytest.raises(RuntimeError, match="exited early with code 1"):
+            second.start(timeout=20)
+        log = (tmp_path / "b.log").read_text()
+        assert "another CounterFlow hub" in log and "PostgreSQL" in log, log
+        assert requests.get(first.base_url + "/healthz", timeout=5).status_code == 200
+    # The lock goes with the process, even after kill -9: the next hub starts.
+    with LiveHub(database_url, log_path=tmp_path / "c.log") as hub:
+        hub.kill()
+    LiveHub(database_url, log_path=tmp_path / "d.log").start().stop()
 
 
-def test_two_hub_processes_never_hand_out_one_ticket_twice(database_url, redis_url, tmp_path):
-    env = {"COUNTERFLOW_SOCKETIO_MESSAGE_QUEUE": redis_url}
-    with LiveHub(database_url, env=env, log_path=tmp_path / "a.log") as hub_a, \
-            LiveHub(database_url, env=env, log_path=tmp_path / "b.log") as hub_b:
+def test_an_event_from_one_hub_process_reaches_a_display_on_another(database_url, tmp_path):
+    _postgres_only(database_url)
+    with LiveHub(database_url, log_path=tmp_path / "a.log") as hub_a, \
+            LiveHub(database_url, env={"COUNTERFLOW_DEVICE_MANAGER": "false"}, log_path=tmp_path / "b.log") as hub_b:
+        display = RecordingDisplay(hub_b.base_url)
+        ack = display.join()
+        headers = {"Authorization": f"Bearer {hub_a.token('teller1')}"}
+        assert requests.post(f"{hub_a.base_url}/api/v1/branches/demo/tickets", json={"service": "A"},
+                             headers=headers).status_code == 201
+        assert requests.post(f"{hub_a.base_url}/api/v1/counters/1/open", headers=headers).status_code == 200
+        called = requests.post(f"{hub_a.base_url}/api/v1/counters/1/call-next", headers=headers).json()["ticket"]
+        deadline_ok = display.wait_for_seq(ack["seq"] + 6, 5)
+        calls = display.calls()
+        display.close()
+        assert deadline_ok, f"display on hub B heard: {display.seqs()}"
+        assert calls[0][1] == called["number"] and calls[0][0] > ack["seq"]
+
+
+def test_two_hub_processes_never_hand_out_one_ticket_twice(database_url, tmp_path):
+    _postgres_only(database_url)
+    with LiveHub(database_url, log_path=tmp_path / "a.log") as hub_a, \
+            LiveHub(database_url, env={"COUNTERFLOW_DEVICE_MANAGER": "false"}, log_path=tmp_path / "b.log") as hub_b:
         token = hub_a.token("supervisor")
         headers = {"Authorization": f"Bearer {token}"}
         for _ in range(120):

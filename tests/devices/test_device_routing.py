@@ -14,10 +14,10 @@ KIOSK = Actor(kind="device", name="kiosk-east")
 GUIDE = Actor(kind="user", name="guide", role="guide")
 
 
-def info(device_id, kind, name, *, counter=None, kiosk=None, branch="demo", **settings) -> DeviceInfo:
+def info(device_id, kind, name, *, counter=None, kiosk=None, branch="demo", enabled=True, **settings) -> DeviceInfo:
     return DeviceInfo(id=device_id, branch_id=1 if branch == "demo" else 2, branch_code=branch, branch_name="示範",
                       timezone="Asia/Taipei", kind=kind, name=name, url="sim://x", counter_id=counter,
-                      counter_number=counter, kiosk=kiosk, enabled=True, settings=settings)
+                      counter_number=counter, kiosk=kiosk, enabled=enabled, settings=settings)
 
 
 def directory(*devices: DeviceInfo) -> Directory:
@@ -47,6 +47,16 @@ def test_staff_tickets_print_on_the_default_else_the_only_printer():
     assert names(choose_printers(only, "demo", GUIDE)) == ["a", "spare"]
     two = directory(info(1, "printer", "a"), info(2, "printer", "b"))
     assert names(choose_printers(two, "demo", GUIDE)) == []
+
+
+def test_a_disabled_printer_is_never_chosen_nor_counted():
+    # The only enabled printer is the branch's only printer, whatever disabled ones exist.
+    d = directory(info(1, "printer", "a"), info(2, "printer", "old", enabled=False),
+                  info(3, "printer", "spare", backup_for="*", enabled=False))
+    assert names(choose_printers(d, "demo", GUIDE)) == ["a"]
+    kiosk_off = directory(info(1, "printer", "east", kiosk="kiosk-east", enabled=False),
+                          info(2, "printer", "spare", backup_for="kiosk-east"))
+    assert names(choose_printers(kiosk_off, "demo", KIOSK)) == ["spare"]
 
 
 def event(name, **data) -> DomainEvent:

@@ -101,3 +101,36 @@ def test_a_dead_device_does_not_hold_up_the_others(manager, reports, bus_sim, bu
 def test_a_unit_with_the_wrong_device_type_is_a_fault(manager, reports, bus_sim):
     configure(manager, DeviceConfig(id=9, kind="pad", name="pad-at-led-unit", url=f"{bus_sim.url}&unit={LED}"))
     assert "wrong device type" in reports.state(9, "fault")["detail"]
+
+
+def test_a_device_that_refuses_a_command_is_an_error_not_a_dead_device(manager, reports, bus_sim, bus_devices):
+    """A Modbus exception answer means the device is there: the command fails with the device's
+    refusal, and the device is never declared not_responding for it."""
+    bus_sim.set_fault(LED, "refuse_writes")
+    for _ in range(4):  # more than the bus worker's miss threshold
+        result = send(manager, op="led", device=1, action="show", ticket="A001", counter=1)
+        assert not result["ok"]
+        assert "refused" in result["error"]
+        assert result["state"] == "online"
+    assert result["refused"] == 4
+    reports.drain(0.5)
+    assert not [r for r in reports.drain(0) if r.get("device") == 1 and r.get("state") == "not_responding"]
+
+    bus_sim.clear_fault(LED)
+    assert send(manager, op="led", device=1, action="show", ticket="A002", counter=1)["ok"]
+    assert bus_sim.device(LED).view().shown == "A002"
+
+
+def test_changing_one_device_leaves_the_others_on_the_bus_undisturbed(manager, reports, bus_sim, bus_devices):
+    """A device renamed (or added) on a bus: the pad keeps its prompt context and no press is lost."""
+    assert send(manager, op="pad_prompt", device=2, ticket="A001")["ok"]
+    bus_sim.press(KEYPAD, "call_next")
+    renamed = [c if c.id != 3 else DeviceConfig(id=3, kind="keypad", name="keypad at counter 2", url=c.url)
+               for c in bus_devices]
+    configure(manager, *renamed)
+    bus_sim.press(PAD, 4)
+
+    reports.wait_for(lambda r: r.get("event") == "device.key" and r["device"] == 2)
+    reports.drain(0.5)
+    keys = sorted((k["device"], k["key"], k["ticket"]) for k in reports.keys())  # one pass polls pad, then keypad
+    assert keys == [(2, 4, "A001"), (3, 1, None)]  # the rating still names the ticket it was asked for

@@ -47,3 +47,16 @@ def test_keypad_health(bus_sim, bus):
     assert keypad.health().state == "online"
     bus_sim.set_fault(21, "silent")
     assert keypad.health().state == "not_responding"
+
+
+def test_the_keypad_is_only_written_inside_its_register_map(bus_sim, bus):
+    """Registers 2..3 are not in the keypad's map: a strict keypad refuses them with exception 02."""
+    from drivers import DeviceReportedError
+
+    with pytest.raises(DeviceReportedError):
+        bus.write_registers(21, 0, [3, 5, 0, 0])
+    keypad = CallerKeypad(bus, 21)
+    keypad.show("A017", waiting=9, counter=4)
+
+    assert bus_sim.device(21).display == ("A017", 9, 4)
+    assert bus.stats.exceptions == 1

@@ -123,3 +123,19 @@ def test_presses_from_before_the_driver_started_are_not_reported(bus_sim, bus):
     assert pad.poll() == []
     bus_sim.press(11, 4)
     assert [e.rating for e in pad.poll()] == [4]
+
+
+def test_the_pad_is_only_written_inside_its_register_map(bus_sim, bus):
+    """Registers 1..3 are not in the pad's map: a strict pad refuses them with exception 02."""
+    from drivers import DeviceReportedError
+
+    with pytest.raises(DeviceReportedError):
+        bus.write_registers(11, 0, [1, 0, 0, 0])  # the old single-frame prompt: refused by the device
+    assert bus.stats.exceptions == 1
+
+    pad = SatisfactionPad(bus, 11)
+    token = pad.prompt("B012")
+
+    assert pad.read_prompt() == (token, "B012")
+    assert bus_sim.device(11).prompt == (token, "B012")
+    assert bus.stats.exceptions == 1  # the driver's own frames were all accepted

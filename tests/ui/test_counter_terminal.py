@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+import requests
+
 from playwright.sync_api import expect
 
 from tests.ui.browser_support import screenshot
@@ -190,3 +192,19 @@ def test_wrong_password_and_no_serious_accessibility_violations(pages, staff):
     expect(page.locator("#ct-act-call_next .ct-act-label")).to_have_text("叫下一号")
     screenshot(page, "counter-simplified")
     assert not any(found.values()), found
+
+
+def test_a_token_revoked_elsewhere_ends_the_session_at_once(pages, staff):
+    page = sign_in(pages, "teller2")
+    page.wait_for_function("() => window.counterflowCounter.state.view !== 'signin'")
+    if page.evaluate("() => window.counterflowCounter.state.view") == "choose":
+        page.locator('#ct-counter-list [data-counter="2"] button').click()
+    page.wait_for_function("() => window.counterflowCounter.state.snapshots > 0")
+    token = page.evaluate("() => window.counterflowCounter.state.auth.token")
+    # Signed out from another tab or by an administrator: the hub drops the socket from the counter
+    # room and says `session.ended`; the terminal goes back to sign-in without any request of its own.
+    revoked = requests.post(f"{pages.hub.base_url}/api/v1/auth/logout", headers={"Authorization": f"Bearer {token}"},
+                            timeout=5)
+    assert revoked.status_code == 200
+    expect(page.locator("#ct-error")).to_have_text("登入已失效，請重新登入。", timeout=3000)
+    expect(page.locator("#ct-signin-form")).to_be_visible()

@@ -163,11 +163,13 @@ def test_every_message_carries_the_branch_seq_without_holes(socket, desk, token)
     join(supervisor, audience="supervisor", branch="demo")
 
     desk.act("open")
-    desk.issue("A")
+    issued = desk.issue("A")
     desk.act("call-next")
     desk.act("recall")
     desk.act("complete")
-    assert desk.act("rating", {"score": 5}).status_code == 201  # not public: a tick for the display
+    # The customer rates from their ticket page (a teller may not); not public: a tick for the display.
+    rated = desk.http.post(f"/api/v1/public/tickets/{issued['tracking_token']}/rating", json={"score": 5})
+    assert rated.status_code == 201
     desk.act("pause", {"reason": "break"})
 
     public, staff = messages(display), messages(supervisor)
@@ -254,3 +256,57 @@ def test_queue_changed_carries_the_rows_of_the_services_it_touched(socket, desk,
     assert public[0]["data"]["queue"][0]["waiting"] == 1
     assert set(public[0]["data"]["queue"][0]) == {"service", "name_zh", "name_en", "waiting", "estimated_wait_s"}
     assert staff[0]["data"]["queue"][0]["service"] == "B" and "alert_level" in staff[0]["data"]["queue"][0]
+
+
+# ---------------------------------------------------------------------------- catching up (join with since)
+def _age_log_row(app, seq: int, seconds: float) -> None:
+    """Make one event-log row look `seconds` older (as if the display had been away that long)."""
+    import datetime as dt
+
+    from sqlalchemy import update
+
+    from server.models import EventLogEntry
+
+    with app.extensions["counterflow"].db.write() as s:
+        s.execute(update(EventLogEntry).where(EventLogEntry.seq == seq)
+                  .values(created_at=EventLogEntry.created_at - dt.timedelta(seconds=seconds)))
+
+
+def test_a_display_catching_up_gets_the_calls_it_missed_in_order(socket, desk, app):
+    display = socket()
+    since = join(display, audience="display", branch="demo")["seq"]
+    desk.act("open")
+    tickets = [desk.issue("A")["number"] for _ in range(3)]
+    called = [desk.act("call-next", {"complete_current": True}).get_json()["ticket"]["number"] for _ in range(3)]
+    assert called == tickets
+    desk.act("recall")
+
+    ack = join(socket(), audience="display", branch="demo", since=since)
+    missed = ack["missed_calls"]
+    assert [(m["event"], m["data"]["ticket"]["number"]) for m in missed] == [
+        ("ticket.called", tickets[0]), ("ticket.called", tickets[1]), ("ticket.called", tickets[2]),
+        ("ticket.recalled", tickets[2])]
+    seqs = [m["seq"] for m in missed]
+    assert seqs == sorted(seqs) and since < seqs[0] and seqs[-1] <= ack["seq"]
+    assert all(set(m["data"]["ticket"]) <= set(("number", "service", "service_name_zh", "service_name_en", "status",
+                                                  "counter", "recall_count", "called_at")) for m in missed)
+    # Only what came after `since`: no overlap with what the display already had.
+    assert [m["seq"] for m in join(socket(), audience="display", branch="demo", since=seqs[1])["missed_calls"]] == seqs[2:]
+    assert join(socket(), audience="display", branch="demo", since=ack["seq"])["missed_calls"] == []
+    assert "missed_calls" not in join(socket(), audience="display", branch="demo")  # a first join: history
+
+
+def test_a_display_that_missed_more_than_a_minute_announces_only_the_newest_call(socket, desk, app):
+    since = join(socket(), audience="display", branch="demo")["seq"]
+    desk.act("open")
+    for _ in range(3):
+        desk.issue("A")
+    calls = [desk.act("call-next", {"complete_current": True}).get_json()["ticket"]["number"] for _ in range(3)]
+    first = join(socket(), audience="display", branch="demo", since=since)["missed_calls"][0]
+    _age_log_row(app, first["seq"], 90)  # the first call of the gap is older than the minute
+
+    missed = join(socket(), audience="display", branch="demo", since=since)["missed_calls"]
+    assert [m["data"]["ticket"]["number"] for m in missed] == [calls[-1]]
+    # A gap that starts after the old call is all within the minute again: every call of it.
+    missed = join(socket(), audience="display", branch="demo", since=first["seq"])["missed_calls"]
+    assert [m["data"]["ticket"]["number"] for m in missed] == calls[1:]

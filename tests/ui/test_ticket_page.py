@@ -60,3 +60,21 @@ def test_an_unknown_ticket_reveals_nothing(pages):
     assert requests.get(f"{base}/t/not-a-real-token", timeout=5).status_code == 404
     assert requests.get(f"{base}/t/not-a-real-token/qr.svg", timeout=5).status_code == 404
     assert requests.get(f"{base}/t/{'x' * 200}", timeout=5).status_code == 404
+
+
+def test_the_customer_rates_their_ticket_once_from_its_page(pages, staff, teller_at):
+    teller, cid = teller_at(1)
+    mine = staff("guide").post("/branches/demo/tickets", {"service": "A"})
+    page = pages.open(f"/t/{mine['tracking_token']}", viewport=PHONE, locale="en-US")
+    page.wait_for_function("() => window.counterflowTicket.client.seq !== null")
+    expect(page.locator("#tp-rate")).to_be_hidden()  # not before service
+    while teller.post(f"/counters/{cid}/call-next", {"complete_current": True})["ticket"]["number"] != mine["number"]:
+        pass
+    teller.post(f"/counters/{cid}/complete")
+    expect(page.get_by_text("How was our service?")).to_be_visible()
+    page.get_by_role("button", name="4 of 5").click()
+    expect(page.locator("#tp-rate-result")).to_have_text("Thank you for your rating.")
+    expect(page.get_by_role("button", name="5 of 5")).to_be_disabled()
+    again = requests.post(f"{pages.hub.base_url}/api/v1/public/tickets/{mine['tracking_token']}/rating",
+                          json={"score": 1}, timeout=5)
+    assert again.status_code == 409 and again.json()["error"]["code"] == "already_rated"

@@ -8,7 +8,9 @@
   const $ = (id) => document.getElementById(id);
   const LANG_KEY = "counterflow.lang";
 
-  const state = { ticket: page.initial, alerted: new Set(), alertsOn: false };
+  const state = { ticket: page.initial, alerted: new Set(), alertsOn: false, rating: "open" };
+  const RATED_KEY = "counterflow.rated." + page.initial.number + "." + page.initial.business_day;
+  if (cf.storage.get(RATED_KEY)) state.rating = "done";
   const alertKey = (ticket) => [ticket.number, ticket.called_at, ticket.recall_count].join("|");
   const baseTitle = document.title;
 
@@ -42,6 +44,37 @@
     document.title = ticket.status === "called" ? t("please_go", { counter: ticket.counter }) : baseTitle;
     $("tp-alerts").hidden = state.alertsOn || !["waiting", "called"].includes(ticket.status);
     $("tp-alerts-on").hidden = !state.alertsOn;
+    renderRating(ticket);
+  }
+
+  // Once served, the customer may rate this ticket once (the hub refuses a second one, or a late one).
+  function renderRating(ticket) {
+    const box = $("tp-rate");
+    box.hidden = ticket.status !== "done" || state.rating === "closed";
+    const scores = [1, 2, 3, 4, 5].map((n) => {
+      const button = h("button", { type: "button", class: "cf-button tp-rate-score", "aria-label": t("rate_score", { n }) },
+        String(n));
+      button.disabled = state.rating !== "open";
+      button.addEventListener("click", () => rate(n));
+      return button;
+    });
+    $("tp-rate-scores").replaceChildren(...scores);
+    $("tp-rate-result").textContent = state.rating === "done" ? t("rate_thanks")
+      : state.rating === "failed" ? t("rate_failed") : "";
+  }
+
+  async function rate(score) {
+    state.rating = "sending";
+    render();
+    try {
+      await cf.api.request("POST", page.rating.path, { body: { score } });
+      state.rating = "done";
+    } catch (err) {
+      state.rating = err.code === "already_rated" ? "done" : err.code === "rating_closed" ? "closed" : "failed";
+      if (state.rating === "failed" && err.status === 0) state.rating = "open"; // offline: try again
+    }
+    if (state.rating === "done") cf.storage.set(RATED_KEY, "1");
+    render();
   }
 
   function update(ticket) {

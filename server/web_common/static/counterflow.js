@@ -147,6 +147,7 @@
   /* connect({join, token, onSnapshot, onEvent, onStatus, onRefused})
    *   join:       {audience: "display", branch: "demo"} | {audience: "counter", counter_id: 3} | ...
    *   onSnapshot: (snapshot, ack) => ...  the whole truth, stamped with ack.seq; replace your state
+   *                                       (a display's ack also has missed_calls since its last seq)
    *   onEvent:    (message) => ...        {event, seq, branch, data}, in seq order, never twice
    *   onStatus:   ("connecting" | "online" | "offline") => ...
    *   onRefused:  (error) => ...          the hub refused the join, e.g. {code: "forbidden"}
@@ -155,6 +156,7 @@
   function connect(options) {
     const opts = Object.assign({ gapWaitMs: 700, refreshMs: 5 * 60 * 1000, nudgeDelayMs: 250 }, options);
     let seq = null; // last seq applied; null until the first snapshot of this connection
+    let since = null; // last seq applied before a reconnect: the join asks for what came after it
     let stream = "full";
     let key = null;
     let early = []; // messages that came before the snapshot
@@ -198,6 +200,13 @@
       }
     }
 
+    function heartbeat(message) {
+      // The hub's last delivered seq for the branch, every few seconds: ahead of ours means a message
+      // never reached us (docs/ui.md, "Protocol"). Holes already waiting have their own timer.
+      if (!message || typeof message.seq !== "number" || seq === null || stream !== "full") return;
+      if (message.seq > seq && pending.size === 0) resync();
+    }
+
     function receive(message) {
       if (!message || typeof message.seq !== "number") return;
       if (seq === null) {
@@ -235,7 +244,9 @@
     function join() {
       clearTimeout(joinTimer);
       if (!socket.connected) return;
-      socket.timeout(8000).emit("join", opts.join, (err, ack) => {
+      const last = seq !== null ? seq : since;
+      const request = last !== null ? Object.assign({}, opts.join, { since: last }) : opts.join;
+      socket.timeout(8000).emit("join", request, (err, ack) => {
         if (err || !ack) {
           joinTimer = setTimeout(join, 1500);
           return;
@@ -259,6 +270,7 @@
           return;
         }
         seq = ack.seq;
+        since = null;
         opts.onSnapshot(ack.snapshot, ack);
         const waiting = early.concat([...pending.values()]).sort((a, b) => a.seq - b.seq);
         early = [];
@@ -273,14 +285,24 @@
     }
 
     socket.on("connect", () => {
+      if (seq !== null) since = seq;
       seq = null; // anything may have happened while we were away
       setStatus("connecting");
       join();
     });
     socket.on("disconnect", () => setStatus("offline"));
     socket.on("connect_error", () => setStatus("offline"));
-    // A "batch" packet carries several messages that were ready together, in order.
-    socket.onAny((name, payload) => (name === "batch" ? payload.forEach(receive) : receive(payload)));
+    // A "batch" packet carries several messages that were ready together, in order. "session.ended":
+    // the token was revoked or expired and the hub took this socket out of its staff rooms.
+    socket.onAny((name, payload) => {
+      if (name === "session.ended") {
+        if (opts.onRefused) opts.onRefused({ code: (payload && payload.code) || "invalid_token" });
+        return;
+      }
+      if (name === "heartbeat") heartbeat(payload);
+      else if (name === "batch") payload.forEach(receive);
+      else receive(payload);
+    });
     const refresher = setInterval(() => socket.connected && resync(), opts.refreshMs);
     setStatus("connecting");
 

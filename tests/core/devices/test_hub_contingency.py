@@ -82,3 +82,22 @@ def test_mobile_tickets_are_not_printed(devices, signed_in):
                                           json={"service": "A", "channel": "mobile"}).get_json()
     assert ticket["printed"] is None
     assert devices.printer_sim().tickets == []
+
+
+@pytest.mark.parametrize("extra_devices", [[BACKUP]])
+def test_a_printer_fault_lists_only_the_tickets_that_printer_failed_to_print(kiosk, devices, signed_in):
+    devices.printer_fault("paper_out", number=2)  # the backup breaks; the kiosk's own printer works
+    fault = eventually(lambda: devices.open_fault("printer-2", "paper_end"))
+    devices.printer_fault("paper_out")  # now the kiosk printer breaks as well
+    failed = kiosk().get_json()  # printer-1 fails first, then its backup printer-2
+    assert failed["printed"] is False
+    own = eventually(lambda: devices.open_fault("printer-1", "paper_end"))
+    devices.printer_fault("paper_out", on=False)
+    devices.wait_state("printer-1", "online")
+    printed = kiosk().get_json()
+    assert printed["printed_on"] == "printer-1"
+
+    backup_record = devices.admin.get(f"/api/v1/faults/{fault['id']}").get_json()
+    own_record = devices.admin.get(f"/api/v1/faults/{own['id']}").get_json()
+    assert own_record["tickets_not_printed"] == [failed["number"]]  # the first printer tried, that failed
+    assert backup_record["tickets_not_printed"] == []  # never asked first: not its failure

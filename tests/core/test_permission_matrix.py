@@ -1,0 +1,259 @@
+"""The role x route matrix: every registered route, called by every kind of caller, answers as the
+tables below say. The tables are the specification (docs/architecture.md, "Security"); the registry
+and server/permissions.py must agree with them.
+
+A route added without a row in ROUTE_CAPABILITY, or with another capability than the row says, fails
+`test_every_route_is_in_the_table`. Callers send a body with an unknown field, so an allowed call
+ends in 400 unknown_field (or another non-auth answer) and changes nothing; refused calls must be
+401 (no valid token) or 403 (404 for another branch's records addressed by id, once the caller's
+kind is admitted: their ids are not confirmed to outsiders).
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import pytest
+from sqlalchemy import select
+
+from server.api.core import ROUTES
+from server.models import Alert, ApiToken, Ticket
+from tests.core.conftest import Api
+
+# ---------------------------------------------------------------------------- the tables
+NO_TOKEN, EXPIRED, REVOKED = "no token", "expired", "revoked"
+KIOSK, DISPLAY, AGENT, PAD = "kiosk", "display", "agent at counter 1", "pad at counter 1"
+TELLER_HERE, TELLER_ELSEWHERE = "teller of counter 1", "teller of counter 2"
+GUIDE, SUPERVISOR, ADMIN, OTHER_BRANCH = "guide", "supervisor", "admin", "supervisor of another branch"
+
+CALLERS = [NO_TOKEN, EXPIRED, REVOKED, KIOSK, DISPLAY, AGENT, PAD, TELLER_HERE, TELLER_ELSEWHERE, GUIDE,
+           SUPERVISOR, OTHER_BRANCH, ADMIN]  # the admin last: an allowed DELETE really deletes
+VALID = set(CALLERS) - {NO_TOKEN, EXPIRED, REVOKED}
+STAFF = {TELLER_HERE, TELLER_ELSEWHERE, GUIDE, SUPERVISOR, ADMIN}
+
+# Who holds each capability, in the demo branch (the other branch's supervisor: see `allowed`).
+ALLOWED = {
+    "public":              set(CALLERS),
+    "signed_in":           VALID,
+    "may_watch_branch":    STAFF | {KIOSK, DISPLAY, AGENT, PAD},
+    "may_read_staff_data": STAFF,
+    "may_issue_ticket":    STAFF | {KIOSK},
+    "may_operate_counter": {TELLER_HERE, SUPERVISOR, ADMIN, AGENT},
+    "may_rate":            {PAD},
+    "may_guide":           {GUIDE, SUPERVISOR, ADMIN},
+    "may_check_devices":   {GUIDE, SUPERVISOR, ADMIN},
+    "may_report_fault":    STAFF,
+    "may_supervise":       {SUPERVISOR, ADMIN},
+    "may_read_reports":    {SUPERVISOR, ADMIN},
+    "may_close_day":       {SUPERVISOR, ADMIN},
+    "may_administer":      {ADMIN},
+}
+# A teller may sign in at any free counter of the branch (the engine then answers 409 if it is busy).
+EXTRA = {("POST", "/api/v1/counters/<int:counter_id>/open"): {TELLER_ELSEWHERE}}
+
+ROUTE_CAPABILITY = {
+    ('POST', '/api/v1/alerts/<int:alert_id>/ack'): 'may_guide',
+    ('POST', '/api/v1/auth/logout'): 'signed_in',
+    ('POST', '/api/v1/auth/token'): 'public',
+    ('POST', '/api/v1/branches'): 'may_administer',
+    ('GET', '/api/v1/branches'): 'signed_in',
+    ('GET', '/api/v1/branches/<code>/alerts'): 'may_read_staff_data',
+    ('GET', '/api/v1/branches/<code>/charts/hourly'): 'may_read_reports',
+    ('GET', '/api/v1/branches/<code>/charts/satisfaction'): 'may_read_reports',
+    ('GET', '/api/v1/branches/<code>/charts/wait-distribution'): 'may_read_reports',
+    ('POST', '/api/v1/branches/<code>/counters'): 'may_administer',
+    ('GET', '/api/v1/branches/<code>/counters'): 'may_watch_branch',
+    ('POST', '/api/v1/branches/<code>/day-close'): 'may_close_day',
+    ('PUT', '/api/v1/branches/<code>/display-message'): 'may_supervise',
+    ('GET', '/api/v1/branches/<code>/emergency'): 'may_read_staff_data',
+    ('POST', '/api/v1/branches/<code>/emergency/end'): 'may_supervise',
+    ('POST', '/api/v1/branches/<code>/emergency/start'): 'may_supervise',
+    ('POST', '/api/v1/branches/<code>/open'): 'may_supervise',
+    ('GET', '/api/v1/branches/<code>/opening'): 'may_read_staff_data',
+    ('POST', '/api/v1/branches/<code>/opening-check'): 'may_check_devices',
+    ('GET', '/api/v1/branches/<code>/queue'): 'may_watch_branch',
+    ('GET', '/api/v1/branches/<code>/reports/day'): 'may_read_reports',
+    ('GET', '/api/v1/branches/<code>/reports/day/<day>/print'): 'may_read_reports',
+    ('GET', '/api/v1/branches/<code>/reports/ranking'): 'may_read_reports',
+    ('GET', '/api/v1/branches/<code>/reports/staff'): 'may_read_reports',
+    ('POST', '/api/v1/branches/<code>/services'): 'may_administer',
+    ('GET', '/api/v1/branches/<code>/services'): 'may_watch_branch',
+    ('PATCH', '/api/v1/branches/<code>/services/<service_code>'): 'may_administer',
+    ('GET', '/api/v1/branches/<code>/staffing'): 'may_read_reports',
+    ('POST', '/api/v1/branches/<code>/tickets'): 'may_issue_ticket',
+    ('PATCH', '/api/v1/counters/<int:counter_id>'): 'may_administer',
+    ('GET', '/api/v1/counters/<int:counter_id>'): 'may_watch_branch',
+    ('POST', '/api/v1/counters/<int:counter_id>/call-next'): 'may_operate_counter',
+    ('POST', '/api/v1/counters/<int:counter_id>/close'): 'may_operate_counter',
+    ('POST', '/api/v1/counters/<int:counter_id>/complete'): 'may_operate_counter',
+    ('POST', '/api/v1/counters/<int:counter_id>/no-show'): 'may_operate_counter',
+    ('POST', '/api/v1/counters/<int:counter_id>/open'): 'may_operate_counter',
+    ('POST', '/api/v1/counters/<int:counter_id>/pause'): 'may_operate_counter',
+    ('POST', '/api/v1/counters/<int:counter_id>/rating'): 'may_rate',
+    ('POST', '/api/v1/counters/<int:counter_id>/recall'): 'may_operate_counter',
+    ('POST', '/api/v1/counters/<int:counter_id>/resume'): 'may_operate_counter',
+    ('POST', '/api/v1/counters/<int:counter_id>/start'): 'may_operate_counter',
+    ('POST', '/api/v1/counters/<int:counter_id>/transfer'): 'may_operate_counter',
+    ('GET', '/api/v1/device-tokens'): 'may_administer',
+    ('POST', '/api/v1/device-tokens'): 'may_administer',
+    ('POST', '/api/v1/device-tokens/<int:token_id>/revoke'): 'may_administer',
+    ('POST', '/api/v1/device-tokens/<int:token_id>/rotate'): 'may_administer',
+    ('POST', '/api/v1/devices'): 'may_administer',
+    ('GET', '/api/v1/devices'): 'may_check_devices',
+    ('DELETE', '/api/v1/devices/<int:device_id>'): 'may_administer',
+    ('PATCH', '/api/v1/devices/<int:device_id>'): 'may_administer',
+    ('GET', '/api/v1/devices/<int:device_id>'): 'may_check_devices',
+    ('POST', '/api/v1/devices/<int:device_id>/test'): 'may_check_devices',
+    ('GET', '/api/v1/docs'): 'public',
+    ('GET', '/api/v1/faults'): 'may_read_staff_data',
+    ('POST', '/api/v1/faults'): 'may_report_fault',
+    ('GET', '/api/v1/faults/<int:fault_id>'): 'may_read_staff_data',
+    ('POST', '/api/v1/faults/<int:fault_id>/ack'): 'may_supervise',
+    ('POST', '/api/v1/faults/<int:fault_id>/resolve'): 'may_supervise',
+    ('GET', '/api/v1/me'): 'signed_in',
+    ('GET', '/api/v1/openapi.json'): 'public',
+    ('GET', '/api/v1/public/tickets/<token>'): 'public',
+    ('POST', '/api/v1/public/tickets/<token>/rating'): 'public',
+    ('GET', '/api/v1/sim'): 'may_administer',
+    ('POST', '/api/v1/sim/bus/<int:number>/fault'): 'may_administer',
+    ('POST', '/api/v1/sim/bus/<int:number>/press'): 'may_administer',
+    ('POST', '/api/v1/sim/printer/<int:number>/fault'): 'may_administer',
+    ('GET', '/api/v1/tickets/<int:ticket_id>'): 'may_watch_branch',
+    ('POST', '/api/v1/tickets/<int:ticket_id>/cancel'): 'may_guide',
+    ('GET', '/api/v1/users'): 'may_administer',
+    ('POST', '/api/v1/users'): 'may_administer',
+    ('POST', '/supervisor/<branch_code>/day-report'): 'may_read_reports',
+}
+
+# Socket.IO joins: audience -> who may join (server/audiences.py).
+JOIN_ALLOWED = {
+    "display":    set(CALLERS),
+    "kiosk":      set(CALLERS),
+    "ticket":     set(CALLERS),
+    "supervisor": {GUIDE, SUPERVISOR, ADMIN},
+    "counter":    {TELLER_HERE, TELLER_ELSEWHERE, SUPERVISOR, ADMIN, AGENT},
+}
+
+BRANCH_SCOPED = re.compile(r"<(code|branch_code|int:counter_id|int:ticket_id|int:alert_id|int:fault_id|int:device_id)>")
+BY_ID = re.compile(r"<int:(ticket_id|alert_id|fault_id|device_id)>")
+
+
+def allowed(method: str, rule: str, caller: str) -> bool:
+    cap = ROUTE_CAPABILITY[(method, rule)]
+    if caller == OTHER_BRANCH:  # a supervisor, but not of the branch the path names
+        return cap == "public" or (not BRANCH_SCOPED.search(rule) and SUPERVISOR in ALLOWED[cap])
+    return caller in ALLOWED[cap] | EXTRA.get((method, rule), set())
+
+
+def refusal(method: str, rule: str, caller: str) -> int:
+    if caller in (NO_TOKEN, EXPIRED, REVOKED):
+        return 401
+    # The caller's kind is checked first (403); a record of another branch then answers as missing.
+    if caller == OTHER_BRANCH and BY_ID.search(rule) and SUPERVISOR in ALLOWED[ROUTE_CAPABILITY[(method, rule)]]:
+        return 404
+    return 403
+
+
+# ---------------------------------------------------------------------------- the world
+@pytest.fixture
+def world(app, client, signed_in):
+    """The demo branch with one of each thing a path can name, and a token for every caller."""
+    admin = signed_in("admin")
+    hub = app.extensions["counterflow"]
+    north = {"code": "north", "name_zh": "北", "name_en": "North"}
+    assert admin.post("/api/v1/branches", json=north).status_code == 201
+    admin.post("/api/v1/users", json={"username": "north-sup", "password": "demo", "role": "supervisor",
+                                      "branch": "north"})
+    for kind, name, unit, settings in (("pad", "pad-1", 3, {}), ("keypad", "keypad-1", 4, {"agent": "agent-1"})):
+        assert admin.post("/api/v1/devices", json={"branch": "demo", "kind": kind, "name": name, "counter": 1,
+                                                   "url": f"serial:///dev/ttyUSB0?baud=9600&unit={unit}",
+                                                   "settings": settings}).status_code == 201
+    device = {}
+    for kind, name in (("kiosk", "kiosk-1"), ("display", "display-1"), ("agent", "agent-1"), ("pad", "pad-1")):
+        body = {"name": name, "kind": kind, "branch": "demo"}
+        device[kind] = admin.post("/api/v1/device-tokens", json=body).get_json()
+    teller1, teller2 = signed_in("teller1"), signed_in("teller2")
+    assert teller1.post("/api/v1/counters/1/open").status_code == 200
+    assert teller2.post("/api/v1/counters/2/open").status_code == 200
+    ticket = signed_in("guide").post("/api/v1/branches/demo/tickets", json={"service": "A"}).get_json()
+    fault = signed_in("supervisor").post("/api/v1/faults", json={"message": "kiosk screen dead"}).get_json()
+    expired, revoked = Api(client, "teller3"), Api(client, "teller4")
+    with hub.db.write() as s:
+        s.execute(select(ApiToken).where(ApiToken.token_hash == _hash(expired.token))).scalar_one().expires_at = \
+            dt.datetime(2000, 1, 1)
+    revoked.post("/api/v1/auth/logout")
+    with hub.db.read() as s:
+        alert_id = s.execute(select(Alert.id)).scalars().first()
+        ticket_id = s.execute(select(Ticket.id)).scalars().first()
+    tokens = {NO_TOKEN: None, EXPIRED: expired.token, REVOKED: revoked.token, KIOSK: device["kiosk"]["token"],
+              DISPLAY: device["display"]["token"], AGENT: device["agent"]["token"], PAD: device["pad"]["token"],
+              TELLER_HERE: teller1.token, TELLER_ELSEWHERE: teller2.token, GUIDE: signed_in("guide").token,
+              SUPERVISOR: signed_in("supervisor").token, ADMIN: admin.token,
+              OTHER_BRANCH: Api(client, "north-sup").token}
+    values = {"code": "demo", "branch_code": "demo", "counter_id": 1, "ticket_id": ticket_id, "alert_id": alert_id,
+              "fault_id": fault["id"], "device_id": admin.get("/api/v1/devices").get_json()["devices"][0]["id"],
+              "token_id": device["kiosk"]["id"], "service_code": "A", "day": "2026-03-02",
+              "token": ticket["tracking_token"], "number": 1}
+    return tokens, values
+
+
+def _hash(token):
+    from server.auth import hash_token
+
+    return hash_token(token)
+
+
+def _path(rule: str, values: dict) -> str:
+    return re.sub(r"<(?:int:)?(\w+)>", lambda m: str(values[m.group(1)]), rule)
+
+
+def _call(client, method: str, rule: str, path: str, token: str | None):
+    if rule.startswith("/supervisor/"):  # the printable report: the token travels in the form
+        return client.post(path, data={"token": token or "", "date": "not-a-date"})
+    headers = {"Authorization": f"Bearer {token}"} if token else {}
+    if method in ("POST", "PUT", "PATCH"):
+        return client.open(path, method=method, json={"__matrix__": 1}, headers=headers)
+    return client.open(path, method=method, headers=headers)
+
+
+# ---------------------------------------------------------------------------- the tests
+def test_every_route_is_in_the_table(app):
+    registered = {(method, doc.prefix + doc.rule): doc.capability for doc in ROUTES for method in doc.methods}
+    assert registered == ROUTE_CAPABILITY
+    assert set(ROUTE_CAPABILITY.values()) <= set(ALLOWED)
+    served = {(m, r.rule) for r in app.url_map.iter_rules() if r.rule.startswith("/api/v1")
+              for m in r.methods - {"HEAD", "OPTIONS"}}
+    assert served <= set(ROUTE_CAPABILITY)  # nothing under /api/v1 bypasses the registry
+
+
+def test_role_by_route_matrix(world, client):
+    tokens, values = world
+    order = sorted(ROUTE_CAPABILITY, key=lambda mr: mr[0] == "DELETE")  # deletes last
+    wrong = []
+    for method, rule in order:
+        path = _path(rule, values)
+        for caller in CALLERS:
+            status = _call(client, method, rule, path, tokens[caller]).status_code
+            if allowed(method, rule, caller):
+                ok = status not in (401, 403) and status < 500
+            else:
+                ok = status == refusal(method, rule, caller)
+            if not ok:
+                wrong.append(f"{method} {rule} as {caller}: {status}")
+    assert wrong == []
+
+
+def test_socket_join_matrix(world, app):
+    tokens, values = world
+    socketio = app.extensions["counterflow"].realtime.socketio
+    requests = {"display": {"branch": "demo"}, "kiosk": {"branch": "demo"}, "ticket": {"token": values["token"]},
+                "supervisor": {"branch": "demo"}, "counter": {"counter_id": 1}}
+    wrong = []
+    for caller in CALLERS:
+        client = socketio.test_client(app, auth={"token": tokens[caller]} if tokens[caller] else None)
+        for audience, request in requests.items():
+            ack = client.emit("join", {"audience": audience, **request}, callback=True)
+            if ack["ok"] != (caller in JOIN_ALLOWED[audience]):
+                wrong.append(f"{audience} as {caller}: {ack.get('error')}")
+        client.disconnect()
+    assert wrong == []
