@@ -59,31 +59,14 @@ class TicketPrinter:
         self._last_status = PrinterStatus.not_responding("never_asked")
 
     @classmethod
-    def from_url(
-        cls,
-        url: str,
-        *,
-        encoding: str = "gb18030",
-        paper_mm: int = 80,
-        qr_mode: str = "native",
-        timeout: float = 2.0,
-        status_timeout: float | None = None,
-        tz: tzinfo | str | None = None,
-    ) -> TicketPrinter:
-        """`tcp://host:9100`, `serial:///dev/ttyUSB0?baud=19200` or `usb://04b8:0202`.
+    def from_url(cls, url: str, **options) -> TicketPrinter:
+        """`tcp://host:9100`, `serial:///dev/ttyUSB0?baud=19200` or `usb://04b8:0202`; `options` as for
+        the constructor (encoding, paper_mm, qr_mode, timeout, status_timeout, tz).
 
         Nothing is opened until the first call, so a wrong address shows up as a status of
         not_responding (connection_failed), not as an exception here. Bad URLs raise BadDeviceUrl.
         """
-        return cls(
-            url,
-            encoding=encoding,
-            paper_mm=paper_mm,
-            qr_mode=qr_mode,
-            timeout=timeout,
-            status_timeout=status_timeout,
-            tz=tz,
-        )
+        return cls(url, **options)
 
     # -- public API ---------------------------------------------------------------------------
 
