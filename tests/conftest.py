@@ -10,8 +10,10 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 from server import migrate
+from server.app import create_app
 from server.db import Database
 from server.demo import ensure_demo
+from server.settings import Settings
 
 PG_ADMIN_URL = os.environ.get("COUNTERFLOW_TEST_DATABASE_URL")
 
@@ -63,3 +65,11 @@ def database_url(template_database, tmp_path):
         target = tmp_path / "test.db"
         shutil.copy(source, target)
         yield f"sqlite:///{target}"
+
+
+@pytest.fixture
+def app(database_url):
+    """The hub as a Flask app on a fresh copy of the demo database (no background threads)."""
+    application = create_app(Settings(database_url=database_url, alert_interval_s=0, secret_key="test"))
+    yield application
+    application.extensions["counterflow"].db.dispose()

@@ -5,12 +5,10 @@ import datetime as dt
 
 import pytest
 
-from server.app import create_app
 from server.db import Database
 from server.events import EventBus
 from server.queue import QueueEngine
 from server.queue.actors import Actor
-from server.settings import Settings
 
 
 class FakeClock:
@@ -53,13 +51,6 @@ def engine(db, clock, events):
 @pytest.fixture
 def teller():
     return Actor(kind="user", name="teller1", user_id=1, role="teller")
-
-
-@pytest.fixture
-def app(database_url):
-    application = create_app(Settings(database_url=database_url, alert_interval_s=0, secret_key="test"))
-    yield application
-    application.extensions["counterflow"].db.dispose()
 
 
 @pytest.fixture

@@ -3,15 +3,6 @@ from __future__ import annotations
 
 import pytest
 
-from server.app import create_app
-from server.settings import Settings
-
-
-@pytest.fixture
-def app(database_url):
-    application = create_app(Settings(database_url=database_url, alert_interval_s=0, secret_key="test"))
-    yield application
-    application.extensions["counterflow"].db.dispose()
 
 
 @pytest.fixture
