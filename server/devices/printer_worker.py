@@ -61,6 +61,12 @@ class PrinterWorker(Worker):
         seen = self.tracker.last_seen
         return [self.config.id] if seen and time.monotonic() - seen < self.timing.seen_every else []
 
+    def _print_waiting(self) -> bool:
+        """A print command waits in the inbox (the tick's status poll ran before it)."""
+        with self.inbox.mutex:
+            return any(item is not None and item[0].get("op") in ("print_ticket", "test_page")
+                       for item in self.inbox.queue)
+
     # -- commands ---------------------------------------------------------------------------------
     def handle(self, command: dict) -> dict:
         if self.printer is None:
@@ -83,15 +89,18 @@ class PrinterWorker(Worker):
             status = job()
         except PrinterUnavailable as exc:
             status = exc.status or PrinterStatus.not_responding("unknown", str(exc))
-            self._observe(status)
+            self._observe(status, print_pending=True)
             return reply(False, f"{status.state}: {status.detail}", state=status.state, detail=status.detail)
         self._observe(status)
         return reply(True, state=status.state, detail=status.detail, printed_at=now_iso())
 
-    def _observe(self, status: PrinterStatus) -> PrinterStatus:
+    def _observe(self, status: PrinterStatus, *, print_pending: bool = False) -> PrinterStatus:
         flags = tuple(sorted(status.flags))
         if status.state == "not_responding":
-            changed = self.tracker.missed(status.detail, flags)
+            # A status poll between jobs may miss once to noise; a print that finds the printer
+            # silent may not: the printer leaves `online` at once (docs/device-manager.md, "States").
+            pending = print_pending or self._print_waiting()
+            changed = self.tracker.missed(status.detail, flags, at_once=pending)
         else:
             changed = self.tracker.answered(Observation(status.state, status.detail, flags))
         if changed:
