@@ -74,7 +74,7 @@ FAULT_MESSAGES = {
     "col.fault": _l("Fault"),
     "col.handling": _l("Handling"),
     "col.investigation": _l("Investigation"),
-    "fault_open_now": _l("Open"),
+    "fault_open_now": _l("Not resolved yet"),
     "fault_resolved_by": _l("Resolved %(time)s by %(name)s: %(text)s"),
     "fault_out_of_service": _l("Out of service %(min)s min"),
     "investigate": _l("Investigate"),

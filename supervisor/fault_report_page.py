@@ -3,6 +3,7 @@ language in a form, as for the day-end report (a link cannot carry the Authoriza
 from __future__ import annotations
 
 import logging
+from pathlib import Path
 
 from flask import current_app, make_response, render_template, request
 from flask_babel import force_locale
@@ -19,6 +20,15 @@ from . import REPORT_CSP, bp
 from .messages import MESSAGES
 
 log = logging.getLogger(__name__)
+# Inlined into the page: it opens in its own tab under REPORT_CSP, which loads no stylesheet.
+STYLE = (Path(__file__).resolve().parent / "static" / "fault_report.css").read_text(encoding="utf-8")
+
+
+def who(label: str | None, system: str) -> str:
+    """An actor label ("user:name", "device:name", "system") as people read it."""
+    if label == "system":
+        return system
+    return (label or "").split(":", 1)[-1]
 
 
 @bp.post("/<branch_code>/fault-report")
@@ -40,7 +50,8 @@ def fault_report_page(branch_code: str):
                                             "to": last.isoformat(), "by": principal.name})
     with force_locale(locale):
         texts = {key: str(text) for key, text in MESSAGES.items()}
-        html = render_template("supervisor/fault_report.html", r=report, m=texts, lang=HTML_LANG[locale])
+        html = render_template("supervisor/fault_report.html", r=report, m=texts, lang=HTML_LANG[locale], style=STYLE,
+                               who=lambda label: who(label, texts["system"]))
     response = make_response(html)
     response.headers["Content-Type"] = "text/html; charset=utf-8"
     response.headers["Content-Security-Policy"] = REPORT_CSP

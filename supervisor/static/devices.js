@@ -62,8 +62,11 @@
 
   // Conditions in the page language, from the device's flags; never the driver's raw codes or words.
   const known = (key) => Boolean(page.catalogs[cf.i18n.locale][key]);
+  // Flags a stronger one already says: out of paper also reports "stopped at paper end" and "paper low".
+  const IMPLIED = { paper_end: ["paper_end_stop", "paper_near_end"] };
   function deviceDetail(flags, _detail, deviceState) {
-    const words = (flags || []).filter((f) => known("flag." + f)).map((f) => t("flag." + f));
+    const shown = (flags || []).filter((f) => !(flags || []).some((g) => (IMPLIED[g] || []).includes(f)));
+    const words = shown.filter((f) => known("flag." + f)).map((f) => t("flag." + f));
     if (words.length) return [...new Set(words)].join(" · ");
     return ["fault", "not_responding", "degraded"].includes(deviceState) ? t("fault_other") : "";
   }
