@@ -39,6 +39,8 @@ FLAGS = {
     "never_asked": _l("not checked yet"),
     "modbus_exception": _l("refused a request"),
     "fault_bit": _l("reports a fault"),
+    "wrong_device_type": _l("another kind of device at this address"),
+    "not_ready": _l("not ready"),
 }
 
 FAULT_MESSAGES = {
