@@ -186,8 +186,10 @@ class BusWorker(Worker):
         if op == "self_test":  # this check's own answer, even before it changes the reported state
             health = self._check_health(device)
             ok = health.state == "online"
+            flags = ["no_answer"] if health.state == "not_responding" else list(
+                condition_flags(health, int(device.driver.device_type)))
             return reply(ok, None if ok else f"{health.state}: {health.detail}", state=health.state,
-                         detail=health.detail)
+                         detail=health.detail, flags=flags)
         try:
             if op == "led" and device.config.kind == "led":
                 self._led(device, command)

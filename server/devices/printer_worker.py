@@ -81,7 +81,7 @@ class PrinterWorker(Worker):
             if command.get("test_page") and status.ok:
                 return self._print(self.printer.print_test_page)
             return reply(status.ok, None if status.ok else f"{status.state}: {status.detail}",
-                         state=status.state, detail=status.detail)
+                         state=status.state, detail=status.detail, flags=sorted(status.flags))
         return super().handle(command)
 
     def _print(self, job) -> dict:

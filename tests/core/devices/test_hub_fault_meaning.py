@@ -146,3 +146,13 @@ def test_the_fault_report_per_period_as_json_csv_and_a_printed_page(devices, sig
         assert title in html and override in html and FINDINGS["cause"] in html and f'lang="{lang}"' in html
         assert "paper_end" not in html
     assert client.post("/supervisor/demo/fault-report", data={"token": "nope"}).status_code == 401
+
+
+def test_the_opening_check_says_what_is_wrong_as_codes(devices, signed_in):
+    devices.printer_fault("paper_out")
+    devices.wait_state("printer-1", "fault")
+    check = signed_in("supervisor").post("/api/v1/branches/demo/opening-check", json={}).get_json()
+    item = next(i for i in check["checklist"] if i["device"] == "printer-1")
+    assert item["ok"] is False and item["state"] == "fault" and "paper_end" in item["flags"]
+    assert all(i["flags"] == [] for i in check["checklist"] if i["device"] != "printer-1")
+    devices.printer_fault("paper_out", on=False)
