@@ -131,6 +131,14 @@ def test_report_a_fault_by_hand_and_archive_the_period_as_csv_and_print_in_three
         expect(page.locator("#sv-history-title")).to_have_text(history[locale])
         expect(page.locator("#sv-faults")).not_to_contain_text("_")
         shot(page, f"supervisor-devices-faults-{locale}")
+        page.locator(f'#sv-faults li[data-fault="{fault["id"]}"] [data-act="ack"]').click()
+        expect(page.locator("#sv-fault-dialog-what")).to_have_text(re.compile(r"^led-2[：:] ?2 號櫃檯叫號屏閃爍$"))
+        shot(page, f"fault-ack-dialog-{locale}")
+        page.keyboard.press("Escape")
+        page.locator("#sv-tab-live").click()
+        expect(page.locator('#sv-alerts li[data-kind="device_fault"]').first).to_contain_text("led-2")
+        shot(page, f"supervisor-hall-alerts-{locale}")
+        page.locator("#sv-tab-devices").click()
         with page.context.expect_page() as opened:
             page.locator("#sv-history-print").click()
         printed = opened.value
