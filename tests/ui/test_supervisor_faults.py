@@ -147,3 +147,21 @@ def test_report_a_fault_by_hand_and_archive_the_period_as_csv_and_print_in_three
         shot(printed, f"fault-report-print-{locale}")
         printed.close()
     page.locator('.sv-lang button[data-locale="zh_Hant"]').click()
+
+
+def test_fault_history_and_investigation_have_no_serious_accessibility_violations(pages, staff):
+    from tests.ui.test_accessibility import serious_violations
+
+    supervisor = staff("supervisor")
+    fault = staff("guide").post("/faults", {"message": "叫號屏無畫面"})
+    supervisor.post(f"/faults/{fault['id']}/ack", {"note": "電源鬆脫", "contingency": "人工引導"})
+    supervisor.post(f"/faults/{fault['id']}/resolve", {"note": "插回電源"})
+    page = open_panel(pages, bypass_csp=True)  # axe goes in as a script tag, which the CSP refuses
+    devices_tab(page)
+    row = page.locator(f'#sv-history tr[data-fault="{fault["id"]}"]')
+    expect(row).to_contain_text("尚未調查")
+    found = {"history": serious_violations(page)}
+    row.locator('[data-act="investigate"]').click()
+    expect(page.locator("#sv-investigate-dialog")).to_be_visible()
+    found["investigation dialog"] = serious_violations(page)
+    assert not any(found.values()), found
