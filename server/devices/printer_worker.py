@@ -61,12 +61,6 @@ class PrinterWorker(Worker):
         seen = self.tracker.last_seen
         return [self.config.id] if seen and time.monotonic() - seen < self.timing.seen_every else []
 
-    def _print_waiting(self) -> bool:
-        """A print command waits in the inbox (the tick's status poll ran before it)."""
-        with self.inbox.mutex:
-            return any(item is not None and item[0].get("op") in ("print_ticket", "test_page")
-                       for item in self.inbox.queue)
-
     # -- commands ---------------------------------------------------------------------------------
     def handle(self, command: dict) -> dict:
         if self.printer is None:
@@ -98,9 +92,8 @@ class PrinterWorker(Worker):
         flags = tuple(sorted(status.flags))
         if status.state == "not_responding":
             # A status poll between jobs may miss once to noise; a print that finds the printer
-            # silent may not: the printer leaves `online` at once (docs/device-manager.md, "States").
-            pending = print_pending or self._print_waiting()
-            changed = self.tracker.missed(status.detail, flags, at_once=pending)
+            # silent may not: the printer leaves `online` at once (docs/architecture.md, "Devices").
+            changed = self.tracker.missed(status.detail, flags, at_once=print_pending)
         else:
             changed = self.tracker.answered(Observation(status.state, status.detail, flags))
         if changed:
