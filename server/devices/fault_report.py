@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 from ..models import Branch, Device, DeviceFault, Ticket
 from ..reports.export import Table
 from ..reports.periods import Period, to_local_naive
-from .faults import DESCRIPTIONS, FAULT_DISCOVERY
+from .faults import DESCRIPTIONS, not_printed_filter
 
 COLUMNS = ["id", "raised_at", "device", "device_kind", "code", "description", "severity", "source", "raised_by",
            "acknowledged_at", "acknowledged_by", "ack_note", "contingency", "resolved_at", "resolved_by",
@@ -30,11 +30,7 @@ def _minutes(start: dt.datetime, end: dt.datetime | None) -> float | None:
 def _not_printed(session, fault: DeviceFault, end: dt.datetime) -> int:
     if fault.device_id is None:
         return 0
-    return session.execute(
-        select(func.count()).select_from(Ticket).where(
-            Ticket.printer_id == fault.device_id, Ticket.printed.is_(False),
-            Ticket.created_at >= fault.raised_at - FAULT_DISCOVERY, Ticket.created_at <= end)
-    ).scalar_one()
+    return session.execute(select(func.count()).select_from(Ticket).where(*not_printed_filter(fault, end))).scalar_one()
 
 
 def fault_report(session, branch: Branch, first: dt.date, last: dt.date, now: dt.datetime) -> dict:

@@ -41,6 +41,12 @@ MAX_NOTE = 2000
 FAULT_DISCOVERY = dt.timedelta(seconds=30)
 
 
+def not_printed_filter(fault: DeviceFault, end: dt.datetime):
+    """The tickets its printer failed to print while the fault stood (shared by the fault and period reports)."""
+    return (Ticket.printer_id == fault.device_id, Ticket.printed.is_(False),
+            Ticket.created_at >= fault.raised_at - FAULT_DISCOVERY, Ticket.created_at <= end)
+
+
 def wanted_auto_fault(state: str, flags: list[str] | tuple[str, ...]) -> tuple[str, str] | None:
     """(code, severity) of the automatic fault a device state calls for, or None when healthy."""
     if state == "not_responding":
@@ -294,10 +300,7 @@ class FaultBook:
             alerts = session.execute(select(Alert).where(Alert.device_fault_id == fault.id).order_by(Alert.id)
                                      ).scalars().all()
             not_printed = session.execute(
-                select(Ticket.number).where(Ticket.printer_id == fault.device_id, Ticket.printed.is_(False),
-                                            Ticket.created_at >= fault.raised_at - FAULT_DISCOVERY,
-                                            Ticket.created_at <= end)
-                .order_by(Ticket.id)
+                select(Ticket.number).where(*not_printed_filter(fault, end)).order_by(Ticket.id)
             ).scalars().all()
             device = session.get(Device, fault.device_id) if fault.device_id else None
 
