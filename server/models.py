@@ -279,6 +279,7 @@ class Device(Base):
 
 class DeviceFault(Base):
     __tablename__ = "device_faults"
+    __table_args__ = (Index("ix_device_faults_branch_raised", "branch_id", "raised_at"),)
     id: Mapped[int] = mapped_column(primary_key=True)
     branch_id: Mapped[int] = mapped_column(ForeignKey("branches.id"))
     device_id: Mapped[int | None] = mapped_column(ForeignKey("devices.id"), nullable=True)
@@ -295,6 +296,14 @@ class DeviceFault(Base):
     resolved_at: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
     resolved_by: Mapped[str | None] = mapped_column(String(120), nullable=True)
     resolve_note: Mapped[str | None] = mapped_column(Text, nullable=True)
+    # Resolved while the device still reported the fault: the supervisor's reason (docs/architecture.md, "Devices").
+    override_reason: Mapped[str | None] = mapped_column(Text, nullable=True)
+    # The investigation after resolution (seed 4-8): cause, who is responsible, what follows.
+    cause: Mapped[str | None] = mapped_column(Text, nullable=True)
+    responsibility: Mapped[str | None] = mapped_column(Text, nullable=True)
+    follow_up: Mapped[str | None] = mapped_column(Text, nullable=True)
+    investigated_at: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
+    investigated_by: Mapped[str | None] = mapped_column(String(120), nullable=True)
 
 
 class BranchOpening(Base):

@@ -40,6 +40,8 @@ def _api_paths(code: str) -> dict:
         "display_message": f"{branch}/display-message",
         "devices": f"/api/v1/devices?branch={code}", "faults": f"/api/v1/faults?branch={code}&open=1",
         "fault_ack": "/api/v1/faults/{id}/ack", "fault_resolve": "/api/v1/faults/{id}/resolve",
+        "fault_report": "/api/v1/faults", "fault_investigate": "/api/v1/faults/{id}/investigation",
+        "fault_history": f"{branch}/reports/faults",
         "opening": f"{branch}/opening", "opening_check": f"{branch}/opening-check", "open": f"{branch}/open",
         "day_report": f"{branch}/reports/day", "day_close": f"{branch}/day-close",
         "chart_hourly": f"{branch}/charts/hourly", "chart_wait": f"{branch}/charts/wait-distribution",
@@ -64,6 +66,8 @@ def panel(branch_code: str):
         "errors": ERRORS,
         "pause_reasons": list(PAUSE_REASONS),
         "today": business_day(utc_now(), branch["timezone"]).isoformat(),
+        "month_start": business_day(utc_now(), branch["timezone"]).replace(day=1).isoformat(),
+        "fault_print_path": url_for("supervisor.fault_report_page", branch_code=code),
         "refresh_debounce_ms": 1500,
     }
     return render_page("supervisor/index.html", surface="supervisor", messages=MESSAGES, locales=LOCALES,
@@ -105,3 +109,14 @@ def day_report(branch_code: str):
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Cache-Control"] = "no-store"
     return response
+
+
+from . import fault_report_page  # noqa: E402,F401  (registers the printed fault report on bp)
+
+document(RouteDoc("/<branch_code>/fault-report", ["POST"], "The printed fault report for a period (HTML); the panel "
+                  "posts its token in a form", "may_read_reports", None, tags=["reports"], produces=("text/html",),
+                  prefix="/supervisor",
+                  form={"token": (str, True, "a supervisor's bearer token", {"minLength": 1, "maxLength": 256}),
+                        "from": (str, False, "YYYY-MM-DD; default the 1st of this month", {"format": "date"}),
+                        "to": (str, False, "YYYY-MM-DD; default today", {"format": "date"}),
+                        "lang": (str, False, "zh-Hant | zh-Hans | en", {"maxLength": 16})}))

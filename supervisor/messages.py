@@ -1,6 +1,8 @@
 """Supervisor panel strings (English msgids; translations in server/translations)."""
 from flask_babel import lazy_gettext as _l
 
+from .fault_messages import FAULT_ERRORS, FAULT_MESSAGES
+
 MESSAGES = {
     "title": _l("Supervisor panel"),
     # sign-in
@@ -244,6 +246,8 @@ ERRORS = {code: f"err.{code}" for code in (
     "fault_acknowledged", "note_required", "alert_not_found", "fault_not_found", "branch_already_open",
     "day_not_balanced", "day_already_closed", "day_in_future", "day_closed", "forbidden",
 )}
+MESSAGES.update(FAULT_MESSAGES)
+ERRORS.update({code: f"err.{code}" for code in FAULT_ERRORS})
 ERRORS.update(wrong_branch="err.forbidden", network_error="err.network",
               database_unavailable="err.database_unavailable", invalid_token="session_ended",
               token_expired="session_ended", auth_required="session_ended", invalid_credentials="wrong_credentials")

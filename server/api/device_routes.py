@@ -24,9 +24,12 @@ FAULT_BODY = {"branch": (str, False, "branch code (default: yours)", {"maxLength
               "code": (str, False, "short code, e.g. jammed (default: reported)", {"maxLength": 48}),
               "severity": (str, False, "fault | degraded (default fault)", {"enum": ["fault", "degraded"]}),
               "message": (str, True, "what is wrong, e.g. 'ticket machine jammed'", {"minLength": 1, "maxLength": 400})}
-ACK_BODY = {"note": (str, False, "", {"maxLength": 2000}),
-            "contingency": (str, False, "what is done meanwhile, e.g. 'backup printer'", {"maxLength": 300})}
-RESOLVE_BODY = {"note": (str, True, "how it was resolved", {"minLength": 1, "maxLength": 2000})}
+ACK_BODY = {"note": (str, True, "what was found", {"minLength": 1, "maxLength": 2000}),
+            "contingency": (str, True, "what is done meanwhile, e.g. 'backup printer'",
+                            {"minLength": 1, "maxLength": 300})}
+RESOLVE_BODY = {"note": (str, True, "how it was resolved", {"minLength": 1, "maxLength": 2000}),
+                "override_reason": (str, False, "required while the device still reports the fault: why it is "
+                                                "closed anyway (kept on the record)", {"maxLength": 2000})}
 
 
 def devices():
@@ -152,16 +155,17 @@ def faults_ack(fault_id: int):
     data = json_body(ACK_BODY)
     p = principal()
     return jsonify(devices().faults.acknowledge(fault_id, p.actor, None if p.is_admin else p.branch_id,
-                                                note=data.get("note", ""), contingency=data.get("contingency", "")))
+                                                note=data["note"], contingency=data["contingency"]))
 
 
-@route("/faults/<int:fault_id>/resolve", ["POST"], summary="Resolve a fault with a note (supervisor)",
+@route("/faults/<int:fault_id>/resolve", ["POST"], summary="Resolve an acknowledged fault with a note "
+       "(supervisor); 409 fault_still_reported while its device still reports it, unless override_reason",
        capability="may_supervise", body=RESOLVE_BODY, tag="faults")
 def faults_resolve(fault_id: int):
     data = json_body(RESOLVE_BODY)
     p = principal()
     return jsonify(devices().faults.resolve(fault_id, p.actor, None if p.is_admin else p.branch_id,
-                                            note=data["note"]))
+                                            note=data["note"], override_reason=data.get("override_reason") or ""))
 
 
 # ---------------------------------------------------------------------------- opening (開業登記)

@@ -13,6 +13,7 @@ import time
 from dataclasses import dataclass, field
 
 from drivers import CallerKeypad, DeviceReportedError, DriverError, LedDisplay, ModbusBus, SatisfactionPad
+from drivers import register_map as rm
 
 from .health import HealthTracker, Observation
 from .protocol import DeviceConfig, Reporter, now_iso, reply
@@ -35,6 +36,20 @@ class BusDevice:
     @property
     def polled(self) -> bool:
         return self.config.kind in ("pad", "keypad")
+
+
+def condition_flags(health, expected_type: int) -> tuple[str, ...]:
+    """What a bus device's fault is, as a code screens put in words (never the driver's sentence);
+    the same order of checks as the driver's health()."""
+    if health.state != "fault":
+        return ()
+    if health.status_word is None:
+        return ("modbus_exception",)  # it answered the identity read with an exception
+    if health.device_type != expected_type:
+        return ("wrong_device_type",)
+    if health.status_word & rm.STATUS_HW_FAULT:
+        return ("fault_bit",)
+    return ("not_ready",)
 
 
 class BusWorker(Worker):
@@ -123,7 +138,8 @@ class BusWorker(Worker):
             return health
         was_away = device.tracker.state in ("unknown", "not_responding")
         info = {"firmware": health.firmware, "unit": device.unit}
-        changed = device.tracker.answered(Observation(health.state, health.detail, (), info))
+        changed = device.tracker.answered(Observation(health.state, health.detail, condition_flags(health, int(device.driver.device_type)),
+                                                    info))
         if health.restarted or was_away:
             self._replay(device, "restarted" if health.restarted else "back")
         if changed:
@@ -170,8 +186,10 @@ class BusWorker(Worker):
         if op == "self_test":  # this check's own answer, even before it changes the reported state
             health = self._check_health(device)
             ok = health.state == "online"
+            flags = ["no_answer"] if health.state == "not_responding" else list(
+                condition_flags(health, int(device.driver.device_type)))
             return reply(ok, None if ok else f"{health.state}: {health.detail}", state=health.state,
-                         detail=health.detail)
+                         detail=health.detail, flags=flags)
         try:
             if op == "led" and device.config.kind == "led":
                 self._led(device, command)

@@ -41,6 +41,12 @@ MAX_NOTE = 2000
 FAULT_DISCOVERY = dt.timedelta(seconds=30)
 
 
+def not_printed_filter(fault: DeviceFault, end: dt.datetime):
+    """The tickets its printer failed to print while the fault stood (shared by the fault and period reports)."""
+    return (Ticket.printer_id == fault.device_id, Ticket.printed.is_(False),
+            Ticket.created_at >= fault.raised_at - FAULT_DISCOVERY, Ticket.created_at <= end)
+
+
 def wanted_auto_fault(state: str, flags: list[str] | tuple[str, ...]) -> tuple[str, str] | None:
     """(code, severity) of the automatic fault a device state calls for, or None when healthy."""
     if state == "not_responding":
@@ -50,6 +56,22 @@ def wanted_auto_fault(state: str, flags: list[str] | tuple[str, ...]) -> tuple[s
     if state == "degraded":
         return ("paper_near_end" if "paper_near_end" in flags else "degraded"), "degraded"
     return None
+
+
+def still_reported(device: Device | None, fault: DeviceFault) -> str | None:
+    """The code the device still reports that keeps this fault open, or None when it may be resolved.
+
+    An automatic fault stands while its device reports the same condition; a fault reported by staff
+    against a device stands while that device reports any fault (docs/architecture.md, "Devices").
+    """
+    if device is None or not device.enabled or device.state in ("unknown", "disabled"):
+        return None
+    wanted = wanted_auto_fault(device.state, (device.state_detail or {}).get("flags", []))
+    if wanted is None:
+        return None
+    if fault.source == "auto":
+        return wanted[0] if wanted[0] == fault.code else None
+    return wanted[0] if wanted[1] == "fault" else None
 
 
 def device_view_of(session, device: Device, branch: Branch) -> dict:
@@ -124,11 +146,10 @@ def reconcile_auto_faults(uow: UnitOfWork, branch: Branch, device: Device) -> No
         resolve_fault(uow, branch, fault, by=SYSTEM, note=note)
     if wanted is not None and not kept:
         code, severity = wanted
-        text = DESCRIPTIONS.get(code, code)
-        why = detail.get("detail") or ""
-        message = f"{device.name}: {text}" + (f" ({why})" if why and why != text else "")
-        raise_fault(uow, branch, device=device, code=code, severity=severity, source="auto", message=message,
-                    by=SYSTEM)
+        # The code is what screens translate; the message is the plain English for logs and exports,
+        # without the device name (views carry it) or the driver's raw flags.
+        raise_fault(uow, branch, device=device, code=code, severity=severity, source="auto",
+                    message=DESCRIPTIONS.get(code, code), by=SYSTEM)
 
 
 # ---------------------------------------------------------------------------- staff actions
@@ -173,18 +194,24 @@ class FaultBook:
 
     def acknowledge(self, fault_id: int, actor: Actor, branch_id: int | None, *, note: str = "",
                     contingency: str = "") -> dict:
+        note, contingency = (note or "").strip(), (contingency or "").strip()
         with self._uow() as uow:
             s = uow.session
             fault, branch = self._locked_fault(uow, fault_id, branch_id)
             if fault.resolved_at is not None:
                 raise Conflict("fault_resolved", f"fault {fault_id} is already resolved")
+            # The procedure asks the supervisor to say what they saw and what the hall does meanwhile.
+            if not note:
+                raise Invalid("ack_note_required", "say what you found, e.g. 'paper roll empty, vendor called'")
+            if not contingency:
+                raise Invalid("contingency_required", "say what is done meanwhile, e.g. 'backup printer'")
             if fault.acknowledged_at is not None:
                 raise Conflict("fault_acknowledged", f"fault {fault_id} was already acknowledged by "
                                                      f"{fault.acknowledged_by}")
             fault.acknowledged_at = uow.now
             fault.acknowledged_by = actor.label
-            fault.ack_note = (note or "").strip()[:MAX_NOTE] or None
-            fault.contingency = (contingency or "").strip()[:300] or None
+            fault.ack_note = note[:MAX_NOTE]
+            fault.contingency = contingency[:300]
             alert = _alert_for(s, fault)
             if alert is not None and alert.acknowledged_at is None:
                 alert.acknowledged_at = uow.now
@@ -196,15 +223,55 @@ class FaultBook:
                      {"fault": view, "device": device_view_of(s, device, branch) if device else None})
             return view
 
-    def resolve(self, fault_id: int, actor: Actor, branch_id: int | None, *, note: str = "") -> dict:
+    def resolve(self, fault_id: int, actor: Actor, branch_id: int | None, *, note: str = "",
+                override_reason: str = "") -> dict:
+        """Close a fault. Refused while its device still reports it, unless the supervisor overrides
+        with a reason (kept on the record): a closed fault must mean a working device."""
+        note, override_reason = (note or "").strip(), (override_reason or "").strip()
         with self._uow() as uow:
             fault, branch = self._locked_fault(uow, fault_id, branch_id)
             if fault.resolved_at is not None:
                 raise Conflict("fault_resolved", f"fault {fault_id} is already resolved")
-            if not (note or "").strip():
+            if not note:
                 raise Invalid("note_required", "say how the fault was resolved")
-            resolve_fault(uow, branch, fault, by=actor.label, note=note.strip())
+            if fault.acknowledged_at is None:
+                raise Conflict("fault_not_acknowledged", f"acknowledge fault {fault_id} (note and contingency) "
+                                                         "before resolving it")
+            device = uow.session.get(Device, fault.device_id) if fault.device_id else None
+            reported = still_reported(device, fault)
+            if reported is not None and not override_reason:
+                raise Conflict("fault_still_reported",
+                               f"{device.name} still reports {DESCRIPTIONS.get(reported, reported)}; fix it, or "
+                               "override with a reason", detail={"device_state": device.state, "code": reported})
+            fault.override_reason = override_reason[:MAX_NOTE] if reported is not None else None
+            resolve_fault(uow, branch, fault, by=actor.label, note=note)
             return fault_view_of(uow.session, fault, branch)
+
+    def investigate(self, fault_id: int, actor: Actor, branch_id: int | None, *, cause: str,
+                    responsibility: str, follow_up: str) -> dict:
+        """The investigation of a resolved fault (seed 4-8): its cause, who is responsible, what follows.
+
+        It may be amended (the findings grow); the last author and time are kept.
+        """
+        fields = {"cause": (cause or "").strip(), "responsibility": (responsibility or "").strip(),
+                  "follow_up": (follow_up or "").strip()}
+        missing = [name for name, value in fields.items() if not value]
+        if missing:
+            raise Invalid("investigation_incomplete", f"say the {', '.join(missing)}", detail={"missing": missing})
+        with self._uow() as uow:
+            s = uow.session
+            fault, branch = self._locked_fault(uow, fault_id, branch_id)
+            if fault.resolved_at is None:
+                raise Conflict("fault_open", f"fault {fault_id} is still open: resolve it before the investigation")
+            for name, value in fields.items():
+                setattr(fault, name, value[:MAX_NOTE])
+            fault.investigated_at = uow.now
+            fault.investigated_by = actor.label
+            view = fault_view_of(s, fault, branch)
+            device = s.get(Device, fault.device_id) if fault.device_id else None
+            uow.emit("device.fault_investigated", branch,
+                     {"fault": view, "device": device_view_of(s, device, branch) if device else None})
+            return view
 
     def list(self, branch_id: int | None, *, open_only: bool, limit: int = 200) -> list[dict]:
         with self.db.read() as session:
@@ -233,10 +300,7 @@ class FaultBook:
             alerts = session.execute(select(Alert).where(Alert.device_fault_id == fault.id).order_by(Alert.id)
                                      ).scalars().all()
             not_printed = session.execute(
-                select(Ticket.number).where(Ticket.printer_id == fault.device_id, Ticket.printed.is_(False),
-                                            Ticket.created_at >= fault.raised_at - FAULT_DISCOVERY,
-                                            Ticket.created_at <= end)
-                .order_by(Ticket.id)
+                select(Ticket.number).where(*not_printed_filter(fault, end)).order_by(Ticket.id)
             ).scalars().all()
             device = session.get(Device, fault.device_id) if fault.device_id else None
 

@@ -50,10 +50,15 @@ class HealthTracker:
         self.next_try = 0.0
         self.last_seen = time.monotonic()
 
-    def missed(self, detail: str, flags: tuple[str, ...] = ()) -> bool:
-        """The device did not answer; True when that made it not_responding (or changed why)."""
+    def missed(self, detail: str, flags: tuple[str, ...] = (), *, at_once: bool = False) -> bool:
+        """The device did not answer; True when that made it not_responding (or changed why).
+
+        `at_once`: someone is waiting on this device (a print): one miss is enough, since "online"
+        would send the next customer's ticket to a printer that is not answering.
+        """
         self.failures += 1
-        if self.state not in ("unknown", "not_responding") and self.failures < self.fail_threshold:
+        patient = self.state not in ("unknown", "not_responding") and not at_once
+        if patient and self.failures < self.fail_threshold:
             return False
         extra = max(0, self.failures - self.fail_threshold)
         self.next_try = time.monotonic() + min(self.base_delay * 2**min(extra, 16), self.backoff_max)

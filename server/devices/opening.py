@@ -54,15 +54,17 @@ class OpeningDesk:
             item = {"device_id": device.id, "device": device.name, "kind": device.kind, "counter": counter_number,
                     "kiosk": device.kiosk}
             if not device.enabled:
-                item.update(state="disabled", detail="disabled by an administrator", ok=True)
+                item.update(state="disabled", detail="disabled by an administrator", flags=[], ok=True)
             else:
                 result = pending[device.id].wait(max(0.0, deadline - time.monotonic()))
                 if result is None:
-                    item.update(state="not_responding", detail=f"no answer within {CHECK_TIMEOUT_S:g} s", ok=False)
+                    item.update(state="not_responding", detail=f"no answer within {CHECK_TIMEOUT_S:g} s",
+                                flags=["no_answer"], ok=False)
                 else:
                     state = result.get("state") or "unknown"
                     detail = result.get("detail") or result.get("error") or ""
-                    item.update(state=state, detail=detail, ok=bool(result.get("ok")) and state in WORKING_STATES)
+                    item.update(state=state, detail=detail, flags=list(result.get("flags") or []),
+                                ok=bool(result.get("ok")) and state in WORKING_STATES)
             checklist.append(item)
         now = self.clock()
         result = {

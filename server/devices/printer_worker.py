@@ -75,7 +75,7 @@ class PrinterWorker(Worker):
             if command.get("test_page") and status.ok:
                 return self._print(self.printer.print_test_page)
             return reply(status.ok, None if status.ok else f"{status.state}: {status.detail}",
-                         state=status.state, detail=status.detail)
+                         state=status.state, detail=status.detail, flags=sorted(status.flags))
         return super().handle(command)
 
     def _print(self, job) -> dict:
@@ -83,15 +83,17 @@ class PrinterWorker(Worker):
             status = job()
         except PrinterUnavailable as exc:
             status = exc.status or PrinterStatus.not_responding("unknown", str(exc))
-            self._observe(status)
+            self._observe(status, print_pending=True)
             return reply(False, f"{status.state}: {status.detail}", state=status.state, detail=status.detail)
         self._observe(status)
         return reply(True, state=status.state, detail=status.detail, printed_at=now_iso())
 
-    def _observe(self, status: PrinterStatus) -> PrinterStatus:
+    def _observe(self, status: PrinterStatus, *, print_pending: bool = False) -> PrinterStatus:
         flags = tuple(sorted(status.flags))
         if status.state == "not_responding":
-            changed = self.tracker.missed(status.detail, flags)
+            # A status poll between jobs may miss once to noise; a print that finds the printer
+            # silent may not: the printer leaves `online` at once (docs/architecture.md, "Devices").
+            changed = self.tracker.missed(status.detail, flags, at_once=print_pending)
         else:
             changed = self.tracker.answered(Observation(status.state, status.detail, flags))
         if changed:

@@ -46,6 +46,12 @@ def fault_view(fault: DeviceFault, device_name: str | None, branch_code: str, de
         "resolved_at": iso_utc(fault.resolved_at),
         "resolved_by": fault.resolved_by,
         "resolve_note": fault.resolve_note,
+        "override_reason": fault.override_reason,
+        "cause": fault.cause,
+        "responsibility": fault.responsibility,
+        "follow_up": fault.follow_up,
+        "investigated_at": iso_utc(fault.investigated_at),
+        "investigated_by": fault.investigated_by,
     }
 
 
@@ -57,7 +63,10 @@ def fault_timeline(fault: DeviceFault) -> list[dict]:
                       "note": fault.ack_note, "contingency": fault.contingency})
     if fault.resolved_at is not None:
         steps.append({"step": "resolved", "at": iso_utc(fault.resolved_at), "by": fault.resolved_by,
-                      "note": fault.resolve_note})
+                      "note": fault.resolve_note, "override_reason": fault.override_reason})
+    if fault.investigated_at is not None:
+        steps.append({"step": "investigated", "at": iso_utc(fault.investigated_at), "by": fault.investigated_by,
+                      "cause": fault.cause, "responsibility": fault.responsibility, "follow_up": fault.follow_up})
     return steps
 
 

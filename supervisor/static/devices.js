@@ -32,6 +32,8 @@
       renderDevices();
       renderFaults();
       renderOpening();
+      sv.renderLive(); // device-fault alerts are worded from their fault
+      (sv.afterDevices || []).forEach((fn) => fn());
     } catch (err) {
       if (state.auth) refuseError(err);
     } finally {
@@ -49,6 +51,7 @@
       if (name === "device.removed") state.devices = state.devices.filter((d) => d.id !== data.device.id);
       else upsert(state.devices, data.device);
       renderDevices();
+      (sv.afterDevices || []).forEach((fn) => fn());
     }
     if (data.fault) {
       if (data.fault.open) upsert(state.faults, data.fault);
@@ -57,12 +60,28 @@
     }
   }
 
-  // Known flags in the page language; the driver's own words only when there is nothing else to say.
-  function deviceDetail(flags, detail) {
-    const known = (flags || []).map((f) => (page.catalogs[cf.i18n.locale]["flag." + f] ? t("flag." + f) : f));
-    if (known.length) return known.join(" · ");
-    return detail && detail !== "ok" ? detail : "";
+  // Conditions in the page language, from the device's flags; never the driver's raw codes or words.
+  const known = (key) => Boolean(page.catalogs[cf.i18n.locale][key]);
+  // Flags a stronger one already says: out of paper also reports "stopped at paper end" and "paper low".
+  const IMPLIED = { paper_end: ["paper_end_stop", "paper_near_end"] };
+  function deviceDetail(flags, _detail, deviceState) {
+    const shown = (flags || []).filter((f) => !(flags || []).some((g) => (IMPLIED[g] || []).includes(f)));
+    const words = shown.filter((f) => known("flag." + f)).map((f) => t("flag." + f));
+    if (words.length) return [...new Set(words)].join(" · ");
+    return ["fault", "not_responding", "degraded"].includes(deviceState) ? t("fault_other") : "";
   }
+  // A fault in words: an automatic one from its code, one reported by staff in their own words; the
+  // device named once (docs/architecture.md, "Devices").
+  function faultText(f) {
+    const text = f.source === "auto" && known("fault_code." + f.code) ? t("fault_code." + f.code) : f.message;
+    return f.device ? t("fault_on_device", { device: f.device, text }) : text;
+  }
+  sv.faultText = faultText;
+  sv.deviceDetail = deviceDetail;
+  sv.alertFaultText = (alert) => {
+    const f = state.faults.find((x) => x.id === alert.device_fault_id);
+    return f ? faultText(f) : alert.message;
+  };
   const kindLabel = (kind) => (page.catalogs[cf.i18n.locale]["kind." + kind] ? t("kind." + kind) : kind);
   const deviceState = (s) => (page.catalogs[cf.i18n.locale]["device_state." + s] ? t("device_state." + s) : s);
 
@@ -83,7 +102,7 @@
           h("td", {}, d.counter ? t("counter_n", { counter: d.counter }) : ""),
           h("td", {}, badge("device-" + d.state, deviceState(d.state))),
           h("td", {}, clock(d.last_seen_at, true)),
-          h("td", { class: "sv-detail" }, deviceDetail(d.flags, d.detail)),
+          h("td", { class: "sv-detail" }, deviceDetail(d.flags, d.detail, d.state)),
         ),
       ),
     );
@@ -101,7 +120,7 @@
             { class: "sv-fault severity-" + f.severity + (f.acknowledged_at ? " is-acked" : ""), dataset: { fault: f.id } },
             h("div", { class: "sv-item-main" },
               badge("severity-" + f.severity, t("severity." + f.severity)),
-              h("p", { class: "sv-fault-text" }, f.device ? h("strong", {}, f.device + ": ") : null, f.message),
+              h("p", { class: "sv-fault-text" }, faultText(f)),
               h("p", { class: "sv-muted" }, t("fault_raised", { time: clock(f.raised_at), name: who(f.raised_by) })),
               f.acknowledged_at
                 ? h("p", { class: "sv-muted" }, t("fault_acked", { time: clock(f.acknowledged_at), name: who(f.acknowledged_by) }))
@@ -130,7 +149,8 @@
     faultAction = { fault, mode };
     $("sv-fault-form").reset();
     $("sv-fault-dialog-title").textContent = t(mode === "ack" ? "fault_ack_title" : "fault_resolve_title");
-    $("sv-fault-dialog-what").textContent = (fault.device ? fault.device + ": " : "") + fault.message;
+    $("sv-fault-dialog-what").textContent = faultText(fault);
+    $("sv-fault-override-row").hidden = true; // shown when the hub says the device still reports it
     $("sv-fault-note-label").textContent = t(mode === "ack" ? "note_label" : "resolve_note_label");
     $("sv-fault-contingency-row").hidden = mode !== "ack";
     $("sv-fault-submit").textContent = t(mode === "ack" ? "fault_ack" : "fault_resolve");
@@ -147,14 +167,25 @@
     try {
       let view;
       if (mode === "ack") {
-        view = await api("POST", pathWith(page.api.fault_ack, fault.id),
-          { note, contingency: $("sv-fault-contingency").value.trim() });
+        const contingency = $("sv-fault-contingency").value.trim();
+        if (!note || !contingency) {
+          dialogError("sv-fault-error", note ? "err.contingency_required" : "err.ack_note_required");
+          return;
+        }
+        view = await api("POST", pathWith(page.api.fault_ack, fault.id), { note, contingency });
       } else {
         if (!note) {
           dialogError("sv-fault-error", "err.note_required");
           return;
         }
-        view = await api("POST", pathWith(page.api.fault_resolve, fault.id), { note });
+        const overrideRow = $("sv-fault-override-row");
+        const override = $("sv-fault-override").value.trim();
+        if (!overrideRow.hidden && !override) {
+          dialogError("sv-fault-error", "err.fault_still_reported");
+          return;
+        }
+        view = await api("POST", pathWith(page.api.fault_resolve, fault.id),
+          overrideRow.hidden ? { note } : { note, override_reason: override });
       }
       if (view.open) upsert(state.faults, view);
       else state.faults = state.faults.filter((f) => f.id !== view.id);
@@ -162,6 +193,14 @@
       $("sv-fault-dialog").close();
       info(mode === "ack" ? "msg.fault_acked" : "msg.fault_resolved");
     } catch (err) {
+      if (err.code === "fault_still_reported") {
+        // The device still reports it: closing it anyway takes a reason, kept on the record.
+        const code = (err.detail && err.detail.code) || fault.code;
+        $("sv-fault-override-hint").textContent = t("override_hint", {
+          what: known("fault_code." + code) ? t("fault_code." + code) : t("fault_other") });
+        $("sv-fault-override-row").hidden = false;
+        $("sv-fault-override").focus();
+      }
       dialogError("sv-fault-error", errorKey(err));
     }
   });
@@ -200,7 +239,8 @@
           h("span", { class: "sv-muted" }, kindLabel(item.kind), item.counter ? " · " + t("counter_n", { counter: item.counter }) : ""),
           badge(item.ok ? "device-ok" : "device-fault", item.ok ? t("check_ok") : t("check_bad")),
           h("span", { class: "sv-detail" },
-            [item.state === "online" ? "" : deviceState(item.state), deviceDetail([], item.detail)].filter(Boolean).join(" · ")),
+            [item.state === "online" ? "" : deviceState(item.state), deviceDetail(item.flags, item.detail, item.state)]
+              .filter(Boolean).join(" · ")),
         ),
       ),
     );

@@ -320,7 +320,9 @@
         target: row ? row.wait_target_min : "?",
       });
     }
-    if (alert.kind === "device_fault") return t("alert.device_fault", { message: alert.message });
+    if (alert.kind === "device_fault") {
+      return t("alert.device_fault", { message: sv.alertFaultText ? sv.alertFaultText(alert) : alert.message });
+    }
     return alert.message;
   }
 
@@ -500,7 +502,7 @@
 
   const sv = {
     state, hooks, api, t, say, info, refuse, refuseError, errorKey, clock, duration, who, serviceName,
-    reasonLabel, dialogError, upsert, badge, pathWith, charts: {},
+    reasonLabel, dialogError, upsert, badge, pathWith, renderLive, charts: {},
     get client() {
       return client;
     },

@@ -73,6 +73,7 @@ ROUTE_CAPABILITY = {
     ('POST', '/api/v1/branches/<code>/opening-check'): 'may_check_devices',
     ('GET', '/api/v1/branches/<code>/queue'): 'may_watch_branch',
     ('GET', '/api/v1/branches/<code>/reports/day'): 'may_read_reports',
+    ('GET', '/api/v1/branches/<code>/reports/faults'): 'may_read_reports',
     ('GET', '/api/v1/branches/<code>/reports/day/<day>/print'): 'may_read_reports',
     ('GET', '/api/v1/branches/<code>/reports/ranking'): 'may_read_reports',
     ('GET', '/api/v1/branches/<code>/reports/staff'): 'may_read_reports',
@@ -110,6 +111,7 @@ ROUTE_CAPABILITY = {
     ('GET', '/api/v1/faults/<int:fault_id>'): 'may_read_staff_data',
     ('POST', '/api/v1/faults/<int:fault_id>/ack'): 'may_supervise',
     ('POST', '/api/v1/faults/<int:fault_id>/resolve'): 'may_supervise',
+    ('POST', '/api/v1/faults/<int:fault_id>/investigation'): 'may_supervise',
     ('GET', '/api/v1/me'): 'signed_in',
     ('GET', '/api/v1/openapi.json'): 'public',
     ('GET', '/api/v1/public/tickets/<token>'): 'public',
@@ -123,6 +125,7 @@ ROUTE_CAPABILITY = {
     ('GET', '/api/v1/users'): 'may_administer',
     ('POST', '/api/v1/users'): 'may_administer',
     ('POST', '/supervisor/<branch_code>/day-report'): 'may_read_reports',
+    ('POST', '/supervisor/<branch_code>/fault-report'): 'may_read_reports',
 }
 
 # Socket.IO joins: audience -> who may join (server/audiences.py).

@@ -82,9 +82,10 @@ def test_display_follows_commands_and_is_restored_after_unplug(manager, reports,
 
 def test_hardware_fault_bit_is_a_fault(manager, reports, bus_sim, bus_devices):
     bus_sim.device(LED).hw_fault = True
-    assert "hardware fault" in reports.state(1, "fault")["detail"]
+    fault = reports.state(1, "fault")
+    assert "hardware fault" in fault["detail"] and fault["flags"] == ["fault_bit"]  # a code screens put in words
     bus_sim.device(LED).hw_fault = False
-    reports.state(1, "online")
+    assert reports.state(1, "online")["flags"] == []
 
 
 def test_a_dead_device_does_not_hold_up_the_others(manager, reports, bus_sim, bus_devices):
@@ -100,7 +101,8 @@ def test_a_dead_device_does_not_hold_up_the_others(manager, reports, bus_sim, bu
 
 def test_a_unit_with_the_wrong_device_type_is_a_fault(manager, reports, bus_sim):
     configure(manager, DeviceConfig(id=9, kind="pad", name="pad-at-led-unit", url=f"{bus_sim.url}&unit={LED}"))
-    assert "wrong device type" in reports.state(9, "fault")["detail"]
+    fault = reports.state(9, "fault")
+    assert "wrong device type" in fault["detail"] and fault["flags"] == ["wrong_device_type"]
 
 
 def test_a_device_that_refuses_a_command_is_an_error_not_a_dead_device(manager, reports, bus_sim, bus_devices):

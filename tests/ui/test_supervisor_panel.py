@@ -59,7 +59,7 @@ def test_the_hall_live_alerts_faults_opening_emergency_and_message(pages, staff,
     # A guide reports the ticket machine jammed: an alert to acknowledge, a fault to handle.
     fault = staff("guide").post("/faults", {"message": "取號機卡紙", "device": "printer-1"})
     alert = page.locator('#sv-alerts li[data-kind="device_fault"]')
-    expect(alert).to_contain_text("設備故障：取號機卡紙")
+    expect(alert).to_contain_text("設備故障：printer-1：取號機卡紙")  # the device named once
     screenshot(page, "supervisor-live")
     alert.get_by_role("button", name="確認").click()
     expect(alert).to_contain_text("已由 supervisor 確認")

@@ -22,7 +22,8 @@ def test_staff_fault_goes_from_raised_to_acknowledged_to_resolved(devices, signe
     acked = supervisor.post(f"/api/v1/faults/{fault['id']}/ack",
                             json={"note": "seen", "contingency": "guide hands out numbered cards"}).get_json()
     assert acked["acknowledged_by"] == "user:supervisor" and acked["contingency"] == "guide hands out numbered cards"
-    assert supervisor.post(f"/api/v1/faults/{fault['id']}/ack", json={}).status_code == 409
+    again = supervisor.post(f"/api/v1/faults/{fault['id']}/ack", json={"note": "again", "contingency": "again"})
+    assert again.status_code == 409 and again.get_json()["error"]["code"] == "fault_acknowledged"
 
     assert supervisor.post(f"/api/v1/faults/{fault['id']}/resolve", json={"note": ""}).status_code == 400
     resolved = supervisor.post(f"/api/v1/faults/{fault['id']}/resolve",
@@ -62,7 +63,7 @@ def test_an_automatic_fault_acknowledged_meanwhile_still_clears_itself(devices, 
     devices.printer_fault("cover_open")
     fault = eventually(lambda: devices.open_fault("printer-1", "cover_open"))
     signed_in("supervisor").post(f"/api/v1/faults/{fault['id']}/ack",
-                                 json={"contingency": "kiosk shows QR tickets on screen"})
+                                 json={"note": "cover left open", "contingency": "kiosk shows QR tickets on screen"})
     devices.printer_fault("cover_open", on=False)
     eventually(lambda: devices.open_fault("printer-1") is None)
     report = devices.admin.get(f"/api/v1/faults/{fault['id']}").get_json()

@@ -13,7 +13,7 @@ def test_opening_check_lists_every_device(devices, signed_in):
     assert set(names) == set(devices.list())
     assert names["printer-1"] == {"device_id": names["printer-1"]["device_id"], "device": "printer-1",
                                   "kind": "printer", "counter": None, "kiosk": "demo-kiosk", "state": "online",
-                                  "detail": "ok", "ok": True}
+                                  "detail": "ok", "flags": [], "ok": True}
     assert names["led-3"]["counter"] == 3 and names["led-3"]["ok"]
 
 
