@@ -30,7 +30,8 @@ PUBLIC_TICKET = ("number", "service", "service_name_zh", "service_name_en", "sta
                  "called_at")
 # The customer's own ticket page adds its place in the queue.
 OWN_TICKET = PUBLIC_TICKET + ("people_ahead", "estimated_wait_s", "created_at", "business_day")
-PUBLIC_QUEUE = ("service", "name_zh", "name_en", "waiting", "estimated_wait_s")
+# counters_open and staff_only let a kiosk say "currently unavailable" and hide staff-only services.
+PUBLIC_QUEUE = ("service", "name_zh", "name_en", "waiting", "estimated_wait_s", "counters_open", "staff_only")
 MAX_TRACKING_TOKEN = 64
 # A display catching up announces the calls it missed within this long (all of them, in order), and
 # only the newest when its gap reaches further back (docs/ui.md, "Protocol").
@@ -106,6 +107,7 @@ def public_snapshot(session: Session, branch: Branch) -> dict:
         "recent_calls": [pick(t, PUBLIC_TICKET) for t in queries.recent_calls(session, branch)],
         "message": branch.display_message or "",
         "emergency": {"active": queries.active_emergency(session, branch) is not None},
+        "hall": queries.hall_state(session, branch, utc_now()),
     }
 
 
