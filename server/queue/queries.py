@@ -89,7 +89,7 @@ def hall_state(session: Session, branch: Branch, now: dt.datetime) -> dict:
     from .hall_hours import hall_state as state
 
     closed = set(session.execute(select(DayClose.business_day).where(DayClose.branch_id == branch.id)).scalars())
-    return state(branch.opening_hours, closed, branch.timezone, now)
+    return dict(state(branch.opening_hours, closed, branch.timezone, now), unavailable_policy=branch.unavailable_policy)
 
 
 def render_row(row: dict, now: dt.datetime) -> dict:
