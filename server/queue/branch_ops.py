@@ -55,7 +55,9 @@ class BranchOperations:
                 raise NotFound("service_not_found", f"branch {branch_code} has no service {service_code!r}")
             if not service.active:
                 raise Conflict("service_inactive", f"service {service_code} is not taking tickets now")
-            public = channel in PUBLIC_CHANNELS
+            # A customer by themselves: a kiosk or phone, not staff (who may issue for a customer any time
+            # the day is open, staff-only services too).
+            public = channel in PUBLIC_CHANNELS and actor.kind != "user"
             if public and service.staff_only:
                 raise Forbidden("staff_only_service", f"service {service_code} is issued by staff only")
             day = business_day(uow.now, config.timezone)
