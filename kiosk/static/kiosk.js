@@ -56,10 +56,11 @@
     rows.forEach((row) => {
       const button = box.querySelector(`[data-service="${row.service}"]`);
       button.querySelector(".k-name").textContent = serviceName(row);
+      button.querySelector(".k-waiting").textContent = t("waiting_n", { n: row.waiting });
       const unavailable = ks.unavailable(row);
-      button.querySelector(".k-waiting").textContent = unavailable
-        ? t(ks.refused(row, guide) ? "currently_unavailable" : "no_counter_open")
-        : t("waiting_n", { n: row.waiting });
+      const note = button.querySelector(".k-state");
+      note.hidden = !unavailable;
+      note.textContent = unavailable ? t(ks.refused(row, guide) ? "currently_unavailable" : "no_counter_open") : "";
       button.classList.toggle("is-unavailable", unavailable);
       button.disabled = disabled || ks.refused(row, guide);
     });
@@ -76,12 +77,13 @@
         type: "button",
         class: "k-service-btn",
         dataset: { service: row.service },
-        "aria-describedby": "k-wait-" + row.service,
+        "aria-describedby": "k-wait-" + row.service + " k-state-" + row.service,
         onclick: () => issue(state.services.find((s) => s.service === row.service) || row),
       },
       h("span", { class: "k-code", "aria-hidden": "true" }, row.service),
       h("span", { class: "k-name" }),
       h("span", { class: "k-waiting", id: "k-wait-" + row.service, "aria-hidden": "true" }),
+      h("span", { class: "k-state", id: "k-state-" + row.service, "aria-hidden": "true", hidden: true }),
     );
   }
 
