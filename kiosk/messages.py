@@ -23,7 +23,7 @@ MESSAGES = {
     "closed_now_hours": _l("We are closed now. Opening hours today: %(opens)s–%(closes)s."),
     "currently_unavailable": _l("Currently unavailable"),
     "no_counter_open": _l("No counter open now"),
-    "no_counter_warning": _l("No counter is serving this service right now. Please ask our staff, or wait to be called when one opens."),
+    "no_counter_warning": _l("No counter is serving this service right now."),
     "no_estimate": _l("No wait estimate: no counter is serving this service right now"),
     "offline": _l("The ticket machine is reconnecting. Please wait a moment."),
     # The hub answers but its database does not (503 database_unavailable): no ticket can be issued.
