@@ -3,6 +3,15 @@ from flask_babel import lazy_gettext as _l
 
 MESSAGES = {
     "title": _l("Counter terminal"),
+    # the emergency plan's banner (emergency_banner.js)
+    "emergency_title": _l("Emergency plan in effect"),
+    "emergency_reason": _l("Reason: %(reason)s"),
+    "emergency_instruction": _l("Supervisor's instruction: %(instruction)s"),
+    "emergency_resume_prompt": _l("Your counter is paused: please resume serving now."),
+    "emergency_policy.breached_longest_wait": _l("Call next also takes customers of other services who have "
+                                                 "waited too long, longest wait first."),
+    "emergency_policy.all_longest_wait": _l("Call next takes customers of every service, longest wait first."),
+    "emergency_policy.unchanged": _l("Call next works as usual."),
     # sign-in and counter choice
     "sign_in_title": _l("Teller sign-in"),
     "username": _l("Username"),

@@ -31,7 +31,9 @@ def kiosk(branch_code: str):
         "join": {"audience": "kiosk", "branch": branch["code"]},
         "token_key": f"counterflow.kiosk.{branch['code']}.token",
         "api": {"issue": f"/api/v1/branches/{branch['code']}/tickets", "sign_in": "/api/v1/auth/token",
-                "sign_out": "/api/v1/auth/logout"},
+                "sign_out": "/api/v1/auth/logout", "hall": f"/api/v1/branches/{branch['code']}/hall"},
+        # Opening hours pass without an event: the kiosk asks whether the hall is open this often.
+        "hall_refresh_s": 30,
         "qr_path": "/t/{token}/qr.svg",
         "result_seconds": RESULT_SECONDS,
         "qr_result_seconds": QR_RESULT_SECONDS,

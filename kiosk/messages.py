@@ -17,6 +17,14 @@ MESSAGES = {
     "back_in": _l("Back to the start in %(s)s s"),
     "issue_failed": _l("Sorry, no ticket could be issued. Please try again or ask our staff."),
     "service_unavailable": _l("This service is not taking tickets now."),
+    # kiosk states (kiosk_states.js)
+    "closed_for_today": _l("We are closed for today. Thank you for your visit."),
+    "closed_today": _l("We are closed today."),
+    "closed_now_hours": _l("We are closed now. Opening hours today: %(opens)s–%(closes)s."),
+    "currently_unavailable": _l("Currently unavailable"),
+    "no_counter_open": _l("No counter open now"),
+    "no_counter_warning": _l("No counter is serving this service right now."),
+    "no_estimate": _l("No wait estimate: no counter is serving this service right now"),
     "offline": _l("The ticket machine is reconnecting. Please wait a moment."),
     # The hub answers but its database does not (503 database_unavailable): no ticket can be issued.
     "issue_unavailable": _l("Tickets cannot be issued right now. Please wait a moment; the kiosk retries by itself."),

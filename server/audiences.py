@@ -30,7 +30,10 @@ PUBLIC_TICKET = ("number", "service", "service_name_zh", "service_name_en", "sta
                  "called_at")
 # The customer's own ticket page adds its place in the queue.
 OWN_TICKET = PUBLIC_TICKET + ("people_ahead", "estimated_wait_s", "created_at", "business_day")
-PUBLIC_QUEUE = ("service", "name_zh", "name_en", "waiting", "estimated_wait_s")
+# counters_open and staff_only let a kiosk say "currently unavailable" and hide staff-only services.
+PUBLIC_QUEUE = ("service", "name_zh", "name_en", "waiting", "estimated_wait_s", "counters_open", "staff_only")
+# Events after which the hall may take tickets differently (day close, opening, hours or policies).
+HALL_EVENTS = ("day.closed", "branch.opened", "branch.updated")
 MAX_TRACKING_TOKEN = 64
 # A display catching up announces the calls it missed within this long (all of them, in order), and
 # only the newest when its gap reaches further back (docs/ui.md, "Protocol").
@@ -82,6 +85,8 @@ def public_event_data(name: str, data: dict, queue_rows: list[dict] | None) -> d
         return {"message": data.get("message", "")}
     if name in ("emergency.started", "emergency.ended"):
         return {"emergency": {"active": name == "emergency.started"}}
+    if name in HALL_EVENTS:
+        return {}  # the name alone: the kiosk asks again whether the hall takes tickets (kiosk_states.js)
     return None
 
 
@@ -106,6 +111,7 @@ def public_snapshot(session: Session, branch: Branch) -> dict:
         "recent_calls": [pick(t, PUBLIC_TICKET) for t in queries.recent_calls(session, branch)],
         "message": branch.display_message or "",
         "emergency": {"active": queries.active_emergency(session, branch) is not None},
+        "hall": queries.hall_state(session, branch, utc_now()),
     }
 
 

@@ -15,6 +15,7 @@ SERVICES = [
     ("C", "理財", "Wealth", 600),
     ("V", "貴賓", "VIP", 420),
 ]
+STAFF_ONLY = {"V"}  # VIP customers are brought to the kiosk's guide mode by staff, never self-served
 # Counter number -> services in rank order: two personal counters, a corporate one, a wealth/VIP one.
 COUNTERS = {1: ["A", "B"], 2: ["A", "C"], 3: ["B", "A"], 4: ["V", "C", "A"]}
 ACCOUNTS = [("teller1", "teller"), ("teller2", "teller"), ("teller3", "teller"), ("teller4", "teller"),
@@ -28,7 +29,8 @@ def ensure_demo(db) -> bool:
             return False
         branch = setup.create_branch(session, DEMO_BRANCH, "示範分行", "Demo Branch", "Asia/Taipei")
         for code, zh, en, service_s in SERVICES:
-            setup.add_service(session, branch, code, zh, en, default_service_s=service_s)
+            service = setup.add_service(session, branch, code, zh, en, default_service_s=service_s)
+            service.staff_only = code in STAFF_ONLY
         for number, codes in COUNTERS.items():
             setup.add_counter(session, branch, number, codes, policy="strict")
         for username, role in ACCOUNTS:

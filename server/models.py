@@ -14,6 +14,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -47,6 +48,13 @@ class Branch(Base):
     # keep that set-up in memory and reload it when this moves (server/queue/catalog.py).
     config_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     display_message: Mapped[str] = mapped_column(String(500), default="")
+    # How counters call while the emergency plan is on (server/queue/emergency.py; docs/architecture.md,
+    # "Emergency plan"), what a kiosk does for a service no open counter serves, and the opening hours per
+    # weekday ({"0": ["08:30", "17:00"], ...}, Monday = "0"; None = no hours kept: always open).
+    emergency_policy: Mapped[str] = mapped_column(String(24), default="breached_longest_wait",
+                                                  server_default="breached_longest_wait")
+    unavailable_policy: Mapped[str] = mapped_column(String(16), default="warn", server_default="warn")
+    opening_hours: Mapped[dict | None] = mapped_column(JSON, nullable=True)
     services: Mapped[list["Service"]] = relationship(back_populates="branch", order_by="Service.code")
     counters: Mapped[list["Counter"]] = relationship(back_populates="branch", order_by="Counter.number")
 
@@ -63,6 +71,8 @@ class Service(Base):
     wait_warning_min: Mapped[int] = mapped_column(Integer, default=15)
     default_service_s: Mapped[int] = mapped_column(Integer, default=300)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Staff-only (VIP) services are issued by guides, never offered on the public kiosk.
+    staff_only: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     branch: Mapped[Branch] = relationship(back_populates="services")
 
 
@@ -254,6 +264,9 @@ class EmergencyMode(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     branch_id: Mapped[int] = mapped_column(ForeignKey("branches.id"))
     reason: Mapped[str] = mapped_column(String(300), default="")
+    instruction: Mapped[str] = mapped_column(String(300), default="", server_default="")
+    policy: Mapped[str] = mapped_column(String(24), default="breached_longest_wait",
+                                        server_default="breached_longest_wait")
     started_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     started_at: Mapped[dt.datetime] = mapped_column(DateTime)
     ended_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)

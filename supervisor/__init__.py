@@ -37,6 +37,7 @@ def _api_paths(code: str) -> dict:
         "sign_in": "/api/v1/auth/token", "sign_out": "/api/v1/auth/logout", "me": "/api/v1/me",
         "alert_ack": "/api/v1/alerts/{id}/ack",
         "emergency_start": f"{branch}/emergency/start", "emergency_end": f"{branch}/emergency/end",
+        "hall_settings": f"{branch}/hall-settings",
         "display_message": f"{branch}/display-message",
         "devices": f"/api/v1/devices?branch={code}", "faults": f"/api/v1/faults?branch={code}&open=1",
         "fault_ack": "/api/v1/faults/{id}/ack", "fault_resolve": "/api/v1/faults/{id}/resolve",

@@ -68,7 +68,23 @@ MESSAGES = {
     "emergency_on": _l("Emergency mode is on"),
     "emergency_by": _l("Started by %(name)s at %(time)s"),
     "emergency_reason": _l("Reason: %(reason)s"),
-    "emergency_reason_label": _l("Reason (optional)"),
+    "emergency_reason_label": _l("Reason"),
+    "emergency_instruction_label": _l("Instruction to the tellers (optional)"),
+    "emergency_instruction": _l("Instruction: %(instruction)s"),
+    "emergency_confirm_title": _l("Start the emergency plan?"),
+    "emergency_confirm_text": _l("Every counter terminal shows the reason and your instruction, paused tellers "
+                                 "are asked to resume, the lobby display shows a notice, and calling changes:"),
+    "emergency_confirm": _l("Start the plan"),
+    "emergency_cancel": _l("Cancel"),
+    "emergency_policy.breached_longest_wait": _l("every open counter also serves the services past their wait "
+                                                 "target, longest wait first."),
+    "emergency_policy.all_longest_wait": _l("every open counter serves every service, longest wait first."),
+    "emergency_policy.unchanged": _l("calling stays as configured."),
+    "emergency_could_open": _l("Closed counters that could open"),
+    "emergency_none_closed": _l("Every counter is open or paused."),
+    "emergency_serves": _l("serves %(list)s"),
+    "emergency_serves_long_wait": _l("serves %(list)s, where customers wait too long"),
+    "emergency_paused_n": _l("%(n)s paused counter(s) are asked to resume."),
     "emergency_start": _l("Start emergency mode"),
     "emergency_end": _l("End emergency mode"),
     "emergency_owner_rule": _l("Whoever starts it ends it (or an admin)."),
@@ -238,11 +254,12 @@ MESSAGES = {
     "err.network": _l("The hub cannot be reached. Check the network and try again."),
     "err.database_unavailable": _l("The hub is reconnecting to its database. Please try again in a moment."),
     "err.other": _l("That did not work (%(code)s)."),
+    "err.reason_required": _l("Give the reason for the emergency plan."),
 }
 
 # API error code -> message key; codes not listed show "err.other" with the code.
 ERRORS = {code: f"err.{code}" for code in (
-    "not_emergency_owner", "emergency_active", "no_emergency", "message_too_long", "fault_resolved",
+    "not_emergency_owner", "emergency_active", "no_emergency", "reason_required", "message_too_long", "fault_resolved",
     "fault_acknowledged", "note_required", "alert_not_found", "fault_not_found", "branch_already_open",
     "day_not_balanced", "day_already_closed", "day_in_future", "day_closed", "forbidden",
 )}

@@ -627,8 +627,8 @@
           h("span", { class: "ct-q-count" }, row.waiting ? t("waiting_count", { n: row.waiting }) : t("nobody_waiting")),
           row.waiting
             ? h("span", { class: "ct-q-detail" },
-              t("longest_wait", { min: Math.floor((row.longest_wait_s || 0) / 60) }), " · ",
-              t("est_wait", { min: cf.ui.minutes(row.estimated_wait_s) }))
+              t("longest_wait", { min: Math.floor((row.longest_wait_s || 0) / 60) }),
+              row.estimated_wait_s != null ? [" · ", t("est_wait", { min: cf.ui.minutes(row.estimated_wait_s) })] : null)
             : null,
         ),
       ),

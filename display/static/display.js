@@ -225,7 +225,7 @@
           h("span", { class: "d-s-code", "aria-hidden": "true" }, row.service),
           h("span", { class: "d-s-name" }, biName(row.name_zh, row.name_en)),
           h("span", { class: "d-s-count" }, bi("waiting_n", { n: row.waiting })),
-          row.waiting
+          row.waiting && row.estimated_wait_s != null // null: no open counter, no promise
             ? h("span", { class: "d-s-est" }, bi("est_wait", { min: cf.ui.minutes(row.estimated_wait_s) }))
             : null,
         ),

@@ -6,6 +6,7 @@
   const h = cf.ui.h;
   const page = cf.page;
   const $ = (id) => document.getElementById(id);
+  const ks = window.counterflowKioskStates; // closed, unavailable, staff-only (kiosk_states.js)
 
   const state = {
     services: [], // public queue rows: {service, name_zh, name_en, waiting, estimated_wait_s}
@@ -43,17 +44,25 @@
     const box = $("k-services");
     // No button while the hub cannot issue (socket down, or 503: its database is away): the kiosk
     // never pretends to issue a ticket it cannot (docs/deployment.md, "Outages").
-    const disabled = state.status !== "online" || !cf.hub.available || state.busy || (!deviceToken() && !state.guide);
-    const codes = state.services.map((row) => row.service).join(",");
+    const guide = !!state.guide;
+    const disabled = state.status !== "online" || !cf.hub.available || state.busy || (!deviceToken() && !guide)
+      || ks.closedFor(guide);
+    const rows = ks.visible(state.services, guide);
+    const codes = rows.map((row) => row.service).join(",");
     if (box.dataset.codes !== codes) {
       box.dataset.codes = codes;
-      box.replaceChildren(...state.services.map(serviceButton));
+      box.replaceChildren(...rows.map(serviceButton));
     }
-    state.services.forEach((row) => {
+    rows.forEach((row) => {
       const button = box.querySelector(`[data-service="${row.service}"]`);
       button.querySelector(".k-name").textContent = serviceName(row);
       button.querySelector(".k-waiting").textContent = t("waiting_n", { n: row.waiting });
-      button.disabled = disabled;
+      const unavailable = ks.unavailable(row);
+      const note = button.querySelector(".k-state");
+      note.hidden = !unavailable;
+      note.textContent = unavailable ? t(ks.refused(row, guide) ? "currently_unavailable" : "no_counter_open") : "";
+      button.classList.toggle("is-unavailable", unavailable);
+      button.disabled = disabled || ks.refused(row, guide);
     });
     box.setAttribute("aria-busy", state.services.length ? "false" : "true");
     renderNotice();
@@ -68,17 +77,25 @@
         type: "button",
         class: "k-service-btn",
         dataset: { service: row.service },
-        "aria-describedby": "k-wait-" + row.service,
+        "aria-describedby": "k-wait-" + row.service + " k-state-" + row.service,
         onclick: () => issue(state.services.find((s) => s.service === row.service) || row),
       },
       h("span", { class: "k-code", "aria-hidden": "true" }, row.service),
       h("span", { class: "k-name" }),
       h("span", { class: "k-waiting", id: "k-wait-" + row.service, "aria-hidden": "true" }),
+      h("span", { class: "k-state", id: "k-state-" + row.service, "aria-hidden": "true", hidden: true }),
     );
   }
 
   function renderNotice() {
     let key = state.notice;
+    const closed = ks.closedFor(!!state.guide) ? ks.closedNotice() : null;
+    if (!key && closed) {
+      const el = $("k-notice");
+      el.hidden = false;
+      el.textContent = t(closed.key, closed.params);
+      return;
+    }
     if (!key && !cf.hub.available) key = "issue_unavailable";
     if (!key && state.status === "offline") key = "offline";
     if (!key && !deviceToken() && !state.guide) key = "not_registered";
@@ -100,9 +117,12 @@
     $("k-number").textContent = ticket.number;
     $("k-service").textContent = cf.i18n.locale === "en" ? ticket.service_name_en : ticket.service_name_zh;
     $("k-ahead").textContent = t("people_ahead", { n: ticket.people_ahead ?? 0 });
-    $("k-wait").textContent = ticket.estimated_wait_s
-      ? t("estimated_wait", { min: cf.ui.minutes(ticket.estimated_wait_s) })
-      : t("no_wait");
+    // null: no open counter serves it, so no promise; 0: a counter is free for them.
+    $("k-wait").textContent = ticket.estimated_wait_s === null || ticket.estimated_wait_s === undefined
+      ? t(ticket.warning === "no_counter_open" ? "no_counter_warning" : "no_estimate")
+      : ticket.estimated_wait_s
+        ? t("estimated_wait", { min: cf.ui.minutes(ticket.estimated_wait_s) })
+        : t("no_wait");
     const cls = $("k-class");
     cls.hidden = !ticket.priority || ticket.priority === "normal";
     if (!cls.hidden) cls.textContent = t(ticket.priority === "vip" ? "vip_ticket" : "priority_ticket");
@@ -181,8 +201,10 @@
       showResult(ticket);
     } catch (err) {
       if (err.status === 401 && state.guide) signOutGuide();
+      if (err.code === "hall_closed") ks.refresh();
       state.notice =
-        err.code === "service_inactive" ? "service_unavailable"
+        err.code === "hall_closed" ? null // the closed notice says it, from the refreshed hall state
+        : ["service_inactive", "service_unavailable", "staff_only_service"].includes(err.code) ? "service_unavailable"
         : err.status === 401 ? "not_registered"
         : [502, 503, 504].includes(err.status) ? null // cf.hub is unavailable: renderNotice says so until it is back
         : err.status === 0 ? "offline"
@@ -260,9 +282,11 @@
     token: deviceToken,
     onSnapshot(snapshot) {
       state.services = snapshot.services;
+      ks.set(snapshot.hall);
       renderServices();
     },
     onEvent(message) {
+      if (["day.closed", "branch.opened", "branch.updated"].includes(message.event)) ks.refresh();
       if (message.event === "queue.changed") {
         state.services = cf.mergeQueue(state.services, message.data.queue);
         renderServices();
@@ -276,6 +300,7 @@
   });
 
   cf.hub.onChange(() => renderServices()); // buttons off while the hub is unavailable, on again after
+  ks.onChange(() => renderServices());
 
   window.counterflowKiosk = { state, client };
   renderBranch();

@@ -25,7 +25,8 @@ SERVICE_BODY = {"code": (str, True, "A-Z", {"minLength": 1, "maxLength": 4}), "n
                 "wait_warning_min": (int, False, "", WAIT_MIN), "default_service_s": (int, False, "", SERVICE_S)}
 SERVICE_PATCH = {"name_zh": (str, False, "", NAME), "name_en": (str, False, "", NAME),
                  "wait_target_min": (int, False, "", WAIT_MIN), "wait_warning_min": (int, False, "", WAIT_MIN),
-                 "default_service_s": (int, False, "", SERVICE_S), "active": (bool, False, "")}
+                 "default_service_s": (int, False, "", SERVICE_S), "active": (bool, False, ""),
+                 "staff_only": (bool, False, "offered only in the kiosk's guide mode")}
 COUNTER_BODY = {"number": (int, True, "", {"minimum": 1, "maximum": 999}),
                 "services": (list, True, "service codes in rank order", {"maxItems": 50}),
                 "policy": (str, False, "strict | longest_wait", POLICY), "name": (str, False, "", {"maxLength": 60})}
@@ -206,7 +207,9 @@ def get_emergency(code: str):
         return jsonify(emergency=emergency_view(mode, session) if mode else None)
 
 
-EMERGENCY_BODY = {"reason": (str, False, "", {"maxLength": 300})}
+# The seed's plan is started for a reason the staff are told (docs/architecture.md, "Emergency plan").
+EMERGENCY_BODY = {"reason": (str, True, "", {"minLength": 1, "maxLength": 300}),
+                  "instruction": (str, False, "", {"maxLength": 300})}
 
 
 @route("/branches/<code>/emergency/start", ["POST"], summary="Start emergency mode (supervisor)",
@@ -214,7 +217,8 @@ EMERGENCY_BODY = {"reason": (str, False, "", {"maxLength": 300})}
 def start_emergency(code: str):
     data = json_body(EMERGENCY_BODY)
     p = _supervisor_of(code)
-    return jsonify(emergency=hub().engine.start_emergency(code, p.actor, data.get("reason", ""))), 201
+    return jsonify(emergency=hub().engine.start_emergency(code, p.actor, data["reason"],
+                                                          data.get("instruction") or "")), 201
 
 
 @route("/branches/<code>/emergency/end", ["POST"], summary="End emergency mode: whoever started it, or an admin",

@@ -8,7 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ..models import Alert, Branch, EmergencyMode, Service, User
-from . import estimates, ticket_store as store, wait_monitor
+from . import emergency, estimates, hall_hours, ticket_store as store, wait_monitor
 from .actors import SYSTEM, Actor
 from .catalog import BranchConfig
 from .clock import business_day, iso_utc
@@ -21,6 +21,7 @@ from .ticket_store import PRIORITY_VALUES
 from .uow import EventName, UnitOfWork
 
 CHANNELS = ("kiosk", "guide", "mobile", "api")
+PUBLIC_CHANNELS = ("kiosk", "mobile")  # customers by themselves; guides and the API are staff
 
 
 class BranchOperations:
@@ -54,8 +55,22 @@ class BranchOperations:
                 raise NotFound("service_not_found", f"branch {branch_code} has no service {service_code!r}")
             if not service.active:
                 raise Conflict("service_inactive", f"service {service_code} is not taking tickets now")
+            # A customer by themselves: a kiosk or phone, not staff (who may issue for a customer any time
+            # the day is open, staff-only services too).
+            public = channel in PUBLIC_CHANNELS and actor.kind != "user"
+            if public and service.staff_only:
+                raise Forbidden("staff_only_service", f"service {service_code} is issued by staff only")
             day = business_day(uow.now, config.timezone)
             self._ensure_day_open(config, day)
+            # Kiosk states (docs/architecture.md, "Kiosk states"): no public ticket outside opening hours,
+            # and none for a service no open counter serves unless the branch chose to warn instead.
+            if public:
+                hall = hall_hours.hall_state(config.opening_hours, config.closed_days, config.timezone, uow.now)
+                if not hall["open"]:
+                    raise Conflict("hall_closed", f"branch {config.code} is not taking tickets now", detail=hall)
+            load = estimates.service_load(conn, service.id, service.default_service_s, uow.now, self.service_times)
+            if load.counters_open == 0 and public and config.unavailable_policy == "refuse":
+                raise Conflict("service_unavailable", f"no open counter serves {service_code} now")
             seq = next_seq(conn, service.id, day)
             if conn.dialect.name == "postgresql" and store.day_is_closed(conn, config.id, day):
                 # A day close locks the day's number rows: an issue that waited for one looks again, and
@@ -76,9 +91,10 @@ class BranchOperations:
                 "to_status": target(TicketAction.ISSUE), "actor": actor.label, "counter_id": None,
                 "detail": {"channel": channel, "priority": priority}}])
             ahead = store.people_ahead(conn, ticket)
-            load = estimates.service_load(conn, service.id, service.default_service_s, uow.now, self.service_times)
             view = store.ticket_dict(ticket, config)
             view.update(people_ahead=ahead, estimated_wait_s=estimates.estimate_wait_s(ahead, load))
+            if load.counters_open == 0:
+                view["warning"] = "no_counter_open"  # issued anyway: the customer is told, not promised a time
             uow.emit(EventName.TICKET_ISSUED, config, {"ticket": dict(view)})
             view["tracking_token"] = ticket["public_token"]
             uow.emit(EventName.QUEUE_CHANGED, config, {"services": [service.id]})
@@ -150,13 +166,20 @@ class BranchOperations:
             uow.emit(EventName.ALERT_ACKNOWLEDGED, uow.session.get(Branch, alert.branch_id), {"alert": view})
             return view
 
-    def start_emergency(self, branch_code: str, actor: Actor, reason: str) -> dict:
+    def start_emergency(self, branch_code: str, actor: Actor, reason: str, instruction: str = "") -> dict:
+        """The plan runs with the branch's emergency call policy as it is now (emergency.py)."""
+        reason, instruction = (reason or "").strip(), (instruction or "").strip()
+        if not reason:
+            raise Invalid("reason_required", "say why the emergency plan starts")
+        if len(reason) > 300 or len(instruction) > 300:
+            raise Invalid("text_too_long", "the reason and the instruction are at most 300 characters each")
         with self._uow() as uow:
             s = uow.session
             branch = branch_by_code(s, branch_code, lock=True)
             if active_emergency(s, branch.id) is not None:
                 raise Conflict("emergency_active", "emergency mode is already on")
-            mode = EmergencyMode(branch_id=branch.id, reason=(reason or "").strip()[:300],
+            mode = EmergencyMode(branch_id=branch.id, reason=reason, instruction=instruction,
+                                 policy=branch.emergency_policy or emergency.DEFAULT_POLICY,
                                  started_by_id=actor.user_id, started_at=uow.now)
             s.add(mode)
             s.flush()
@@ -206,6 +229,8 @@ def emergency_view(mode: EmergencyMode, session: Session) -> dict:
     return {
         "id": mode.id,
         "reason": mode.reason,
+        "instruction": mode.instruction or "",
+        "policy": mode.policy,
         "started_by": starter.username if starter else None,
         "started_at": iso_utc(mode.started_at),
         "ended_by": ender.username if ender else None,

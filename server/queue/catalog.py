@@ -29,6 +29,7 @@ class ServiceInfo:
     wait_warning_min: int
     default_service_s: int
     active: bool
+    staff_only: bool = False  # issued by guides only, never offered on the public kiosk
 
 
 @dataclass(frozen=True)
@@ -52,6 +53,8 @@ class BranchConfig:
     counters: dict[int, CounterInfo]
     counters_by_number: dict[int, CounterInfo]
     closed_days: frozenset[dt.date]
+    opening_hours: dict | None = None  # hall_hours.py
+    unavailable_policy: str = "warn"  # a kiosk ticket for a service no open counter serves: warn | refuse
 
     def counters_serving(self, service_id: int) -> list[CounterInfo]:
         return [c for c in self.counters.values() if service_id in c.service_ids]
@@ -81,13 +84,14 @@ class Catalog:
 
 
 def load(conn: Connection | Session, branch_id: int) -> BranchConfig:
-    b = conn.execute(select(Branch.code, Branch.timezone, Branch.config_version).where(Branch.id == branch_id)).one()
+    b = conn.execute(select(Branch.code, Branch.timezone, Branch.config_version, Branch.opening_hours,
+                            Branch.unavailable_policy).where(Branch.id == branch_id)).one()
     services = {
         row.id: ServiceInfo(row.id, row.code, row.name_zh, row.name_en, row.wait_target_min, row.wait_warning_min,
-                            row.default_service_s, bool(row.active))
+                            row.default_service_s, bool(row.active), bool(row.staff_only))
         for row in conn.execute(
             select(Service.id, Service.code, Service.name_zh, Service.name_en, Service.wait_target_min,
-                   Service.wait_warning_min, Service.default_service_s, Service.active)
+                   Service.wait_warning_min, Service.default_service_s, Service.active, Service.staff_only)
             .where(Service.branch_id == branch_id).order_by(Service.code))
     }
     links: dict[int, list[int]] = {}
@@ -105,12 +109,13 @@ def load(conn: Connection | Session, branch_id: int) -> BranchConfig:
     closed = frozenset(conn.execute(select(DayClose.business_day).where(DayClose.branch_id == branch_id)).scalars())
     return BranchConfig(branch_id, b.code, b.timezone, b.config_version, services,
                         {s.code: s for s in services.values()}, counters,
-                        {c.number: c for c in counters.values()}, closed)
+                        {c.number: c for c in counters.values()}, closed, b.opening_hours or None,
+                        b.unavailable_policy or "warn")
 
 
 # ---------------------------------------------------------------------------- version bumps
 _COUNTER_CONFIG = {"number", "name", "branch_id", "service_links"}
-_BRANCH_CONFIG = {"code", "name_zh", "name_en", "timezone"}
+_BRANCH_CONFIG = {"code", "name_zh", "name_en", "timezone", "opening_hours", "unavailable_policy"}
 
 
 def _changed(obj, names: set[str]) -> bool:

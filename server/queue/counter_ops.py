@@ -14,7 +14,7 @@ from sqlalchemy import select, update
 from sqlalchemy.engine import Row
 
 from ..models import CounterPause, Rating, Ticket
-from . import ticket_store as store
+from . import emergency, ticket_store as store
 from .actors import Actor
 from .catalog import BranchConfig
 from .errors import Conflict, Invalid, NotFound
@@ -193,13 +193,19 @@ class CounterOperations:
                                    "first or send complete_current", detail={"current_ticket": current["number"]})
                 cx.ensure_day_open(current)
                 completed = self._finish(cx, current, actor)
-            ticket = pick_next(cx.conn, cx.id, cx.config.counters[cx.id].service_ids, cx.counter["policy"])
+            # While the emergency plan is on the counter may call from more services (emergency.py).
+            service_ids, policy, widened = emergency.call_scope(cx.conn, cx.config, cx.id, cx.counter["policy"],
+                                                                cx.uow.now)
+            ticket = pick_next(cx.conn, cx.id, service_ids, policy)
             if ticket is None:
                 if completed is None:
                     raise Conflict("queue_empty", f"no customer is waiting for counter {cx.number}")
                 cx.set_counter(current_ticket_id=None)
                 return {"ticket": None, "completed": completed}
-            cx.move(ticket, TicketAction.CALL, actor, called_at=cx.uow.now, counter_id=cx.id,
+            # A call the plan made possible says so in its event (the day report counts them).
+            by_plan = widened and ticket["service_id"] not in cx.config.counters[cx.id].service_ids
+            detail = {"emergency": True} if by_plan else None
+            cx.move(ticket, TicketAction.CALL, actor, detail, called_at=cx.uow.now, counter_id=cx.id,
                     staff_id=cx.counter["staff_id"])
             cx.set_counter(current_ticket_id=ticket["id"])
             view = cx.emit_ticket(EventName.TICKET_CALLED, ticket)

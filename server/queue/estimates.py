@@ -1,13 +1,23 @@
-"""Wait estimates from recent service times and the counters open for a service.
+"""Wait estimates from recent service times and the counters open for a service, with counters shared
+between services modelled (docs/architecture.md, "Estimates").
 
-With `n` counters open for the service, `free` of them idle, and a mean service time `m`, the
-customer with `k` people ahead waits for (k - free + 1) departures among n busy counters:
-about (k - free + 1) * m / n, and nothing when a counter is free for them.
+A newcomer of service `s` with `k` people ahead waits for the work in front of them at the open counters
+that serve `s`, done at the rate those counters can give `s`:
 
-The mean service time is a running figure (`ServiceTimes`): read from the newest finished tickets
-of the service through an index (at most RECENT_SERVICES rows, however long the history), kept in
-memory, and read again when this process completes a ticket of that service or after
-REFRESH_S (completions in other hub processes).
+    wait = the time until those counters have served (k - free + 1) customers of `s`, 0 when a counter
+    is free for them, None when no open counter serves `s` (no promise the hall will not keep).
+
+Each counter is a lane that starts serving `s` after a delay and then at a pace:
+- delay: the backlog of the services it takes before `s` (ranked above `s` with the `strict` policy;
+  every other service with `longest_wait`, whose waiting customers all arrived earlier), each
+  service's backlog shared among the open counters that serve it;
+- pace: share / m_s, where the share is what future arrivals of services ranked above `s` leave over
+  (their offered load, arrivals of the last hour times mean service time, shared among their counters).
+A backlog at one counter holds up only that counter: the customer needs the first free lane, not all.
+With no counter shared this is the plain (k - free + 1) * m / n of an M/M/n queue. The mean service time
+is a running figure (`ServiceTimes`): read from the newest finished tickets of the service through an
+index (at most RECENT_SERVICES rows, however long the history), kept in memory, and read again when
+this process completes a ticket of that service or after REFRESH_S (completions in other hub processes).
 """
 from __future__ import annotations
 
@@ -16,15 +26,17 @@ import threading
 import time
 from dataclasses import dataclass
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
-from ..models import Ticket
+from ..models import Counter, CounterService, Service, Ticket
 from . import ticket_store as store
-from .states import TicketStatus
+from .states import CounterState, TicketStatus
 
 RECENT_SERVICES = 20
+ARRIVAL_WINDOW = dt.timedelta(hours=1)  # offered load from the arrivals of the last hour
+MIN_SHARE = 0.1  # a counter always gives a service at least this much of its time (no division by ~0)
 RECENT_WINDOW = dt.timedelta(hours=3)
 REFRESH_S = 15.0
 
@@ -38,11 +50,33 @@ _RECENT = (
 )
 
 
+C, CS, S = Counter.__table__, CounterService.__table__, Service.__table__
+_BRANCH_OF = select(S.c.branch_id).where(S.c.id == bindparam("service_id")).scalar_subquery()
+_OPEN_LINKS = (  # every open counter of the service's branch with its services in rank order
+    select(C.c.id, C.c.policy, C.c.current_ticket_id, CS.c.service_id)
+    .select_from(C.join(CS, CS.c.counter_id == C.c.id))
+    .where(C.c.branch_id == _BRANCH_OF, C.c.state == CounterState.OPEN)
+    .order_by(C.c.id, CS.c.rank)
+)
+_SERVICES = select(S.c.id, S.c.default_service_s).where(S.c.branch_id == _BRANCH_OF)
+_WAITING = (select(T.c.service_id, func.count()).where(T.c.branch_id == _BRANCH_OF, T.c.status == TicketStatus.WAITING)
+            .group_by(T.c.service_id))
+_ARRIVED = (  # through ix_tickets_branch_day: a business day is never before the UTC day before
+    select(T.c.service_id, func.count(), func.min(T.c.created_at))
+    .where(T.c.branch_id == _BRANCH_OF, T.c.business_day >= bindparam("day_from"), T.c.created_at >= bindparam("since"),
+           T.c.transfer_gen == 0)
+    .group_by(T.c.service_id)
+)
+
+
 @dataclass(frozen=True)
 class ServiceLoad:
     mean_service_s: float
     counters_open: int
     counters_free: int
+    # Per open counter of the service (shared counters only): (seconds of other services' work it does
+    # first, share of its time the service gets). Empty: every counter serves only this service.
+    lanes: tuple[tuple[float, float], ...] = ()
 
 
 def mean_service_seconds(conn: Connection | Session, service_id: int, default_s: int, now: dt.datetime) -> float:
@@ -87,19 +121,66 @@ class ServiceTimes:
 
 def service_load(conn, service_id: int, default_s: int, now: dt.datetime,
                  times: ServiceTimes | None = None) -> ServiceLoad:
+    """The open counters, backlogs and offered loads the estimate needs (the module docstring)."""
     if isinstance(conn, Session):
         conn = conn.connection()
-    counters_open, counters_free = store.open_counters_for_service(conn, service_id)
-    mean = times.mean(conn, service_id, default_s, now) if times else mean_service_seconds(conn, service_id,
-                                                                                            default_s, now)
-    return ServiceLoad(mean, counters_open, counters_free)
+    key = {"service_id": service_id}
+    counters: dict[int, tuple[str, bool, list[int]]] = {}
+    for cid, policy, current, sid in conn.execute(_OPEN_LINKS, key):
+        counters.setdefault(cid, (policy, current is None, []))[2].append(sid)
+    mine = {cid: c for cid, c in counters.items() if service_id in c[2]}
+
+    def mean(sid: int, default: int) -> float:
+        return times.mean(conn, sid, default, now) if times else mean_service_seconds(conn, sid, default, now)
+
+    m_s = mean(service_id, default_s)
+    if not mine:
+        return ServiceLoad(m_s, 0, 0)
+    free = sum(1 for _policy, idle, _services in mine.values() if idle)
+    shared = {sid for _policy, _idle, services in mine.values() for sid in services} - {service_id}
+    if not shared:
+        return ServiceLoad(m_s, len(mine), free)
+    defaults = dict(conn.execute(_SERVICES, key).all())
+    means = {sid: mean(sid, defaults.get(sid, default_s)) for sid in shared}
+    waiting = dict(conn.execute(_WAITING, key).all())
+    since = now - ARRIVAL_WINDOW
+    arrived = conn.execute(_ARRIVED, {**key, "since": since, "day_from": since.date() - dt.timedelta(days=1)}).all()
+    first = min((at for _sid, _n, at in arrived if at is not None), default=now)
+    window_s = max(15 * 60.0, (now - first).total_seconds())  # early in the day: the time since opening
+    rate = {sid: n / window_s for sid, n, _at in arrived}
+    serving = {sid: sum(1 for c in counters.values() if sid in c[2]) for sid in shared}
+    lanes = []
+    for policy, _idle, services in mine.values():
+        rank = services.index(service_id)
+        first_here = services[:rank] if policy == "strict" else [x for x in services if x != service_id]
+        above = services[:rank] if policy == "strict" else []
+        share = max(MIN_SHARE, 1.0 - sum(rate.get(x, 0.0) * means[x] / serving[x] for x in above))
+        other_work = sum(waiting.get(x, 0) * means[x] / serving[x] for x in first_here)
+        lanes.append((other_work / share, share))
+    return ServiceLoad(m_s, len(mine), free, tuple(lanes))
 
 
-def estimate_wait_s(people_ahead: int, load: ServiceLoad) -> int:
+def estimate_wait_s(people_ahead: int, load: ServiceLoad) -> int | None:
+    if load.counters_open == 0:
+        return None  # no open counter serves it: no promise (kiosk: "currently unavailable")
     if people_ahead < load.counters_free:
         return 0
-    servers = max(1, load.counters_open)
-    return int(round((people_ahead - load.counters_free + 1) * load.mean_service_s / servers))
+    turns = people_ahead - load.counters_free + 1
+    if not load.lanes:
+        return int(round(turns * load.mean_service_s / load.counters_open))
+    return int(round(_time_for_turns(turns, load.lanes, load.mean_service_s)))
+
+
+def _time_for_turns(turns: float, lanes, mean_service_s: float) -> float:
+    """When the counters, each joining after its delay at its share's pace, have served `turns` of the
+    service: the earliest t with sum(share * (t - delay)) / mean >= turns over the lanes started by t."""
+    t, done, pace = 0.0, 0.0, 0.0
+    for delay, share in sorted(lanes):
+        if pace > 0 and t + (turns - done) / pace <= delay:
+            break
+        done += pace * (delay - t)
+        t, pace = max(t, delay), pace + share / mean_service_s
+    return t + (turns - done) / pace
 
 
 def people_ahead_of(conn, ticket) -> int:

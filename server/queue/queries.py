@@ -77,9 +77,19 @@ def _snapshot_rows(session: Session, branch_id: int, now: dt.datetime, service_i
                 "mean_service_s": round(load.mean_service_s),
                 "wait_target_min": service.wait_target_min,
                 "alert_level": levels.get(service.id, "ok"),
+                "staff_only": bool(service.staff_only),
             }
         )
     return rows
+
+
+def hall_state(session: Session, branch: Branch, now: dt.datetime) -> dict:
+    """Whether the hall takes tickets now (hall_hours.py): opening hours and the day close."""
+    from ..models import DayClose
+    from .hall_hours import hall_state as state
+
+    closed = set(session.execute(select(DayClose.business_day).where(DayClose.branch_id == branch.id)).scalars())
+    return dict(state(branch.opening_hours, closed, branch.timezone, now), unavailable_policy=branch.unavailable_policy)
 
 
 def render_row(row: dict, now: dt.datetime) -> dict:
@@ -216,6 +226,6 @@ def active_emergency(session: Session, branch: Branch) -> dict | None:
 
 
 __all__ = [
-    "active_emergency", "branch_by_code", "services", "queue_snapshot", "QueueSnapshots", "counters", "counter", "counter_detail", "ticket",
+    "active_emergency", "hall_state", "branch_by_code", "services", "queue_snapshot", "QueueSnapshots", "counters", "counter", "counter_detail", "ticket",
     "ticket_by_token", "ticket_position", "alerts", "recent_calls", "iso_utc",
 ]

@@ -101,6 +101,25 @@ class SetupOperations:
     def __init__(self, uow_factory):
         self._uow = uow_factory
 
+    def update_hall_settings(self, branch_code: str, changes: dict) -> dict:
+        """The emergency call policy, the kiosk's unavailable-service policy and the opening hours
+        (docs/architecture.md, "Emergency plan" and "Kiosk states")."""
+        from . import emergency, hall_hours
+
+        if "emergency_policy" in changes and changes["emergency_policy"] not in emergency.POLICIES:
+            raise Invalid("invalid_policy", f"emergency_policy must be one of {', '.join(emergency.POLICIES)}")
+        if "unavailable_policy" in changes and changes["unavailable_policy"] not in UNAVAILABLE_POLICIES:
+            raise Invalid("invalid_policy", f"unavailable_policy must be one of {', '.join(UNAVAILABLE_POLICIES)}")
+        if "opening_hours" in changes:
+            changes = dict(changes, opening_hours=hall_hours.validate(changes["opening_hours"]))
+        with self._uow() as uow:
+            branch = branch_by_code(uow.session, branch_code, lock=True)
+            for key, value in changes.items():
+                setattr(branch, key, value)
+            view = hall_settings_view(branch)
+            uow.emit(EventName.BRANCH_UPDATED, branch, {"branch": branch_view(branch), "hall_settings": view})
+        return view
+
     def create_branch(self, code: str, name_zh: str, name_en: str, timezone: str = "Asia/Taipei") -> dict:
         with self._uow() as uow:
             branch = create_branch(uow.session, code, name_zh, name_en, timezone)
@@ -167,6 +186,14 @@ class SetupOperations:
                 uow.emit(EventName.QUEUE_CHANGED, counter.branch,
                          {"services": sorted(link.service_id for link in counter.service_links)})
             return view
+
+
+UNAVAILABLE_POLICIES = ("warn", "refuse")
+
+
+def hall_settings_view(branch: Branch) -> dict:
+    return {"emergency_policy": branch.emergency_policy, "unavailable_policy": branch.unavailable_policy,
+            "opening_hours": branch.opening_hours or None}
 
 
 def branch_view(branch: Branch) -> dict:

@@ -47,7 +47,7 @@ def evaluate(uow: UnitOfWork, branch: Branch, service_times: estimates.ServiceTi
         predicted = 0.0
         if count:
             load = estimates.service_load(s, service.id, service.default_service_s, uow.now, service_times)
-            predicted = estimates.estimate_wait_s(count, load)
+            predicted = estimates.estimate_wait_s(count, load) or 0.0  # None: no counter open, no prediction
         level = level_for(longest, predicted, service) if service.active else "ok"
         current = open_alerts.get(service.id)
         if current is not None and current.level == level:

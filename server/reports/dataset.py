@@ -12,6 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ..models import Branch, Counter, CounterPause, NumberSequence, Rating, Service, Ticket, User
+from . import emergencies
 from .periods import Period
 
 
@@ -85,6 +86,7 @@ class Dataset:
     ratings: dict[int, int]  # ticket id -> score
     pauses: list[PauseRow]
     numbered: dict[tuple[int, dt.date], int]  # (service id, day) -> numbers handed out
+    emergencies: list[dict] = field(default_factory=list)  # emergencies.rows: the plans of the period
     _by_id: dict[int, TicketRow] = field(default_factory=dict, repr=False)
 
     def ticket(self, ticket_id: int) -> TicketRow | None:
@@ -134,4 +136,4 @@ def load(session: Session, branch: Branch, period: Period, now: dt.datetime) -> 
             NumberSequence.service_id.in_(list(services) or [-1]),
             NumberSequence.business_day >= period.first, NumberSequence.business_day <= period.last))}
     return Dataset(branch.id, branch.code, branch.name_zh, branch.name_en, period, now, services, counters, staff,
-                   tickets, ratings, pauses, numbered)
+                   tickets, ratings, pauses, numbered, emergencies.rows(session, branch.id, period, now))

@@ -75,6 +75,10 @@ def report_tables(report: dict) -> list[Table]:
     tables.append(Table("hours", hour_cols, [[h.get(c) for c in hour_cols] for h in report["hours"]]))
     pause_cols = ["counter", "teller", "reason", "count", "total_s"]
     tables.append(Table("pauses", pause_cols, [[p.get(c) for c in pause_cols] for p in report["pauses"]]))
+    emergency_cols = ["started_at", "ended_at", "started_by", "ended_by", "reason", "instruction", "policy",
+                      "duration_s", "calls_by_plan"]
+    tables.append(Table("emergencies", emergency_cols,
+                        [[e.get(c) for c in emergency_cols] for e in report.get("emergencies", [])]))
     problem_cols = ["ticket_id", "number", "service", "business_day", "status", "problems"]
     tables.append(Table("problems", problem_cols,
                         [[p["ticket_id"], p["number"], p["service"], p["business_day"], p["status"],

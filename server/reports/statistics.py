@@ -125,6 +125,7 @@ def build(ds: Dataset) -> dict:
         "not_called": uncalled,
         "hours": hourly(ds),
         "pauses": pause_rows,
+        "emergencies": ds.emergencies,
         "problems": reconcile.problem_list(ds, problems),
         "missing_numbers": missing,
     }

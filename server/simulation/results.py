@@ -20,7 +20,7 @@ class Customer:
     arrived_s: float
     service_s: float
     no_show: bool
-    estimated_wait_s: int
+    estimated_wait_s: int | None
     people_ahead: int
     called_s: float | None = None
     left_s: float | None = None
@@ -56,7 +56,8 @@ def wait_summary(waits: list[float], targets: list[float]) -> dict:
 def estimate_accuracy(customers: list[Customer]) -> dict:
     """The engine's estimated_wait_s at issue against the wait that followed.
     error = estimate - actual: positive means the engine promised a longer wait than happened."""
-    pairs = [(c.estimated_wait_s, c.wait_s) for c in customers if c.wait_s is not None]
+    # (an estimate of None promised nothing: no counter was open for the service)
+    pairs = [(c.estimated_wait_s, c.wait_s) for c in customers if c.wait_s is not None and c.estimated_wait_s is not None]
     if not pairs:
         return {"count": 0, "mean_error_s": None, "mean_abs_error_s": None, "bias": None, "relative_bias": None}
     errors = [e - a for e, a in pairs]

@@ -384,23 +384,13 @@
       h("strong", {}, t("emergency_on")),
       h("span", {}, t("emergency_by", { name: e.started_by, time: clock(e.started_at) })),
       e.reason ? h("span", {}, t("emergency_reason", { reason: e.reason })) : null,
+      e.instruction ? h("span", {}, t("emergency_instruction", { instruction: e.instruction })) : null,
     ];
     bannerEl.replaceChildren(...lines.map((x) => x && x.cloneNode(true)));
     $("sv-emergency-state").replaceChildren(h("p", { class: "sv-emergency-on" }, ...lines.map((x) => x && [x, " "])));
   }
 
-  $("sv-emergency-form").addEventListener("submit", async (event) => {
-    event.preventDefault();
-    try {
-      const result = await api("POST", page.api.emergency_start, { reason: $("sv-emergency-reason").value.trim() });
-      state.emergency = result.emergency;
-      $("sv-emergency-reason").value = "";
-      renderEmergency();
-      info("msg.emergency_started");
-    } catch (err) {
-      refuseError(err);
-    }
-  });
+  // Starting the plan (confirmation, reason, instruction) is emergency.js's.
 
   $("sv-emergency-end").addEventListener("click", async () => {
     try {
@@ -502,7 +492,7 @@
 
   const sv = {
     state, hooks, api, t, say, info, refuse, refuseError, errorKey, clock, duration, who, serviceName,
-    reasonLabel, dialogError, upsert, badge, pathWith, renderLive, charts: {},
+    reasonLabel, dialogError, upsert, badge, pathWith, renderLive, renderEmergency, charts: {},
     get client() {
       return client;
     },

@@ -92,6 +92,7 @@ def test_the_hall_live_alerts_faults_opening_emergency_and_message(pages, staff,
     page.get_by_role("tab", name=re.compile("大廳現況")).click()
     page.locator("#sv-emergency-reason").fill("等候超過 20 分鐘")
     page.locator("#sv-emergency-start").click()
+    page.locator("#sv-emergency-confirm-ok").click()  # the plan starts only once confirmed
     expect(page.locator("#sv-emergency-banner")).to_contain_text("由 supervisor 於")
     staff("admin").post("/users", {"username": "supervisor2", "password": "demo", "role": "supervisor",
                                    "branch": "demo", "display_name": "Supervisor 2"})

@@ -4,13 +4,13 @@ A fault resolved while its device still reported it keeps the supervisor's reaso
 can be investigated afterwards (seed 4-8: cause, who is responsible, what follows).
 
 Revision ID: 0007
-Revises: 0005
+Revises: 0006
 """
 from alembic import op
 import sqlalchemy as sa
 
 revision = "0007"
-down_revision = "0005"
+down_revision = "0006"
 branch_labels = None
 depends_on = None
 

@@ -10,6 +10,7 @@
  *   signIn(form, api, accepts) -> account | null (turned away by accepts); throws ApiError
  *   tabSession(key) -> {load, save, clear}: a staff sign-in kept for this tab (sessionStorage, JSON)
  *   hub        available, onChange(fn): false while the hub answers 503 (its database is unreachable)
+ *   hall       emergency, onChange(fn): the branch's emergency plan, from any room's snapshot or messages
  *              or cannot be reached; probed every few seconds until it answers again
  *   ui         connectionBanner(client), formatMinutes(seconds)
  *
@@ -153,6 +154,25 @@
    *   onRefused:  (error) => ...          the hub refused the join, e.g. {code: "forbidden"}
    * Returns {resync(), close(), socket, get seq()}.
    */
+  /* hall.emergency: the branch's emergency plan as the last snapshot or message of any room said, or
+   * null (docs/ui.md, "Emergency plan"). Staff rooms get the plan {reason, instruction, started_by, …},
+   * public rooms only {active: true}. hall.onChange(fn) for the surfaces' banners and notices. */
+  const hall = {
+    emergency: null,
+    listeners: [],
+    set(emergency) {
+      this.emergency = emergency && emergency.active !== false ? emergency : null;
+      this.listeners.forEach((fn) => fn(this.emergency));
+    },
+    observe(message) {
+      if (message.event === "emergency.started") this.set((message.data || {}).emergency || { active: true });
+      else if (message.event === "emergency.ended") this.set(null);
+    },
+    onChange(fn) {
+      this.listeners.push(fn);
+    },
+  };
+
   function connect(options) {
     const opts = Object.assign({ gapWaitMs: 700, refreshMs: 5 * 60 * 1000, nudgeDelayMs: 250 }, options);
     let seq = null; // last seq applied; null until the first snapshot of this connection
@@ -184,6 +204,7 @@
     function deliver(message) {
       seq = message.seq;
       gapWait = opts.gapWaitMs;
+      hall.observe(message);
       if (message.event !== "tick" && opts.onEvent) opts.onEvent(message);
     }
 
@@ -272,6 +293,7 @@
         seq = ack.seq;
         since = null;
         opts.onSnapshot(ack.snapshot, ack);
+        if (ack.snapshot && "emergency" in ack.snapshot) hall.set(ack.snapshot.emergency);
         const waiting = early.concat([...pending.values()]).sort((a, b) => a.seq - b.seq);
         early = [];
         pending.clear();
@@ -512,5 +534,5 @@
     return [...byService.values()].sort((a, b) => (a.service < b.service ? -1 : a.service > b.service ? 1 : 0));
   }
 
-  window.CounterFlow = { page, i18n, api: { request, ApiError }, hub, connect, mergeQueue, sound, storage, signIn, tabSession, ui };
+  window.CounterFlow = { page, i18n, api: { request, ApiError }, hub, hall, connect, mergeQueue, sound, storage, signIn, tabSession, ui };
 })();
