@@ -40,6 +40,8 @@ class TicketAction(StrEnum):
     TRANSFER_IN = "transfer_in"
     CANCEL = "cancel"
     ABANDON = "abandon"
+    MOVE = "move"  # a supervisor moves a waiting ticket to another service or counter
+    REPRIORITISE = "reprioritise"
 
 
 S = TicketStatus
@@ -59,6 +61,8 @@ TRANSITIONS: dict[TicketAction, tuple[tuple[TicketStatus | None, ...], TicketSta
     TicketAction.TRANSFER: ((S.CALLED, S.SERVING), S.TRANSFERRED),
     TicketAction.CANCEL: ((S.WAITING, S.CALLED), S.CANCELLED),
     TicketAction.ABANDON: (OPEN_STATUSES, S.ABANDONED),
+    TicketAction.MOVE: ((S.WAITING,), S.WAITING),
+    TicketAction.REPRIORITISE: ((S.WAITING,), S.WAITING),
 }
 
 
