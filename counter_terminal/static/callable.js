@@ -43,10 +43,10 @@
       refresh();
       return;
     }
-    ct.hooks.render.forEach((fn) => fn !== render && fn());
-    render();
+    ct.render(); // call next and the empty card depend on the list; this list renders from its hook
   }
 
+  const serviceName = (ticket) => (cf.i18n.locale === "en" ? ticket.service_name_en : ticket.service_name_zh);
   const waitedMin = (ticket) => Math.max(0, Math.floor((Date.now() - Date.parse(ticket.arrived_at)) / 60000));
 
   function render() {
@@ -66,7 +66,7 @@
           { class: "ct-callable-item", dataset: { ticket: ticket.id, number: ticket.number } },
           h("span", { class: "ct-c-number" }, ticket.number),
           h("span", { class: "ct-c-info" },
-            h("span", {}, `${ticket.service} · ${ct.serviceName(ticket)}`),
+            h("span", {}, `${ticket.service} · ${serviceName(ticket)}`),
             h("span", { class: "ct-c-waited" }, t("waited_min", { min: waitedMin(ticket) })),
             ticket.priority !== "normal"
               ? h("span", { class: "ct-badge priority-" + ticket.priority }, t("priority." + ticket.priority)) : null,

@@ -36,7 +36,7 @@
   let chooserTimer = null;
   // callable.js (the tickets this counter may call) plugs in here: render, event.
   const hooks = { render: [], event: [] };
-  const run = (name, ...args) => hooks[name].forEach((fn) => fn(...args));
+  const runHooks = (name, ...args) => hooks[name].forEach((fn) => fn(...args));
 
   // ---------------------------------------------------------------- API
   async function api(method, path, body) {
@@ -267,7 +267,7 @@
         state.counter = snapshot.counter;
         state.snapshots += 1;
         if (stillHere()) render();
-        run("event", { event: "snapshot" });
+        runHooks("event", { event: "snapshot" });
       },
       onEvent,
       onStatus(status) {
@@ -301,7 +301,7 @@
     } else if (message.event.startsWith("ticket.") && data.ticket) {
       applyTicket(data.ticket);
     }
-    run("event", message);
+    runHooks("event", message);
   }
 
   function upsertCounter(view, closedFor) {
@@ -416,7 +416,8 @@
   async function run(action) {
     if (state.busy) return;
     const why = blocked(action);
-    if (why) {
+    // "Nobody waiting" comes from a list that may be a moment old: a shortcut still asks the hub.
+    if (why && why !== "err.queue_empty") {
       refuse(why);
       return;
     }
@@ -584,7 +585,7 @@
     renderActions();
     renderQueue();
     renderOthers();
-    run("render");
+    runHooks("render");
   }
 
   function renderPaused() {
@@ -757,7 +758,7 @@
   }
 
   window.counterflowCounter = {
-    state, hooks, api, counterPath, info, refuse, refuseError, blocked, setCurrent, serviceName, t,
+    state, hooks, api, counterPath, info, refuse, refuseError, blocked, setCurrent, serviceName, t, render,
     get busy() {
       return state.busy;
     },

@@ -69,7 +69,7 @@
           { dataset: { ticket: ticket.id, number: ticket.number } },
           h("th", { scope: "row" }, h("strong", {}, ticket.number),
             ticket.note ? h("span", { class: "sv-muted sv-ticket-note" }, " · " + ticket.note) : null),
-          h("td", {}, `${ticket.service} · ${sv.serviceName(ticket)}`),
+          h("td", {}, `${ticket.service} · ${cf.i18n.locale === "en" ? ticket.service_name_en : ticket.service_name_zh}`),
           h("td", {}, ticket.priority === "normal" ? t("priority.normal")
             : sv.badge("priority-" + ticket.priority, t("priority." + ticket.priority))),
           h("td", { class: "sv-num" }, waited(ticket.waited_s)),
