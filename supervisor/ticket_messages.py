@@ -9,7 +9,7 @@ TICKET_MESSAGES = {
     "search_number": _l("Search number"),
     "col.number": _l("Number"),
     "col.priority": _l("Priority"),
-    "col.waited": _l("Waiting"),
+    "col.waited": _l("Waited"),
     "col.for_counter": _l("For counter"),
     "col.actions": _l("Actions"),
     "priority.normal": _l("Normal"),

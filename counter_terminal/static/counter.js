@@ -245,6 +245,7 @@
     stopChooser();
     state.counterId = id;
     state.counter = view || null;
+    state.callable = null; // another counter's list is not this one's
     saved.save({ auth: state.auth, counterId: id });
     show("work");
     render();

@@ -62,6 +62,23 @@ def transition(conn, ticket: dict, action: TicketAction, actor: Actor, now, at_c
     return event_row(ticket, action, before, actor, now, at_counter, detail)
 
 
+def follow_up_row(ticket: dict, service_id: int, target_counter_id: int | None, note: str | None, actor: Actor,
+                  now, *, keep_arrival: bool = True) -> dict:
+    """The waiting ticket that carries a transferred (or moved) ticket on: same number, its own row."""
+    return {
+        "branch_id": ticket["branch_id"], "service_id": service_id, "business_day": ticket["business_day"],
+        "seq": ticket["seq"], "number": ticket["number"], "priority": ticket["priority"],
+        "channel": ticket["channel"], "status": TicketStatus.WAITING,
+        "public_token": secrets.token_urlsafe(24), "created_at": now,
+        "arrived_at": ticket["arrived_at"] if keep_arrival else now,
+        "target_counter_id": target_counter_id,
+        "transferred_from_id": ticket["id"], "transfer_gen": ticket["transfer_gen"] + 1,
+        "issued_by": actor.label, "recall_count": 0, "requeue_count": 0,
+        "called_at": None, "started_at": None, "finished_at": None, "counter_id": None,
+        "staff_id": None, "printed": None, "note": note,
+    }
+
+
 class CounterContext:
     """One operation's view of its counter: the locked row, the branch set-up, the pending events."""
 
@@ -288,18 +305,8 @@ class CounterOperations:
                                    f"counter {to_counter} is closed; send the ticket to the service queue instead",
                                    detail={"to_counter": to_counter, "to_service": service.code})
             now = cx.uow.now
-            follow_up = {
-                "branch_id": ticket["branch_id"], "service_id": service.id, "business_day": ticket["business_day"],
-                "seq": ticket["seq"], "number": ticket["number"], "priority": ticket["priority"],
-                "channel": ticket["channel"], "status": TicketStatus.WAITING,
-                "public_token": secrets.token_urlsafe(24), "created_at": now,
-                "arrived_at": ticket["arrived_at"] if keep_arrival else now,
-                "target_counter_id": target_counter.id if target_counter else None,
-                "transferred_from_id": ticket["id"], "transfer_gen": ticket["transfer_gen"] + 1,
-                "issued_by": actor.label, "recall_count": 0, "requeue_count": 0,
-                "called_at": None, "started_at": None, "finished_at": None, "counter_id": None,
-                "staff_id": None, "printed": None, "note": note,
-            }
+            follow_up = follow_up_row(ticket, service.id, target_counter.id if target_counter else None, note,
+                                      actor, now, keep_arrival=keep_arrival)
             follow_up["id"] = store.insert_ticket(cx.conn, follow_up)
             cx.set_counter(current_ticket_id=None)
             detail = {"to_service": service.code, "to_counter": to_counter, "follow_up_id": follow_up["id"]}

@@ -3,7 +3,8 @@ service or counter, changes its priority, or closes a counter (signing its telle
 a teller calls one chosen ticket of those the counter may call.
 
 One unit of work each, with a TicketEvent for every ticket move and a real-time event; the transitions
-are in states.TRANSITIONS (MOVE, REPRIORITISE keep the ticket waiting). Lock order as everywhere: a
+are in states.TRANSITIONS (MOVE ends a waiting ticket as transferred, with a follow-up; REPRIORITISE
+keeps it waiting). Lock order as everywhere: a
 counter first, then tickets (docs/architecture.md, "PostgreSQL"). Cancelling is BranchOperations.cancel.
 """
 from __future__ import annotations
@@ -13,7 +14,7 @@ from sqlalchemy import select
 from ..models import AuthEvent, Branch
 from . import ticket_store as store
 from .actors import Actor
-from .counter_ops import CounterContext, CounterOperations, Guard, clean_note, transition
+from .counter_ops import CounterContext, CounterOperations, Guard, clean_note, event_row, follow_up_row, transition
 from .errors import Conflict, Invalid, NotFound
 from .states import CounterState, TicketAction, TicketStatus
 from .ticket_store import PRIORITY_VALUES
@@ -54,12 +55,16 @@ class StaffTicketOperations:
 
     def move(self, ticket_id: int, actor: Actor, *, to_service: str | None = None, to_counter: int | None = None,
              reason: str = "", note: str = "", branch_id: int | None = None) -> dict:
-        """Move a waiting ticket to another service's queue and/or to one counter; it keeps its number and
-        its place by arrival time. A closed counter is refused: nobody would call it there."""
+        """Move a waiting ticket on to another service's queue and/or to one counter, the way a transfer
+        does: it ends as `transferred` in its service (the day's settlement counts it there) and a
+        follow-up with the same number and arrival time waits in the new place. A closed counter is
+        refused: nobody would call it there. Returns the follow-up."""
         reason = _reason(reason)
+        note = clean_note(note)
         if not to_service and to_counter is None:
             raise Invalid("move_target_missing", "give to_service, to_counter or both")
         with self._uow() as uow:
+            conn = uow.connection
             ticket, config = self._waiting_ticket(uow, ticket_id, branch_id)
             service = config.services[ticket["service_id"]]
             if to_service:
@@ -71,22 +76,24 @@ class StaffTicketOperations:
                 target = config.counters_by_number.get(to_counter)
                 if target is None:
                     raise NotFound("counter_not_found", f"branch has no counter {to_counter}")
-                if store.counter_state(uow.connection, target.id) == CounterState.CLOSED:
+                if store.counter_state(conn, target.id) == CounterState.CLOSED:
                     raise Conflict("target_counter_closed", f"counter {to_counter} is closed",
                                    detail={"to_counter": to_counter})
                 target_id = target.id
             before_service = config.services[ticket["service_id"]]
-            values = {"service_id": service.id, "target_counter_id": target_id}
-            if note:
-                values["note"] = clean_note(note)
+            follow_up = follow_up_row(ticket, service.id, target_id, note or ticket["note"], actor, uow.now)
+            follow_up["id"] = store.insert_ticket(conn, follow_up)
             detail = {"reason": reason, "from_service": before_service.code, "to_service": service.code,
-                      "to_counter": to_counter}
-            store.record_events(uow.connection, [transition(uow.connection, ticket, TicketAction.MOVE, actor,
-                                                            uow.now, None, detail, **values)])
-            view = store.ticket_dict(ticket, config)
-            uow.emit(EventName.TICKET_MOVED, config, {"ticket": view, "reason": reason})
+                      "to_counter": to_counter, "follow_up_id": follow_up["id"]}
+            store.record_events(conn, [
+                transition(conn, ticket, TicketAction.MOVE, actor, uow.now, None, detail, finished_at=uow.now),
+                event_row(follow_up, TicketAction.TRANSFER_IN, None, actor, uow.now, None, {"from_ticket_id": ticket["id"]}),
+            ])
+            follow_view = store.ticket_dict(follow_up, config)
+            uow.emit(EventName.TICKET_MOVED, config, {"ticket": store.ticket_dict(ticket, config),
+                                                      "follow_up": follow_view, "reason": reason})
             uow.emit(EventName.QUEUE_CHANGED, config, {"services": sorted({before_service.id, service.id})})
-        return view
+        return follow_view
 
     def set_priority(self, ticket_id: int, priority: str, actor: Actor, *, reason: str = "",
                      branch_id: int | None = None) -> dict:

@@ -138,15 +138,18 @@ def test_move_a_waiting_ticket_to_another_service_and_counter(signed_in, counter
                     json={"to_service": "C", "to_counter": 2, "reason": "wealth question", "note": "ask about funds"})
     assert moved.status_code == 200, moved.get_json()
     view = moved.get_json()
-    assert (view["service"], view["target_counter_id"], view["status"], view["number"]) == (
-        "C", counters[2], "waiting", ticket["number"])
+    # Moved on like a transfer: the original ends in B (the settlement counts it there), a follow-up waits.
+    assert (view["service"], view["target_counter_id"], view["status"], view["number"], view["transferred_from_id"]) \
+        == ("C", counters[2], "waiting", ticket["number"], ticket["id"])
     assert names(published) == ["ticket.moved", "queue.changed"]
     event = events_of(hub, ticket["id"])[-1]
-    assert (event.action, event.from_status, event.to_status, event.actor) == ("move", "waiting", "waiting",
+    assert (event.action, event.from_status, event.to_status, event.actor) == ("move", "waiting", "transferred",
                                                                               "user:supervisor")
-    assert event.detail == {"reason": "wealth question", "from_service": "B", "to_service": "C", "to_counter": 2}
+    assert event.detail == {"reason": "wealth question", "from_service": "B", "to_service": "C", "to_counter": 2,
+                            "follow_up_id": view["id"]}
+    assert [e.action for e in events_of(hub, view["id"])] == ["transfer_in"]
     called = teller2.post(f"/api/v1/counters/{counters[2]}/call-next").get_json()["ticket"]
-    assert called["id"] == ticket["id"] and called["note"] == "ask about funds"
+    assert called["id"] == view["id"] and called["note"] == "ask about funds"
     again = sv.post(f"/api/v1/tickets/{ticket['id']}/move", json={"to_service": "A", "reason": "x"})
     assert again.status_code == 409 and again.get_json()["error"]["code"] == "ticket_not_waiting"
     assert signed_in("guide").post(f"/api/v1/tickets/{ticket['id']}/move",
@@ -230,3 +233,20 @@ def test_supervisor_closes_a_counter_and_signs_the_teller_out_with_a_reason(sign
     assert teller.post(f"/api/v1/counters/{counters[1]}/call-next").status_code == 403
     assert teller.post(f"/api/v1/counters/{counters[1]}/open").status_code == 200
     assert teller.post(f"/api/v1/counters/{counters[2]}/supervisor-close", json={"reason": "x"}).status_code == 403
+
+
+def test_a_ticket_moved_to_another_service_keeps_the_day_balanced(signed_in, counters):
+    """Its number was handed out by the first service: the day close's reconciliation counts it there."""
+    teller = open_at(signed_in, counters, 2)
+    moved = issue(signed_in, "B")
+    sv = signed_in("supervisor")
+    follow = sv.post(f"/api/v1/tickets/{moved['id']}/move", json={"to_service": "C", "reason": "x"}).get_json()
+    assert teller.post(f"/api/v1/counters/{counters[2]}/call-next").get_json()["ticket"]["id"] == follow["id"]
+    waiting = issue(signed_in, "A")  # moved to a counter only, and still waiting at the close
+    assert sv.post(f"/api/v1/tickets/{waiting['id']}/move", json={"to_counter": 2, "reason": "y"}).status_code == 200
+    teller.post(f"/api/v1/counters/{counters[2]}/complete")
+    closed = sv.post("/api/v1/branches/demo/day-close", json={})
+    assert closed.status_code == 201, closed.get_json()
+    assert closed.get_json()["day_close"]["balanced"] is True
+    totals = closed.get_json()["report"]["totals"]
+    assert (totals["transferred_out"], totals["done"], totals["abandoned"]) == (2, 1, 1)
