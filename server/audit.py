@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from .models import AuthEvent
 
 KINDS = ("sign_in", "sign_in_failed", "sign_in_locked", "sign_out", "device_token_created",
-         "device_token_revoked", "device_token_rotated")
+         "device_token_revoked", "device_token_rotated", "teller_signed_out")
 
 
 def record(session: Session, kind: str, at: dt.datetime, *, username: str | None = None,

@@ -201,6 +201,8 @@ class Ticket(Base):
     # The printer (device id) that printed the ticket or, when none did, the first one that failed.
     # No foreign key: a device removed later leaves its tickets' history alone.
     printer_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    # What a transfer or a supervisor's move tells the teller who calls it next (staff only).
+    note: Mapped[str | None] = mapped_column(String(200), nullable=True)
     service: Mapped[Service] = relationship(foreign_keys=[service_id])
     counter: Mapped[Counter | None] = relationship(foreign_keys=[counter_id])
 

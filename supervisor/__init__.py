@@ -19,6 +19,10 @@ from server.web_common import render_page
 from server.web_common.pages import branch_or_404
 
 from .messages import ERRORS, MESSAGES, PAUSE_REASONS
+from .ticket_messages import TICKET_ERRORS, TICKET_MESSAGES
+
+MESSAGES = {**MESSAGES, **TICKET_MESSAGES}  # the tickets tab's strings (ticket_messages.py)
+ERRORS = {**ERRORS, **TICKET_ERRORS}
 
 log = logging.getLogger(__name__)
 
@@ -47,6 +51,9 @@ def _api_paths(code: str) -> dict:
         "day_report": f"{branch}/reports/day", "day_close": f"{branch}/day-close",
         "chart_hourly": f"{branch}/charts/hourly", "chart_wait": f"{branch}/charts/wait-distribution",
         "chart_satisfaction": f"{branch}/charts/satisfaction", "staffing": f"{branch}/staffing",
+        "waiting": f"{branch}/waiting", "ticket_cancel": "/api/v1/tickets/{id}/cancel",
+        "ticket_move": "/api/v1/tickets/{id}/move", "ticket_priority": "/api/v1/tickets/{id}/priority",
+        "counter_close": "/api/v1/counters/{id}/supervisor-close",
     }
 
 

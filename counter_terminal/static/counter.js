@@ -30,9 +30,13 @@
     message: null, // {kind: "error" | "info", key, params}
     clockOffsetMs: 0, // hub clock minus ours, when they differ by more than the Date header's rounding
     snapshots: 0,
+    callable: null, // the tickets this counter may call (callable.js), null until first read
   };
   let client = null;
   let chooserTimer = null;
+  // callable.js (the tickets this counter may call) plugs in here: render, event.
+  const hooks = { render: [], event: [] };
+  const runHooks = (name, ...args) => hooks[name].forEach((fn) => fn(...args));
 
   // ---------------------------------------------------------------- API
   async function api(method, path, body) {
@@ -241,6 +245,7 @@
     stopChooser();
     state.counterId = id;
     state.counter = view || null;
+    state.callable = null; // another counter's list is not this one's
     saved.save({ auth: state.auth, counterId: id });
     show("work");
     render();
@@ -263,6 +268,7 @@
         state.counter = snapshot.counter;
         state.snapshots += 1;
         if (stillHere()) render();
+        runHooks("event", { event: "snapshot" });
       },
       onEvent,
       onStatus(status) {
@@ -277,11 +283,12 @@
   }
 
   // Closed from elsewhere (the supervisor, the day close): back to choosing, and say so.
-  function stillHere() {
+  function stillHere(closedFor) {
     const c = state.counter;
     if (state.view !== "work" || !c || c.state !== "closed") return true;
     openChooser();
-    info("msg.closed", { counter: c.number });
+    if (closedFor) refuse("msg.closed_by_supervisor", { counter: c.number, reason: closedFor });
+    else info("msg.closed", { counter: c.number });
     return false;
   }
 
@@ -291,19 +298,20 @@
       state.services = cf.mergeQueue(state.services, data.queue);
       renderQueue();
     } else if (message.event.startsWith("counter.") && data.counter) {
-      upsertCounter(data.counter);
+      upsertCounter(data.counter, data.reason);
     } else if (message.event.startsWith("ticket.") && data.ticket) {
       applyTicket(data.ticket);
     }
+    runHooks("event", message);
   }
 
-  function upsertCounter(view) {
+  function upsertCounter(view, closedFor) {
     const index = state.counters.findIndex((c) => c.id === view.id);
     if (index >= 0) state.counters[index] = view;
     else state.counters.push(view);
     if (view.id === state.counterId) {
       state.counter = view;
-      if (!stillHere()) return;
+      if (!stillHere(closedFor)) return;
     }
     render();
   }
@@ -386,8 +394,13 @@
     const current = c.current_ticket;
     switch (action) {
       case "call_next":
+        if (c.state === "paused") return "err.counter_paused";
+        if (current) return "err.counter_busy";
+        // The list of callable tickets, once known: nobody waiting means nothing to call.
+        return state.callable && !state.callable.length ? "err.queue_empty" : null;
       case "complete_next":
-        return c.state === "paused" ? "err.counter_paused" : null;
+        if (c.state === "paused") return "err.counter_paused";
+        return current ? null : "err.no_current_ticket";
       case "recall":
       case "start":
       case "no_show":
@@ -404,7 +417,8 @@
   async function run(action) {
     if (state.busy) return;
     const why = blocked(action);
-    if (why) {
+    // "Nobody waiting" comes from a list that may be a moment old: a shortcut still asks the hub.
+    if (why && why !== "err.queue_empty") {
       refuse(why);
       return;
     }
@@ -512,19 +526,32 @@
   });
 
   const transferForm = $("ct-transfer-form");
-  function openTransfer() {
+  // Each target with its state and what already waits there; a closed counter cannot be chosen
+  // (the hub refuses it too): the service queue is the explicit alternative.
+  async function openTransfer() {
     const current = state.counter.current_ticket;
+    let targets;
+    try {
+      targets = await api("GET", counterPath("transfer-targets"));
+    } catch (err) {
+      refuseError(err);
+      return;
+    }
     $("ct-transfer-title").textContent = t("transfer_title", { number: current.number });
     $("ct-to-service").replaceChildren(
       h("option", { value: "" }, t("same_service")),
-      ...state.services.map((row) => h("option", { value: row.service }, `${row.service} · ${serviceName(row)}`)),
+      ...targets.services.map((row) => h("option", { value: row.service },
+        `${row.service} · ${serviceName(row)} · ${t("target_waiting", { n: row.waiting })} · `
+        + t("target_open", { n: row.counters_open }))),
     );
     $("ct-to-counter").replaceChildren(
       h("option", { value: "" }, t("any_counter")),
-      ...state.counters
-        .filter((c) => c.id !== state.counterId)
-        .map((c) => h("option", { value: String(c.number) }, t("counter_n", { counter: c.number }))),
+      ...targets.counters.map((c) => h("option", { value: String(c.number), disabled: !c.accepts,
+                                                   dataset: { state: c.state } },
+        [t("counter_n", { counter: c.number }), t("state." + c.state), c.staff_name || "",
+         c.accepts ? t("target_waiting", { n: c.waiting }) : t("target_closed")].filter(Boolean).join(" · "))),
     );
+    $("ct-transfer-note").value = "";
     dialogError("ct-transfer-error", null);
     $("ct-transfer-dialog").showModal();
   }
@@ -533,6 +560,7 @@
     const body = {};
     if ($("ct-to-service").value) body.to_service = $("ct-to-service").value;
     if ($("ct-to-counter").value) body.to_counter = Number($("ct-to-counter").value);
+    if ($("ct-transfer-note").value.trim()) body.note = $("ct-transfer-note").value.trim();
     if (!body.to_service && body.to_counter === undefined) {
       dialogError("ct-transfer-error", "err.transfer_target_missing");
       return;
@@ -558,6 +586,7 @@
     renderActions();
     renderQueue();
     renderOthers();
+    runHooks("render");
   }
 
   function renderPaused() {
@@ -575,7 +604,7 @@
     const box = $("ct-ticket");
     const ticket = state.counter && state.counter.current_ticket;
     if (!ticket) {
-      box.replaceChildren(h("p", { class: "ct-empty" }, state.counter ? t("no_ticket") : t("connecting")));
+      box.replaceChildren(h("p", { class: "ct-empty" }, t(emptyText())));
       box.dataset.status = "";
       return;
     }
@@ -587,6 +616,7 @@
     if (ticket.transferred_from_id) badges.push(h("span", { class: "ct-badge" }, t("transferred_in")));
     if (ticket.recall_count) badges.push(h("span", { class: "ct-badge" }, t("recalled_n", { n: ticket.recall_count })));
     const serving = ticket.status === "serving";
+    const note = ticket.note ? h("p", { class: "ct-note", id: "ct-note" }, t("note_from", { note: ticket.note })) : null;
     box.replaceChildren(
       h("div", { class: "ct-ticket-head" },
         h("p", { class: "ct-number", id: "ct-number" }, ticket.number),
@@ -598,8 +628,18 @@
         h("span", { class: "ct-timer-label" }, t(serving ? "since_started" : "since_called")),
         h("time", { id: "ct-timer", class: "ct-timer-value",
                     dataset: { since: serving && ticket.started_at ? ticket.started_at : ticket.called_at } })),
+      note,
     );
     tickTimers();
+  }
+
+  // What an empty counter card says must match what the buttons allow.
+  function emptyText() {
+    const c = state.counter;
+    if (!c) return "connecting";
+    if (c.state === "paused") return "no_ticket_paused";
+    if (state.callable && !state.callable.length) return "no_ticket_nobody";
+    return "no_ticket";
   }
 
   function renderActions() {
@@ -611,6 +651,10 @@
     label.dataset.i18n = paused ? "act.resume" : "act.pause";
     label.textContent = t(label.dataset.i18n);
     $("ct-act-pause").classList.toggle("is-resume", !!paused);
+    // Closing needs an empty counter (the engine refuses counter_busy): say so before the click.
+    const holding = !!(state.counter && state.counter.current_ticket);
+    $("ct-close").disabled = holding;
+    $("ct-close").title = holding ? t("err.counter_busy") : "";
   }
 
   function renderQueue() {
@@ -715,7 +759,13 @@
   }
 
   window.counterflowCounter = {
-    state,
+    state, hooks, api, counterPath, info, refuse, refuseError, blocked, setCurrent, serviceName, t, render,
+    get busy() {
+      return state.busy;
+    },
+    set busy(value) {
+      state.busy = value;
+    },
     get client() {
       return client;
     },

@@ -118,6 +118,11 @@
     }
   }
 
+  // A call stays on the wall while its customer is on the way, at the counter, or was served there
+  // (the recent list). A no-show, a transfer, a cancelled or abandoned ticket leaves it at once.
+  const SHOWN = ["called", "serving", "done"];
+  const ACTIVE = ["called", "serving"];
+
   function ticketMoved(ticket) {
     // Served, gone or transferred: the counter is free again (or serving) on the strip.
     for (const counter of state.counters.values()) {
@@ -125,8 +130,28 @@
         counter.current = ticket.status === "serving" ? { ...counter.current, status: "serving" } : null;
       }
     }
+    state.calls = state.calls
+      .map((c) => (c.number === ticket.number && ACTIVE.includes(c.status) ? { ...c, status: ticket.status } : c))
+      .filter((c) => SHOWN.includes(c.status));
+    renderCurrent(false);
+    renderRecent();
     renderCounters();
   }
+
+  // A counter that holds no ticket any more (closed, day close) has nobody on the way to it.
+  function counterChanged(counter) {
+    state.counters.set(counter.number, counter);
+    const holds = counter.current ? counter.current.number : null;
+    state.calls = state.calls.filter(
+      (c) => c.counter !== counter.number || !ACTIVE.includes(c.status) || c.number === holds);
+    renderCurrent(false);
+    renderRecent();
+    renderCounters();
+  }
+
+  // "Now calling" is the newest call still under way; the rest are the recent list.
+  const nowCalling = () => (state.calls[0] && ACTIVE.includes(state.calls[0].status) ? state.calls[0] : null);
+  const recentCalls = () => state.calls.slice(nowCalling() ? 1 : 0, page.recent_calls + (nowCalling() ? 1 : 0));
 
   function onSnapshot(snapshot, ack) {
     state.services = snapshot.services;
@@ -174,18 +199,20 @@
         state.message = data.message;
         renderMessage();
         break;
+      case "day.closed":
+        state.calls = [];
+        renderCurrent(false);
+        renderRecent();
+        break;
       default:
-        if (message.event.startsWith("counter.") && data.counter) {
-          state.counters.set(data.counter.number, data.counter);
-          renderCounters();
-        }
+        if (message.event.startsWith("counter.") && data.counter) counterChanged(data.counter);
     }
   }
 
   // ---------------------------------------------------------------- rendering
   function renderCurrent(flash) {
     const box = $("d-current");
-    const ticket = state.calls[0];
+    const ticket = nowCalling();
     if (!ticket) {
       box.replaceChildren(h("p", { class: "d-welcome" }, bi("welcome")));
       return;
@@ -205,7 +232,7 @@
 
   function renderRecent() {
     $("d-recent-list").replaceChildren(
-      ...state.calls.slice(1).map((ticket) =>
+      ...recentCalls().map((ticket) =>
         h(
           "li",
           { class: "d-recent-item" },

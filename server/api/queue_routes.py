@@ -242,10 +242,12 @@ def complete(counter_id: int):
 
 TRANSFER_BODY = {"to_service": (str, False, "service code", {"minLength": 1, "maxLength": 4}),
                  "to_counter": (int, False, "counter number", {"minimum": 1, "maximum": 999}),
-                 "keep_arrival": (bool, False, "keep the original arrival time (default true)")}
+                 "keep_arrival": (bool, False, "keep the original arrival time (default true)"),
+                 "note": (str, False, "for the teller who calls it next", {"maxLength": 200})}
 
 
-@route("/counters/<int:counter_id>/transfer", ["POST"], summary="Transfer the current ticket",
+@route("/counters/<int:counter_id>/transfer", ["POST"], summary="Transfer the current ticket (a closed counter: "
+       "409 target_counter_closed; send to_service alone for the service queue)",
        capability="may_operate_counter", body=TRANSFER_BODY,
        tag="counters")
 def transfer(counter_id: int):
@@ -253,7 +255,8 @@ def transfer(counter_id: int):
     p, guard = _counter_action("transfer")
     return jsonify(hub().engine.transfer(counter_id, p.actor, to_service=data.get("to_service"),
                                          to_counter=data.get("to_counter"),
-                                         keep_arrival=data.get("keep_arrival", True), guard=guard))
+                                         keep_arrival=data.get("keep_arrival", True), note=data.get("note") or "",
+                                         guard=guard))
 
 
 PAUSE_BODY = {"reason": (str, True, "why the counter is paused", {"minLength": 1, "maxLength": 120})}

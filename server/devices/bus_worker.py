@@ -231,8 +231,14 @@ class BusWorker(Worker):
         elif action == "resume":
             want["mode"] = "normal"
             led.resume()
-        elif action == "blank":
+        elif action == "blank":  # no customer: the last number is forgotten, not shown again on resume
+            want.pop("ticket", None)
             want["mode"] = "blank"
             led.blank()
+        elif action == "ready":  # the customer left: blank, but a paused counter keeps 暫停服務
+            want.pop("ticket", None)
+            if want.get("mode") != "paused":
+                want["mode"] = "blank"
+                led.blank()
         else:
             raise ValueError(f"unknown LED action {action!r}")

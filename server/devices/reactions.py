@@ -1,8 +1,10 @@
 """What the counter devices should do when the queue changes: domain events in, device commands out.
 
     ticket.called / ticket.recalled  -> the counter's LED display shows the number and blinks
+    the called ticket leaves the counter (completed, no-show, requeued, transferred, cancelled)
+                                     -> LED "ready": blank, or 暫停服務 kept while paused
     counter.paused                   -> LED shows 暫停服務 / PAUSED
-    counter.resumed                  -> LED shows the current ticket again (or leaves pause)
+    counter.resumed / opened / updated -> LED shows the current ticket, or blank when there is none
     counter.closed                   -> LED blank
     ticket.completed                 -> the counter's pad asks for a rating of that ticket
     any queue/counter change         -> the counter's keypad shows its current ticket and waiting count
@@ -15,6 +17,8 @@ from ..models import COUNTER_CLOSED, COUNTER_PAUSED, WAITING, Counter, CounterSe
 from ..queue.uow import DomainEvent
 from .directory import Directory
 
+# A called ticket that is no longer the counter's: the LED stops showing it.
+LEFT_THE_COUNTER = ("ticket.completed", "ticket.no_show", "ticket.requeued", "ticket.transferred", "ticket.cancelled")
 KEYPAD_EVENTS = ("queue.changed", "counter.opened", "counter.closed", "counter.paused", "counter.resumed")
 
 
@@ -31,19 +35,24 @@ def commands_for(event: DomainEvent, directory: Directory) -> list[dict]:
     if name in ("ticket.called", "ticket.recalled") and ticket:
         return [led(d.id, "show", ticket=ticket["number"], counter=ticket.get("counter"), blink=3)
                 for d in directory.at_counter(ticket.get("counter_id"), "led")]
+    commands = []
+    if name in LEFT_THE_COUNTER and ticket:
+        # The number goes off the LED: a stale number sends the next customer to the wrong place.
+        at = ticket.get("counter_id") or data.get("from_counter_id")
+        commands = [led(d.id, "ready") for d in directory.at_counter(at, "led")] if at else []
     if name == "ticket.completed" and ticket:
-        return [{"op": "pad_prompt", "device": d.id, "ticket": ticket["number"]}
-                for d in directory.at_counter(ticket.get("counter_id"), "pad")]
-    if counter is None:
-        return []
+        return commands + [{"op": "pad_prompt", "device": d.id, "ticket": ticket["number"]}
+                           for d in directory.at_counter(ticket.get("counter_id"), "pad")]
+    if commands or counter is None:
+        return commands
     leds = directory.at_counter(counter.get("id"), "led")
     if name == "counter.paused":
         return [led(d.id, "pause") for d in leds]
-    if name == "counter.resumed":
+    if name in ("counter.resumed", "counter.opened", "counter.updated"):
         current = counter.get("current_ticket")
         if current:
             return [led(d.id, "show", ticket=current["number"], counter=counter.get("number"), blink=0) for d in leds]
-        return [led(d.id, "resume") for d in leds]
+        return [led(d.id, "pause" if counter.get("state") == "paused" else "blank") for d in leds]
     if name == "counter.closed":
         return [led(d.id, "blank") for d in leds]
     return []
@@ -88,6 +97,6 @@ def startup_commands(db, directory: Directory) -> list[dict]:
                 commands.append(led(device.id, "show", ticket=current.number, counter=counter.number, blink=0))
             if counter.state == COUNTER_PAUSED:
                 commands.append(led(device.id, "pause"))
-            elif counter.state == COUNTER_CLOSED:
+            elif counter.state == COUNTER_CLOSED or current is None:
                 commands.append(led(device.id, "blank"))
     return commands

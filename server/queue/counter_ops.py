@@ -27,6 +27,15 @@ Guard = Callable[[Row], None]
 
 MAX_REQUEUES = 1
 MAX_PAUSE_REASON = 120
+MAX_NOTE = 200  # tickets.note
+
+
+def clean_note(note: str | None) -> str | None:
+    """A note for the next teller, stripped; None when empty."""
+    note = (note or "").strip()
+    if len(note) > MAX_NOTE:
+        raise Invalid("note_too_long", f"a note is at most {MAX_NOTE} characters")
+    return note or None
 
 RATING = Rating.__table__
 PAUSES = CounterPause.__table__
@@ -51,6 +60,23 @@ def transition(conn, ticket: dict, action: TicketAction, actor: Actor, now, at_c
     store.update_ticket(conn, ticket["id"], status=status, **values)
     ticket.update(values, status=status)
     return event_row(ticket, action, before, actor, now, at_counter, detail)
+
+
+def follow_up_row(ticket: dict, service_id: int, target_counter_id: int | None, note: str | None, actor: Actor,
+                  now, *, keep_arrival: bool = True) -> dict:
+    """The waiting ticket that carries a transferred (or moved) ticket on: same number, its own row."""
+    return {
+        "branch_id": ticket["branch_id"], "service_id": service_id, "business_day": ticket["business_day"],
+        "seq": ticket["seq"], "number": ticket["number"], "priority": ticket["priority"],
+        "channel": ticket["channel"], "status": TicketStatus.WAITING,
+        "public_token": secrets.token_urlsafe(24), "created_at": now,
+        "arrived_at": ticket["arrived_at"] if keep_arrival else now,
+        "target_counter_id": target_counter_id,
+        "transferred_from_id": ticket["id"], "transfer_gen": ticket["transfer_gen"] + 1,
+        "issued_by": actor.label, "recall_count": 0, "requeue_count": 0,
+        "called_at": None, "started_at": None, "finished_at": None, "counter_id": None,
+        "staff_id": None, "printed": None, "note": note,
+    }
 
 
 class CounterContext:
@@ -249,7 +275,8 @@ class CounterOperations:
                 # Back of the queue, not straight back to this counter.
                 cx.move(ticket, TicketAction.REQUEUE, actor, requeue_count=ticket["requeue_count"] + 1,
                         arrived_at=cx.uow.now, counter_id=None, called_at=None)
-                view = cx.emit_ticket(EventName.TICKET_REQUEUED, ticket)
+                # The ticket no longer names the counter: the event does, for its devices (LED).
+                view = cx.emit_ticket(EventName.TICKET_REQUEUED, ticket, from_counter_id=cx.id)
             else:
                 cx.move(ticket, TicketAction.NO_SHOW, actor, finished_at=cx.uow.now)
                 view = cx.emit_ticket(EventName.TICKET_NO_SHOW, ticket)
@@ -257,10 +284,13 @@ class CounterOperations:
             return view
 
     def transfer(self, counter_id: int, actor: Actor, *, to_service: str | None = None,
-                 to_counter: int | None = None, keep_arrival: bool = True, guard: Guard | None = None) -> dict:
-        """End the current ticket as `transferred` and queue its follow-up with the same number."""
+                 to_counter: int | None = None, keep_arrival: bool = True, note: str = "",
+                 guard: Guard | None = None) -> dict:
+        """End the current ticket as `transferred` and queue its follow-up with the same number. `note`
+        travels with the follow-up to the teller who calls it (docs/architecture.md, "The domain")."""
         if not to_service and to_counter is None:
             raise Invalid("transfer_target_missing", "give to_service, to_counter or both")
+        note = clean_note(note)
         with self._at(counter_id, guard) as cx:
             ticket = cx.require_current(TicketAction.TRANSFER)
             service = cx.config.services[ticket["service_id"]]
@@ -275,22 +305,19 @@ class CounterOperations:
                     raise NotFound("counter_not_found", f"branch has no counter {to_counter}")
                 if target_counter.id == cx.id:
                     raise Invalid("transfer_to_self", "a ticket cannot be transferred to its own counter")
+                # Nobody would call it there: the teller sends it to the service queue instead, explicitly.
+                if store.counter_state(cx.conn, target_counter.id) == CounterState.CLOSED:
+                    raise Conflict("target_counter_closed",
+                                   f"counter {to_counter} is closed; send the ticket to the service queue instead",
+                                   detail={"to_counter": to_counter, "to_service": service.code})
             now = cx.uow.now
-            follow_up = {
-                "branch_id": ticket["branch_id"], "service_id": service.id, "business_day": ticket["business_day"],
-                "seq": ticket["seq"], "number": ticket["number"], "priority": ticket["priority"],
-                "channel": ticket["channel"], "status": TicketStatus.WAITING,
-                "public_token": secrets.token_urlsafe(24), "created_at": now,
-                "arrived_at": ticket["arrived_at"] if keep_arrival else now,
-                "target_counter_id": target_counter.id if target_counter else None,
-                "transferred_from_id": ticket["id"], "transfer_gen": ticket["transfer_gen"] + 1,
-                "issued_by": actor.label, "recall_count": 0, "requeue_count": 0,
-                "called_at": None, "started_at": None, "finished_at": None, "counter_id": None,
-                "staff_id": None, "printed": None,
-            }
+            follow_up = follow_up_row(ticket, service.id, target_counter.id if target_counter else None, note,
+                                      actor, now, keep_arrival=keep_arrival)
             follow_up["id"] = store.insert_ticket(cx.conn, follow_up)
             cx.set_counter(current_ticket_id=None)
             detail = {"to_service": service.code, "to_counter": to_counter, "follow_up_id": follow_up["id"]}
+            if note:
+                detail["note"] = note
             cx.move(ticket, TicketAction.TRANSFER, actor, detail, finished_at=now)
             cx.record(follow_up, TicketAction.TRANSFER_IN, None, actor, {"from_ticket_id": ticket["id"]})
             follow_view = store.ticket_dict(follow_up, cx.config)

@@ -2,7 +2,9 @@
 
 - `CounterOperations` (counter_ops.py): what a teller does at a counter, and ratings;
 - `BranchOperations` (branch_ops.py): issuing and cancelling tickets, alerts, emergency mode, the
-  display message.
+  display message;
+- `StaffTicketOperations` (ticket_actions.py, `engine.staff`): moving and reprioritising waiting tickets,
+  calling a chosen ticket, a supervisor closing a counter.
 Each public method is one unit of work that records a TicketEvent for every ticket transition and
 returns plain dicts; illegal transitions raise DomainError subclasses. The set-up cache (catalog)
 and the running service-time figures are built once here and shared (docs/architecture.md).
@@ -14,6 +16,7 @@ from .catalog import Catalog
 from .clock import Clock, utc_now
 from .counter_ops import MAX_PAUSE_REASON, MAX_REQUEUES, CounterOperations
 from .estimates import ServiceTimes
+from .ticket_actions import StaffTicketOperations
 from .uow import Publisher, unit_of_work
 
 __all__ = ["QueueEngine", "emergency_view", "MAX_PAUSE_REASON", "MAX_REQUEUES"]
@@ -38,6 +41,8 @@ class QueueEngine:
         self.check_wait_times, self.acknowledge_alert = b.check_wait_times, b.acknowledge_alert
         self.start_emergency, self.end_emergency = b.start_emergency, b.end_emergency
         self.set_display_message = b.set_display_message
+        # Staff acting on any ticket or counter (ticket_actions.py).
+        self.staff = StaffTicketOperations(self._uow, self.catalog, self.counters)
 
     def _uow(self):
         # The clock is read when the unit of work starts: tests and simulations may replace it.

@@ -6,7 +6,7 @@ import datetime as dt
 from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session, selectinload
 
-from ..models import WAITING, Alert, Branch, Counter, CounterService, Service, Ticket
+from ..models import WAITING, Alert, Branch, Counter, CounterService, DayClose, Service, Ticket
 from . import estimates
 from .clock import iso_utc, utc_now
 from .errors import NotFound
@@ -206,10 +206,17 @@ def alerts(session: Session, branch: Branch, include_cleared: bool = False, limi
     return [alert_view(alert, code) for alert, code in session.execute(stmt)]
 
 
+# Calls still worth showing: the customer is on the way, at the counter, or was served there. A no-show,
+# a transfer (its follow-up is called anew), a cancelled or abandoned ticket leaves the display.
+SHOWN_CALL_STATUSES = ("called", "serving", "done")
+
+
 def recent_calls(session: Session, branch: Branch, limit: int = 8) -> list[dict]:
+    closed_days = select(DayClose.business_day).where(DayClose.branch_id == branch.id)
     rows = session.execute(
         select(Ticket)
-        .where(Ticket.branch_id == branch.id, Ticket.called_at.is_not(None))
+        .where(Ticket.branch_id == branch.id, Ticket.called_at.is_not(None),
+               Ticket.status.in_(SHOWN_CALL_STATUSES), Ticket.business_day.not_in(closed_days))
         .options(selectinload(Ticket.service), selectinload(Ticket.counter))
         .order_by(Ticket.called_at.desc(), Ticket.id.desc())
         .limit(limit)

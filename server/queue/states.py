@@ -40,6 +40,8 @@ class TicketAction(StrEnum):
     TRANSFER_IN = "transfer_in"
     CANCEL = "cancel"
     ABANDON = "abandon"
+    MOVE = "move"  # a supervisor moves a waiting ticket on to another service or counter (as a transfer)
+    REPRIORITISE = "reprioritise"
 
 
 S = TicketStatus
@@ -59,6 +61,8 @@ TRANSITIONS: dict[TicketAction, tuple[tuple[TicketStatus | None, ...], TicketSta
     TicketAction.TRANSFER: ((S.CALLED, S.SERVING), S.TRANSFERRED),
     TicketAction.CANCEL: ((S.WAITING, S.CALLED), S.CANCELLED),
     TicketAction.ABANDON: (OPEN_STATUSES, S.ABANDONED),
+    TicketAction.MOVE: ((S.WAITING,), S.TRANSFERRED),
+    TicketAction.REPRIORITISE: ((S.WAITING,), S.WAITING),
 }
 
 

@@ -27,7 +27,8 @@ PRIORITY_VALUES = {name: value for value, name in PRIORITY_NAMES.items()}
 TICKET_COLUMNS = (T.c.id, T.c.branch_id, T.c.service_id, T.c.business_day, T.c.seq, T.c.number, T.c.priority,
                   T.c.channel, T.c.status, T.c.created_at, T.c.arrived_at, T.c.called_at, T.c.started_at,
                   T.c.finished_at, T.c.counter_id, T.c.staff_id, T.c.target_counter_id, T.c.recall_count,
-                  T.c.requeue_count, T.c.transferred_from_id, T.c.transfer_gen, T.c.printed, T.c.public_token)
+                  T.c.requeue_count, T.c.transferred_from_id, T.c.transfer_gen, T.c.printed, T.c.public_token,
+                  T.c.note)
 
 # ---------------------------------------------------------------------------- statements
 COUNTER_FOR_UPDATE = (
@@ -69,6 +70,13 @@ COUNTERS_FOR_SERVICE = (
     .select_from(C.join(CounterService.__table__, CounterService.__table__.c.counter_id == C.c.id))
     .where(CounterService.__table__.c.service_id == bindparam("service_id"), C.c.state == CounterState.OPEN)
 )
+
+
+COUNTER_STATE = select(C.c.state).where(C.c.id == bindparam("counter_id"))
+
+
+def counter_state(conn: Connection, counter_id: int) -> str | None:
+    return conn.execute(COUNTER_STATE, {"counter_id": counter_id}).scalar_one_or_none()
 
 
 def locked_counter(conn: Connection, counter_id: int) -> Row | None:
@@ -154,6 +162,7 @@ def ticket_dict(t, config: BranchConfig, counter_number: int | None = None) -> d
         "recall_count": m["recall_count"],
         "transferred_from_id": m["transferred_from_id"],
         "printed": m["printed"],
+        "note": m.get("note"),
     }
 
 

@@ -34,6 +34,8 @@ class EventName(StrEnum):
     TICKET_REQUEUED = "ticket.requeued"
     TICKET_TRANSFERRED = "ticket.transferred"
     TICKET_CANCELLED = "ticket.cancelled"
+    TICKET_MOVED = "ticket.moved"
+    TICKET_REPRIORITISED = "ticket.reprioritised"
     QUEUE_CHANGED = "queue.changed"
     COUNTER_OPENED = "counter.opened"
     COUNTER_CLOSED = "counter.closed"

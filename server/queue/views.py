@@ -42,6 +42,7 @@ def ticket_view(ticket: Ticket, counter_number: int | None = None) -> dict:
         "recall_count": ticket.recall_count,
         "transferred_from_id": ticket.transferred_from_id,
         "printed": ticket.printed,
+        "note": ticket.note,
     }
 
 

@@ -24,7 +24,9 @@ REQUIRED = {
     SERVING: ("called_at", "started_at", "counter_id"),
     DONE: ("called_at", "started_at", "finished_at", "counter_id"),
     NO_SHOW: ("called_at", "finished_at", "counter_id"),
-    TRANSFERRED: ("called_at", "finished_at", "counter_id"),
+    # Transferred from a counter (called there) or moved on by a supervisor while waiting (never called):
+    # called_at and counter_id come together or not at all (checked in ticket_problems).
+    TRANSFERRED: ("finished_at",),
     CANCELLED: ("finished_at",),
     ABANDONED: ("finished_at",),
 }
@@ -42,6 +44,8 @@ def ticket_problems(ticket: TicketRow, follow_ups: int, origin_status: str | Non
         return ["unknown_status"]
     problems = [f"missing_{name}" for name in REQUIRED[ticket.status] if getattr(ticket, name) is None]
     problems += [f"unexpected_{name}" for name in FORBIDDEN.get(ticket.status, ()) if getattr(ticket, name) is not None]
+    if ticket.status == TRANSFERRED and (ticket.called_at is None) != (ticket.counter_id is None):
+        problems.append("missing_counter_id" if ticket.counter_id is None else "missing_called_at")
     times = [t for t in (ticket.created_at, ticket.called_at, ticket.started_at, ticket.finished_at) if t is not None]
     if times != sorted(times):
         problems.append("times_out_of_order")

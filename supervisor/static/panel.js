@@ -234,7 +234,11 @@
     } else if (name.startsWith("alert.") && data.alert) {
       if (name === "alert.cleared") state.alerts = state.alerts.filter((a) => a.id !== data.alert.id);
       else upsert(state.alerts, data.alert);
+      // The queue table's level follows the alert at once, not at the next queue change.
+      const row = data.alert.kind === "wait_time" && state.services.find((r) => r.service === data.alert.service);
+      if (row && name !== "alert.acknowledged") row.alert_level = name === "alert.cleared" ? "ok" : data.alert.level;
       renderAlerts();
+      renderQueues();
     } else if (name === "emergency.started" || name === "emergency.ended") {
       state.emergency = name === "emergency.started" ? data.emergency : null;
       renderEmergency();
