@@ -13,7 +13,7 @@ from flask import Blueprint, current_app, make_response, request, url_for
 from server import permissions
 from server.api.core import RouteDoc, document
 from server.auth import authenticate
-from server.i18n import LOCALES
+from server.i18n import LOCALES, current_locale, normalize
 from server.queue.clock import business_day, utc_now
 from server.web_common import render_page
 from server.web_common.pages import branch_or_404
@@ -44,6 +44,7 @@ def _api_paths(code: str) -> dict:
         "day_report": f"{branch}/reports/day", "day_close": f"{branch}/day-close",
         "chart_hourly": f"{branch}/charts/hourly", "chart_wait": f"{branch}/charts/wait-distribution",
         "chart_satisfaction": f"{branch}/charts/satisfaction", "staffing": f"{branch}/staffing",
+        "staff_report": f"{branch}/reports/staff", "ranking": f"{branch}/reports/ranking",
     }
 
 
@@ -59,6 +60,7 @@ def panel(branch_code: str):
         "join": {"audience": "supervisor", "branch": code},
         "api": _api_paths(code),
         "print_path": url_for("supervisor.day_report", branch_code=code),
+        "report_file_path": url_for("supervisor.report_file", branch_code=code),
         "storage_key": f"counterflow.supervisor.{code}.session",
         "roles": list(SUPERVISOR_ROLES),
         "errors": ERRORS,
@@ -98,10 +100,14 @@ def day_report(branch_code: str):
         report, close = reads.day_report(session, branch, day, hub.engine.clock())
     log.info("day report printed", extra={"branch": branch_code, "business_day": day.isoformat(),
                                           "by": principal.name})
-    response = make_response(export.to_html(report, close))
+    locale = normalize(request.form.get("lang")) or current_locale()
+    response = make_response(export.to_html(report, close, locale))
     response.headers["Content-Type"] = "text/html; charset=utf-8"
     response.headers["Content-Security-Policy"] = REPORT_CSP
     response.headers["Referrer-Policy"] = "no-referrer"
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Cache-Control"] = "no-store"
     return response
+
+
+from . import report_files  # noqa: E402,F401  (registers its route on bp)

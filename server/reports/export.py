@@ -1,7 +1,8 @@
 """Reports as tables: CSV (one table), XLSX (one sheet per table) and the printable HTML page.
 
-Column names are the JSON field names, so a spreadsheet and the API speak the same words; the
-printable page uses the bilingual labels of labels.py.
+Column names are the JSON field names, so a spreadsheet and the API speak the same words, unless a
+language is asked for (the panel's downloads): then the headers are labels.py's texts in that language,
+as on the printable pages.
 """
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
-from .labels import LABELS, label
+from .labels import Labels, local_time
 
 COUNTS = ["issued", "done", "no_show", "cancelled", "transferred_out", "abandoned", "open", "unknown", "balanced"]
 MEASURES = ["wait_count", "wait_mean_s", "wait_median_s", "wait_p90_s", "wait_max_s", "within_target_met",
@@ -120,24 +121,28 @@ def _xlsx_cell(value):
     return _XLSX_ILLEGAL.sub("", safe_text(value)) if isinstance(value, str) else value
 
 
-def to_csv(table: Table) -> bytes:
+def _headers(table: Table, labels: Labels | None) -> list[str]:
+    return [labels.column(c) for c in table.columns] if labels else table.columns
+
+
+def to_csv(table: Table, labels: Labels | None = None) -> bytes:
     """UTF-8 with a byte-order mark, which spreadsheet programs need to read Chinese text correctly."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(table.columns)
+    writer.writerow(_headers(table, labels))
     for row in table.rows:
         writer.writerow([_cell(v) for v in row])
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
-def to_xlsx(tables: list[Table], title: str = "CounterFlow") -> bytes:
+def to_xlsx(tables: list[Table], title: str = "CounterFlow", labels: Labels | None = None) -> bytes:
     from openpyxl import Workbook
 
     book = Workbook(write_only=True)
     book.properties.title = title
     for table in tables:
         sheet = book.create_sheet(table.name[:31])
-        sheet.append(table.columns)
+        sheet.append(_headers(table, labels))
         for row in table.rows:
             sheet.append([_xlsx_cell(v) for v in row])
     buffer = io.BytesIO()
@@ -164,7 +169,16 @@ def _number(value) -> str:
 _TEMPLATES.filters.update(minutes=_minutes, percent=_percent, num=_number)
 
 
-def to_html(report: dict, day_close: dict | None = None) -> str:
-    """The printable day-end (or period) report."""
-    return _TEMPLATES.get_template("day_report.html").render(
-        r=report, close=day_close, L=lambda key, lang=None: label(key, lang), LABELS=LABELS)
+def _render(template: str, labels: Labels, timezone: str, **context) -> str:
+    return _TEMPLATES.get_template(template).render(
+        L=labels, lang=labels.html_lang, local=lambda iso: local_time(iso, timezone), **context)
+
+
+def to_html(report: dict, day_close: dict | None = None, locale: str | None = None) -> str:
+    """The printable day-end (or period) report in one language, times in the branch's zone."""
+    return _render("day_report.html", Labels(locale), report["period"]["timezone"], r=report, close=day_close)
+
+
+def ranking_html(ranking: dict, locale: str | None = None) -> str:
+    """The printable monthly ranking with its service star."""
+    return _render("ranking.html", Labels(locale), ranking["period"]["timezone"], r=ranking)

@@ -123,6 +123,7 @@ ROUTE_CAPABILITY = {
     ('GET', '/api/v1/users'): 'may_administer',
     ('POST', '/api/v1/users'): 'may_administer',
     ('POST', '/supervisor/<branch_code>/day-report'): 'may_read_reports',
+    ('POST', '/supervisor/<branch_code>/report-file'): 'may_read_reports',
 }
 
 # Socket.IO joins: audience -> who may join (server/audiences.py).
