@@ -26,11 +26,11 @@ from .queue.clock import utc_now
 from .queue.errors import Invalid, NotFound
 
 # Fields of a ticket anyone in the hall may see: it is on the wall display anyway.
-PUBLIC_TICKET = ("number", "service", "service_name_zh", "service_name_en", "status", "counter", "recall_count",
-                 "called_at")
+PUBLIC_TICKET = ("number", "service", "service_name_zh", "service_name_en", "service_name_zh_hans", "status", "counter",
+                 "recall_count", "called_at")
 # The customer's own ticket page adds its place in the queue.
 OWN_TICKET = PUBLIC_TICKET + ("people_ahead", "estimated_wait_s", "created_at", "business_day")
-PUBLIC_QUEUE = ("service", "name_zh", "name_en", "waiting", "estimated_wait_s")
+PUBLIC_QUEUE = ("service", "name_zh", "name_en", "name_zh_hans", "waiting", "estimated_wait_s")
 MAX_TRACKING_TOKEN = 64
 # A display catching up announces the calls it missed within this long (all of them, in order), and
 # only the newest when its gap reaches further back (docs/ui.md, "Protocol").
@@ -64,7 +64,8 @@ def public_queue(rows: list[dict]) -> list[dict]:
 
 
 def branch_info(branch: Branch) -> dict:
-    return {"code": branch.code, "name_zh": branch.name_zh, "name_en": branch.name_en, "timezone": branch.timezone}
+    return {"code": branch.code, "name_zh": branch.name_zh, "name_en": branch.name_en,
+            "name_zh_hans": branch.name_zh_hans, "timezone": branch.timezone}
 
 
 def public_event_data(name: str, data: dict, queue_rows: list[dict] | None) -> dict | None:

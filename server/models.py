@@ -39,6 +39,8 @@ class Branch(Base):
     code: Mapped[str] = mapped_column(String(32), unique=True)
     name_zh: Mapped[str] = mapped_column(String(120))
     name_en: Mapped[str] = mapped_column(String(120))
+    # Simplified Chinese, filled from name_zh by OpenCC unless given (server/queue/names.py).
+    name_zh_hans: Mapped[str] = mapped_column(String(120), default="", server_default="")
     timezone: Mapped[str] = mapped_column(String(64), default="Asia/Taipei")
     # Increasing per-branch event sequence number, bumped inside each write transaction
     # (docs/architecture.md, "Transactions and events").
@@ -59,6 +61,7 @@ class Service(Base):
     code: Mapped[str] = mapped_column(String(4))
     name_zh: Mapped[str] = mapped_column(String(120))
     name_en: Mapped[str] = mapped_column(String(120))
+    name_zh_hans: Mapped[str] = mapped_column(String(120), default="", server_default="")
     wait_target_min: Mapped[int] = mapped_column(Integer, default=20)
     wait_warning_min: Mapped[int] = mapped_column(Integer, default=15)
     default_service_s: Mapped[int] = mapped_column(Integer, default=300)

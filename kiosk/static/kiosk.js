@@ -8,7 +8,7 @@
   const $ = (id) => document.getElementById(id);
 
   const state = {
-    services: [], // public queue rows: {service, name_zh, name_en, waiting, estimated_wait_s}
+    services: [], // public queue rows: {service, name_zh, name_en, name_zh_hans, waiting, estimated_wait_s}
     status: "connecting", // of the real-time connection: connecting | online | offline
     busy: false,
     ticket: null, // the ticket on the result screen
@@ -30,11 +30,11 @@
 
   // ---------------------------------------------------------------- rendering
   function serviceName(row) {
-    return cf.i18n.locale === "en" ? row.name_en : row.name_zh;
+    return cf.i18n.name(row);
   }
 
   function renderBranch() {
-    $("k-branch").textContent = cf.i18n.locale === "en" ? page.branch.name_en : page.branch.name_zh;
+    $("k-branch").textContent = cf.i18n.name(page.branch);
   }
 
   // Buttons are updated in place, and rebuilt only when the services change: a button replaced
@@ -98,7 +98,7 @@
     const ticket = state.ticket;
     if (!ticket) return;
     $("k-number").textContent = ticket.number;
-    $("k-service").textContent = cf.i18n.locale === "en" ? ticket.service_name_en : ticket.service_name_zh;
+    $("k-service").textContent = cf.i18n.name(ticket, "service_");
     $("k-ahead").textContent = t("people_ahead", { n: ticket.people_ahead ?? 0 });
     $("k-wait").textContent = ticket.estimated_wait_s
       ? t("estimated_wait", { min: cf.ui.minutes(ticket.estimated_wait_s) })

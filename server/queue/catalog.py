@@ -17,6 +17,7 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
 from ..models import Branch, Counter, CounterService, DayClose, Service
+from . import names  # noqa: F401  (fills Simplified names in the same flush)
 
 
 @dataclass(frozen=True)
@@ -29,6 +30,7 @@ class ServiceInfo:
     wait_warning_min: int
     default_service_s: int
     active: bool
+    name_zh_hans: str = ""
 
 
 @dataclass(frozen=True)
@@ -84,10 +86,10 @@ def load(conn: Connection | Session, branch_id: int) -> BranchConfig:
     b = conn.execute(select(Branch.code, Branch.timezone, Branch.config_version).where(Branch.id == branch_id)).one()
     services = {
         row.id: ServiceInfo(row.id, row.code, row.name_zh, row.name_en, row.wait_target_min, row.wait_warning_min,
-                            row.default_service_s, bool(row.active))
+                            row.default_service_s, bool(row.active), row.name_zh_hans)
         for row in conn.execute(
             select(Service.id, Service.code, Service.name_zh, Service.name_en, Service.wait_target_min,
-                   Service.wait_warning_min, Service.default_service_s, Service.active)
+                   Service.wait_warning_min, Service.default_service_s, Service.active, Service.name_zh_hans)
             .where(Service.branch_id == branch_id).order_by(Service.code))
     }
     links: dict[int, list[int]] = {}
@@ -110,7 +112,7 @@ def load(conn: Connection | Session, branch_id: int) -> BranchConfig:
 
 # ---------------------------------------------------------------------------- version bumps
 _COUNTER_CONFIG = {"number", "name", "branch_id", "service_links"}
-_BRANCH_CONFIG = {"code", "name_zh", "name_en", "timezone"}
+_BRANCH_CONFIG = {"code", "name_zh", "name_en", "name_zh_hans", "timezone"}
 
 
 def _changed(obj, names: set[str]) -> bool:

@@ -24,6 +24,7 @@ class ServiceInfo:
     wait_target_s: int
     default_service_s: int
     active: bool
+    name_zh_hans: str = ""
 
 
 @dataclass(frozen=True)
@@ -86,6 +87,7 @@ class Dataset:
     pauses: list[PauseRow]
     numbered: dict[tuple[int, dt.date], int]  # (service id, day) -> numbers handed out
     _by_id: dict[int, TicketRow] = field(default_factory=dict, repr=False)
+    branch_name_zh_hans: str = ""
 
     def ticket(self, ticket_id: int) -> TicketRow | None:
         if not self._by_id:
@@ -122,7 +124,7 @@ def load(session: Session, branch: Branch, period: Period, now: dt.datetime) -> 
         .order_by(CounterPause.started_at, CounterPause.id)
     )]
     services = {s.id: ServiceInfo(s.id, s.code, s.name_zh, s.name_en, s.wait_target_min * 60, s.default_service_s,
-                             s.active)
+                             s.active, s.name_zh_hans)
                 for s in session.execute(select(Service).where(Service.branch_id == branch.id)).scalars()}
     counters = {c.id: CounterInfo(c.id, c.number, c.name)
                 for c in session.execute(select(Counter).where(Counter.branch_id == branch.id)).scalars()}
@@ -134,4 +136,4 @@ def load(session: Session, branch: Branch, period: Period, now: dt.datetime) -> 
             NumberSequence.service_id.in_(list(services) or [-1]),
             NumberSequence.business_day >= period.first, NumberSequence.business_day <= period.last))}
     return Dataset(branch.id, branch.code, branch.name_zh, branch.name_en, period, now, services, counters, staff,
-                   tickets, ratings, pauses, numbered)
+                   tickets, ratings, pauses, numbered, branch_name_zh_hans=branch.name_zh_hans)

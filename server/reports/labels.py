@@ -14,6 +14,8 @@ from zoneinfo import ZoneInfo
 
 from babel.support import NullTranslations, Translations
 
+from ..queue.names import local_name
+
 TRANSLATIONS_DIR = Path(__file__).resolve().parents[1] / "translations"
 LOCALES = ("zh_Hant", "zh_Hans", "en")
 DEFAULT_LOCALE = "zh_Hant"
@@ -148,6 +150,10 @@ class Labels:
         """A pause reason code in words; a teller's own words stay as written."""
         key = f"reason.{code}"
         return self(key) if key in LABELS else (code or "—")
+
+    def name(self, row: dict, prefix: str = "") -> str:
+        """A branch's or service's name in this language (server/queue/names.py)."""
+        return local_name(row, self.locale, prefix)
 
     def column(self, name: str) -> str:
         key = COLUMNS.get(name)

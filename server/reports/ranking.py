@@ -65,7 +65,8 @@ def ranking(ds: Dataset, min_rated: int = MIN_RATED) -> dict:
     ordered = [{k: v for k, v in r.items() if not k.startswith("_")} for r in eligible + others]
     star = ordered[0] if eligible else None
     return {
-        "branch": {"code": ds.branch_code, "name_zh": ds.branch_name_zh, "name_en": ds.branch_name_en},
+        "branch": {"code": ds.branch_code, "name_zh": ds.branch_name_zh, "name_en": ds.branch_name_en,
+                   "name_zh_hans": ds.branch_name_zh_hans},
         "month": ds.period.first.strftime("%Y-%m"),
         "period": ds.period.as_dict(),
         "generated_at": iso_utc(ds.now),

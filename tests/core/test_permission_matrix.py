@@ -56,6 +56,7 @@ ROUTE_CAPABILITY = {
     ('POST', '/api/v1/auth/logout'): 'signed_in',
     ('POST', '/api/v1/auth/token'): 'public',
     ('POST', '/api/v1/branches'): 'may_administer',
+    ('PATCH', '/api/v1/branches/<code>'): 'may_administer',
     ('GET', '/api/v1/branches'): 'signed_in',
     ('GET', '/api/v1/branches/<code>/alerts'): 'may_read_staff_data',
     ('GET', '/api/v1/branches/<code>/charts/hourly'): 'may_read_reports',

@@ -16,10 +16,9 @@
 
   function render() {
     const ticket = state.ticket;
-    const en = cf.i18n.locale === "en";
-    $("tp-branch").textContent = en ? page.branch.name_en : page.branch.name_zh;
+    $("tp-branch").textContent = cf.i18n.name(page.branch);
     $("tp-number").textContent = ticket.number;
-    $("tp-service").textContent = en ? ticket.service_name_en : ticket.service_name_zh;
+    $("tp-service").textContent = cf.i18n.name(ticket, "service_");
     const box = $("tp-status");
     box.dataset.status = ticket.status;
     let children;
