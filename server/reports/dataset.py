@@ -12,6 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ..models import Branch, Counter, CounterPause, NumberSequence, Rating, Service, Ticket, User
+from ..queue.comments import day_counts
 from .periods import Period
 
 
@@ -88,6 +89,7 @@ class Dataset:
     numbered: dict[tuple[int, dt.date], int]  # (service id, day) -> numbers handed out
     _by_id: dict[int, TicketRow] = field(default_factory=dict, repr=False)
     branch_name_zh_hans: str = ""
+    comments: dict = field(default_factory=dict)  # the comment book's counts (queue/comments.py)
 
     def ticket(self, ticket_id: int) -> TicketRow | None:
         if not self._by_id:
@@ -136,4 +138,5 @@ def load(session: Session, branch: Branch, period: Period, now: dt.datetime) -> 
             NumberSequence.service_id.in_(list(services) or [-1]),
             NumberSequence.business_day >= period.first, NumberSequence.business_day <= period.last))}
     return Dataset(branch.id, branch.code, branch.name_zh, branch.name_en, period, now, services, counters, staff,
-                   tickets, ratings, pauses, numbered, branch_name_zh_hans=branch.name_zh_hans)
+                   tickets, ratings, pauses, numbered, branch_name_zh_hans=branch.name_zh_hans,
+                   comments=day_counts(session, branch.id, period.first, period.last))

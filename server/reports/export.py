@@ -76,6 +76,9 @@ def report_tables(report: dict) -> list[Table]:
     tables.append(Table("hours", hour_cols, [[h.get(c) for c in hour_cols] for h in report["hours"]]))
     pause_cols = ["counter", "teller", "reason", "count", "total_s"]
     tables.append(Table("pauses", pause_cols, [[p.get(c) for c in pause_cols] for p in report["pauses"]]))
+    comment_cols = ["received", "answered", "open", "from_ticket_page", "on_paper"]
+    comments = report.get("comments") or {}  # a day closed before the comment book has none
+    tables.append(Table("comments", comment_cols, [[comments.get(c, 0) for c in comment_cols]]))
     problem_cols = ["ticket_id", "number", "service", "business_day", "status", "problems"]
     tables.append(Table("problems", problem_cols,
                         [[p["ticket_id"], p["number"], p["service"], p["business_day"], p["status"],

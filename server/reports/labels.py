@@ -100,6 +100,12 @@ LABELS: dict[str, str] = {
                        "served + %(sw)s × (mean score − 1) ÷ 4)."),
     "definitions": N_("Wait = call time − ticket (or transfer) time; service = start to finish; "
                       "within target = wait not over the service's target"),
+    "comments": N_("Comment book"),
+    "comments_received": N_("Received"),
+    "comments_answered": N_("Answered"),
+    "comments_open": N_("Still open"),
+    "comments_ticket_page": N_("From the ticket page"),
+    "comments_paper": N_("On paper"),
     "yes": N_("yes"),
     "no": N_("no"),
     # Pause reasons the counter terminal stores as codes (supervisor/messages.py uses the same msgids).
@@ -122,7 +128,8 @@ COLUMNS: dict[str, str] = {
     "reason": "reason", "count": "count", "total_s": "total_time", "number": "number", "status": "status",
     "problems": "ticket_problems", "rank": "rank", "score": "score", "star": "star", "eligible": "eligible",
     "volume_index": "volume_index", "satisfaction_index": "satisfaction_index",
-    "service_time_mean_s": "service_mean",
+    "service_time_mean_s": "service_mean", "received": "comments_received", "answered": "comments_answered",
+    "from_ticket_page": "comments_ticket_page", "on_paper": "comments_paper",
 }
 # Columns in seconds whose header says so, since the cells stay plain numbers.
 SECONDS = {"wait_mean_s", "wait_median_s", "wait_p90_s", "wait_max_s", "service_mean_s", "service_median_s",

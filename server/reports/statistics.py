@@ -126,6 +126,7 @@ def build(ds: Dataset) -> dict:
         "not_called": uncalled,
         "hours": hourly(ds),
         "pauses": pause_rows,
+        "comments": ds.comments,
         "problems": reconcile.problem_list(ds, problems),
         "missing_numbers": missing,
     }

@@ -57,6 +57,11 @@ ROUTE_CAPABILITY = {
     ('POST', '/api/v1/auth/token'): 'public',
     ('POST', '/api/v1/branches'): 'may_administer',
     ('PATCH', '/api/v1/branches/<code>'): 'may_administer',
+    ('GET', '/api/v1/branches/<code>/comments'): 'may_supervise',
+    ('POST', '/api/v1/branches/<code>/comments'): 'may_read_staff_data',
+    ('POST', '/api/v1/branches/<code>/comments/<int:comment_id>/archive'): 'may_supervise',
+    ('POST', '/api/v1/branches/<code>/comments/<int:comment_id>/handled'): 'may_supervise',
+    ('POST', '/api/v1/branches/<code>/comments/<int:comment_id>/reply'): 'may_supervise',
     ('GET', '/api/v1/branches'): 'signed_in',
     ('GET', '/api/v1/branches/<code>/alerts'): 'may_read_staff_data',
     ('GET', '/api/v1/branches/<code>/charts/hourly'): 'may_read_reports',
@@ -195,7 +200,7 @@ def world(app, client, signed_in):
     values = {"code": "demo", "branch_code": "demo", "counter_id": 1, "ticket_id": ticket_id, "alert_id": alert_id,
               "fault_id": fault["id"], "device_id": admin.get("/api/v1/devices").get_json()["devices"][0]["id"],
               "token_id": device["kiosk"]["id"], "service_code": "A", "day": "2026-03-02",
-              "token": ticket["tracking_token"], "number": 1}
+              "token": ticket["tracking_token"], "number": 1, "comment_id": 1}
     return tokens, values
 
 
