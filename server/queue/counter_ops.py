@@ -30,7 +30,6 @@ MAX_REQUEUES = 1
 MAX_PAUSE_REASON = 120
 
 RATING = Rating.__table__
-COMMENT = Comment.__table__
 PAUSES = CounterPause.__table__
 T = Ticket.__table__
 
@@ -376,14 +375,6 @@ class CounterOperations:
                                               "score": score, "at": cx.uow.now, "source": source})
             result = {"ticket_id": row.id, "number": row.number, "counter": cx.number, "score": score}
             cx.uow.emit(EventName.RATING_RECORDED, cx.config, result)
-            if comment:
-                entry = Comment(branch_id=cx.config.id, business_day=row.business_day, ticket_id=row.id,
-                                number=row.number, source="ticket_page", score=score, text=comment, contact="",
-                                received_at=cx.uow.now, reply="")
-                cx.uow.session.add(entry)
-                cx.uow.session.flush()
-                cx.uow.emit(RECEIVED, cx.config, {"comment": comment_view(entry)})
-                result["comment_id"] = entry.id
             return result
 
 
@@ -413,6 +404,14 @@ class CounterOperations:
                                               "score": score, "at": cx.uow.now, "source": source})
             result = {"ticket_id": row.id, "number": row.number, "counter": cx.number, "score": score}
             cx.uow.emit(EventName.RATING_RECORDED, cx.config, result)
+            if comment:
+                entry = Comment(branch_id=cx.config.id, business_day=row.business_day, ticket_id=row.id,
+                                number=row.number, source="ticket_page", score=score, text=comment, contact="",
+                                received_at=cx.uow.now, reply="")
+                cx.uow.session.add(entry)
+                cx.uow.session.flush()
+                cx.uow.emit(RECEIVED, cx.config, {"comment": comment_view(entry)})
+                result["comment_id"] = entry.id
             return result
 
 
