@@ -25,3 +25,44 @@ REPORT_MESSAGES = {
     "rf.col.wait": _l("Average wait"),
     "rf.not_ranked": _l("not ranked"),
 }
+
+# The comment book section (comments-panel.js).
+REPORT_MESSAGES.update({
+    "cb.title": _l("Comment book"),
+    "cb.filter": _l("Which comments"),
+    "cb.filter.active": _l("Not archived"),
+    "cb.filter.open": _l("Waiting for an answer"),
+    "cb.filter.answered": _l("Answered"),
+    "cb.filter.handled": _l("Handled"),
+    "cb.filter.archived": _l("Archived"),
+    "cb.register_title": _l("Register a comment received on paper"),
+    "cb.text": _l("Comment"),
+    "cb.number": _l("Ticket number (if known)"),
+    "cb.contact": _l("Contact (if left)"),
+    "cb.register": _l("Register"),
+    "cb.empty": _l("No comments here."),
+    "cb.from.ticket_page": _l("ticket page"),
+    "cb.from.paper": _l("on paper"),
+    "cb.meta": _l("%(time)s, %(source)s"),
+    "cb.meta_number": _l("%(time)s, %(source)s, ticket %(number)s"),
+    "cb.score": _l("rated %(n)s / 5"),
+    "cb.contact_is": _l("Contact: %(contact)s"),
+    "cb.reply_by": _l("Answer by %(name)s at %(time)s: %(reply)s"),
+    "cb.reply_label": _l("Answer"),
+    "cb.reply": _l("Send answer"),
+    "cb.handled": _l("Mark handled"),
+    "cb.archive": _l("Archive"),
+    "cb.status.open": _l("open"),
+    "cb.status.answered": _l("answered"),
+    "cb.status.handled": _l("handled"),
+    "cb.status.archived": _l("archived"),
+    "cb.registered": _l("The comment is in the book."),
+})
+REPORT_MESSAGES.update({
+    "err.comment_archived": _l("This comment is archived."),
+    "err.comment_handled": _l("This comment is already handled."),
+    "err.comment_not_handled": _l("Mark the comment handled before archiving it."),
+    "err.invalid_reply": _l("Write the answer first."),
+    "err.invalid_comment": _l("Write the comment first."),
+})
+COMMENT_ERRORS = ("comment_archived", "comment_handled", "comment_not_handled", "invalid_reply", "invalid_comment")

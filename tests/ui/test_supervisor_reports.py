@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 from openpyxl import load_workbook
 from playwright.sync_api import expect
 
-from tests.ui.browser_support import screenshot
+from tests.ui.browser_support import PHONE, screenshot
 
 DESK = {"width": 1440, "height": 900}
 SHOTS = Path("/tmp/shots-office")
@@ -119,3 +119,59 @@ def test_staff_report_and_ranking_shown_printed_and_downloaded(pages, staff, tel
     # The time printed is the branch's wall clock, to the minute.
     expect(day_page.locator(".meta")).to_contain_text(re.compile(r"Generated: \d{4}-\d\d-\d\d \d\d:\d\d(?!:)"))
     day_page.screenshot(path=str(SHOTS / "reports-day-print-en.png"), full_page=True)
+
+
+def test_the_comment_book_from_ticket_page_and_paper_to_archive(pages, staff, teller_at):
+    teller3, c3 = teller_at(3)
+    ticket = staff("guide").post("/branches/demo/tickets", {"service": "B"})
+    teller3.post(f"/counters/{c3}/call-next")
+    teller3.post(f"/counters/{c3}/complete")
+
+    panel = open_reports(pages)
+    expect(panel.locator("#sv-cb-list")).to_contain_text("這裡沒有意見。")
+
+    # The customer rates from their phone and leaves a short comment with it.
+    phone = pages.open(f"/t/{ticket['tracking_token']}", viewport=PHONE)
+    phone.get_by_label("給分行的簡短意見").fill("櫃員很親切，等候區可以多放幾張椅子")
+    phone.screenshot(path=str(SHOTS / "comment-ticket-page-zh-Hant.png"))
+    phone.get_by_role("button", name="4 分").click()
+    expect(phone.locator("#tp-rate-result")).to_have_text("感謝您的評分。")
+    expect(phone.locator("#tp-comment-row")).to_be_hidden()
+
+    # It reaches the panel live; a guide types in a comment card from the box.
+    item = panel.locator("#sv-cb-list li[data-source], #sv-cb-list li").filter(has_text="多放幾張椅子")
+    expect(item).to_have_attribute("data-status", "open")
+    expect(item).to_contain_text("取號網頁")
+    expect(item).to_contain_text("評分 4 / 5")
+    panel.locator("#sv-cb-text").fill("希望延長中午的服務時間")
+    panel.locator("#sv-cb-number").fill("A015")
+    panel.get_by_role("button", name="登記", exact=True).click()
+    paper = panel.locator("#sv-cb-list li").filter(has_text="延長中午")
+    expect(paper).to_contain_text("紙本，票號 A015")
+
+    item.get_by_role("textbox").fill("謝謝您的建議，已增加座椅。")
+    item.get_by_role("button", name="送出回覆").click()
+    expect(item).to_have_attribute("data-status", "answered")
+    expect(item).to_contain_text("回覆：謝謝您的建議，已增加座椅。")
+    shoot_cb(panel, "comment-book-zh-Hant")
+    item.get_by_role("button", name="標示已處理").click()
+    expect(item).to_have_attribute("data-status", "handled")
+    panel.get_by_role("button", name="简体").click()
+    expect(panel.locator("#sv-cb-title")).to_have_text("意见簿")
+    shoot_cb(panel, "comment-book-zh-Hans")
+    panel.get_by_role("button", name="English").click()
+    expect(paper).to_contain_text("on paper, ticket A015")
+    shoot_cb(panel, "comment-book-en")
+    item.get_by_role("button", name="Archive").click()
+    expect(panel.locator("#sv-cb-list li").filter(has_text="多放幾張椅子")).to_have_count(0)
+    panel.locator("#sv-cb-filter").select_option("archived")
+    expect(panel.locator('#sv-cb-list li[data-status="archived"]')).to_contain_text("多放幾張椅子")
+
+    day = staff("supervisor").get("/branches/demo/reports/day")["comments"]
+    assert (day["received"], day["answered"], day["open"]) == (2, 1, 1)
+
+
+def shoot_cb(page, name):
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.locator("#sv-cb").scroll_into_view_if_needed()
+    page.screenshot(path=str(SHOTS / f"{name}.png"))

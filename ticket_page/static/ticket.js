@@ -58,6 +58,7 @@
       return button;
     });
     $("tp-rate-scores").replaceChildren(...scores);
+    $("tp-comment-row").hidden = state.rating !== "open"; // the comment book takes it with the rating
     $("tp-rate-result").textContent = state.rating === "done" ? t("rate_thanks")
       : state.rating === "failed" ? t("rate_failed") : "";
   }
@@ -66,7 +67,8 @@
     state.rating = "sending";
     render();
     try {
-      await cf.api.request("POST", page.rating.path, { body: { score } });
+      const comment = $("tp-comment").value.trim();
+      await cf.api.request("POST", page.rating.path, { body: comment ? { score, comment } : { score } });
       state.rating = "done";
     } catch (err) {
       state.rating = err.code === "already_rated" ? "done" : err.code === "rating_closed" ? "closed" : "failed";
