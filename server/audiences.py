@@ -26,12 +26,13 @@ from .queue.clock import utc_now
 from .queue.errors import Invalid, NotFound
 
 # Fields of a ticket anyone in the hall may see: it is on the wall display anyway.
-PUBLIC_TICKET = ("number", "service", "service_name_zh", "service_name_en", "status", "counter", "recall_count",
-                 "called_at")
+PUBLIC_TICKET = ("number", "service", "service_name_zh", "service_name_en", "service_name_zh_hans", "status", "counter",
+                 "recall_count", "called_at")
 # The customer's own ticket page adds its place in the queue.
 OWN_TICKET = PUBLIC_TICKET + ("people_ahead", "estimated_wait_s", "created_at", "business_day")
 # counters_open and staff_only let a kiosk say "currently unavailable" and hide staff-only services.
-PUBLIC_QUEUE = ("service", "name_zh", "name_en", "waiting", "estimated_wait_s", "counters_open", "staff_only")
+PUBLIC_QUEUE = ("service", "name_zh", "name_en", "name_zh_hans", "waiting", "estimated_wait_s", "counters_open",
+                "staff_only")
 # Events after which the hall may take tickets differently (day close, opening, hours or policies).
 HALL_EVENTS = ("day.closed", "branch.opened", "branch.updated")
 MAX_TRACKING_TOKEN = 64
@@ -67,7 +68,8 @@ def public_queue(rows: list[dict]) -> list[dict]:
 
 
 def branch_info(branch: Branch) -> dict:
-    return {"code": branch.code, "name_zh": branch.name_zh, "name_en": branch.name_en, "timezone": branch.timezone}
+    return {"code": branch.code, "name_zh": branch.name_zh, "name_en": branch.name_en,
+            "name_zh_hans": branch.name_zh_hans, "timezone": branch.timezone}
 
 
 def public_event_data(name: str, data: dict, queue_rows: list[dict] | None) -> dict | None:

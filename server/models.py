@@ -40,6 +40,8 @@ class Branch(Base):
     code: Mapped[str] = mapped_column(String(32), unique=True)
     name_zh: Mapped[str] = mapped_column(String(120))
     name_en: Mapped[str] = mapped_column(String(120))
+    # Simplified Chinese, filled from name_zh by OpenCC unless given (server/queue/names.py).
+    name_zh_hans: Mapped[str] = mapped_column(String(120), default="", server_default="")
     timezone: Mapped[str] = mapped_column(String(64), default="Asia/Taipei")
     # Increasing per-branch event sequence number, bumped inside each write transaction
     # (docs/architecture.md, "Transactions and events").
@@ -67,6 +69,7 @@ class Service(Base):
     code: Mapped[str] = mapped_column(String(4))
     name_zh: Mapped[str] = mapped_column(String(120))
     name_en: Mapped[str] = mapped_column(String(120))
+    name_zh_hans: Mapped[str] = mapped_column(String(120), default="", server_default="")
     wait_target_min: Mapped[int] = mapped_column(Integer, default=20)
     wait_warning_min: Mapped[int] = mapped_column(Integer, default=15)
     default_service_s: Mapped[int] = mapped_column(Integer, default=300)
@@ -242,6 +245,32 @@ class Rating(Base):
     score: Mapped[int] = mapped_column(Integer)
     at: Mapped[dt.datetime] = mapped_column(DateTime)
     source: Mapped[str] = mapped_column(String(64), default="pad")
+
+
+class Comment(Base):
+    """The comment book (意見簿): a customer's comment from the ticket page or on paper, registered by
+    staff, then answered, marked handled and archived by a supervisor (server/queue/comments.py)."""
+
+    __tablename__ = "comments"
+    __table_args__ = (Index("ix_comments_branch_day", "branch_id", "business_day"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    branch_id: Mapped[int] = mapped_column(ForeignKey("branches.id"))
+    business_day: Mapped[dt.date] = mapped_column(Date)
+    ticket_id: Mapped[int | None] = mapped_column(ForeignKey("tickets.id"), nullable=True)
+    number: Mapped[str] = mapped_column(String(16), default="")
+    source: Mapped[str] = mapped_column(String(16))  # ticket_page | paper
+    score: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    text: Mapped[str] = mapped_column(String(1000))
+    contact: Mapped[str] = mapped_column(String(120), default="")
+    received_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    registered_by: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    reply: Mapped[str] = mapped_column(String(2000), default="")
+    replied_by: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    replied_at: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
+    handled_by: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    handled_at: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
+    archived_by: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    archived_at: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
 
 
 class Alert(Base):

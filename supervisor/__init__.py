@@ -13,7 +13,7 @@ from flask import Blueprint, current_app, make_response, request, url_for
 from server import permissions
 from server.api.core import RouteDoc, document
 from server.auth import authenticate
-from server.i18n import LOCALES
+from server.i18n import LOCALES, current_locale, normalize
 from server.queue.clock import business_day, utc_now
 from server.web_common import render_page
 from server.web_common.pages import branch_or_404
@@ -54,6 +54,8 @@ def _api_paths(code: str) -> dict:
         "waiting": f"{branch}/waiting", "ticket_cancel": "/api/v1/tickets/{id}/cancel",
         "ticket_move": "/api/v1/tickets/{id}/move", "ticket_priority": "/api/v1/tickets/{id}/priority",
         "counter_close": "/api/v1/counters/{id}/supervisor-close",
+        "staff_report": f"{branch}/reports/staff", "ranking": f"{branch}/reports/ranking",
+        "comments": f"{branch}/comments",
     }
 
 
@@ -69,6 +71,7 @@ def panel(branch_code: str):
         "join": {"audience": "supervisor", "branch": code},
         "api": _api_paths(code),
         "print_path": url_for("supervisor.day_report", branch_code=code),
+        "report_file_path": url_for("supervisor.report_file", branch_code=code),
         "storage_key": f"counterflow.supervisor.{code}.session",
         "roles": list(SUPERVISOR_ROLES),
         "errors": ERRORS,
@@ -110,7 +113,8 @@ def day_report(branch_code: str):
         report, close = reads.day_report(session, branch, day, hub.engine.clock())
     log.info("day report printed", extra={"branch": branch_code, "business_day": day.isoformat(),
                                           "by": principal.name})
-    response = make_response(export.to_html(report, close))
+    locale = normalize(request.form.get("lang")) or current_locale()
+    response = make_response(export.to_html(report, close, locale))
     response.headers["Content-Type"] = "text/html; charset=utf-8"
     response.headers["Content-Security-Policy"] = REPORT_CSP
     response.headers["Referrer-Policy"] = "no-referrer"
@@ -118,6 +122,8 @@ def day_report(branch_code: str):
     response.headers["Cache-Control"] = "no-store"
     return response
 
+
+from . import report_files  # noqa: E402,F401  (registers its route on bp)
 
 from . import fault_report_page  # noqa: E402,F401  (registers the printed fault report on bp)
 

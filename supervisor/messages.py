@@ -271,3 +271,9 @@ ERRORS.update(wrong_branch="err.forbidden", network_error="err.network",
 
 # Pause reasons the counter terminal stores as codes; anything else is the teller's own words.
 PAUSE_REASONS = ("lunch", "meeting", "away", "system")
+
+# The report section's strings live with it (supervisor/report_messages.py).
+from .report_messages import COMMENT_ERRORS, REPORT_MESSAGES  # noqa: E402
+
+MESSAGES.update(REPORT_MESSAGES)
+ERRORS.update({code: f"err.{code}" for code in COMMENT_ERRORS})

@@ -23,4 +23,5 @@ MESSAGES = {
     "rate_score": _l("%(n)s of 5"),
     "rate_thanks": _l("Thank you for your rating."),
     "rate_failed": _l("Your rating could not be sent."),
+    "comment_label": _l("A short comment for the branch (optional), sent with your rating"),
 }

@@ -76,8 +76,8 @@
   }
 
   // ---------------------------------------------------------------- helpers
-  const serviceName = (row) => (cf.i18n.locale === "en" ? row.name_en : row.name_zh);
-  const ticketService = (ticket) => (cf.i18n.locale === "en" ? ticket.service_name_en : ticket.service_name_zh);
+  const serviceName = (row) => cf.i18n.name(row);
+  const ticketService = (ticket) => cf.i18n.name(ticket, "service_");
   const now = () => Date.now() + state.clockOffsetMs;
 
   function reasonLabel(reason) {

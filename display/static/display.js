@@ -27,8 +27,8 @@
     return parts;
   }
 
-  function biName(zh, en) {
-    const pick = (locale) => (locale === "en" ? en : zh);
+  function biName(row) {
+    const pick = (locale) => cf.i18n.name(row, "", locale);
     const parts = [h("span", { class: "d-primary" }, pick(primary))];
     if (secondary && pick(secondary) !== pick(primary)) {
       parts.push(h("span", { class: "d-second", lang: page.languages[secondary].html }, pick(secondary)));
@@ -250,7 +250,7 @@
           "li",
           { class: "d-service" },
           h("span", { class: "d-s-code", "aria-hidden": "true" }, row.service),
-          h("span", { class: "d-s-name" }, biName(row.name_zh, row.name_en)),
+          h("span", { class: "d-s-name" }, biName(row)),
           h("span", { class: "d-s-count" }, bi("waiting_n", { n: row.waiting })),
           row.waiting && row.estimated_wait_s != null // null: no open counter, no promise
             ? h("span", { class: "d-s-est" }, bi("est_wait", { min: cf.ui.minutes(row.estimated_wait_s) }))

@@ -9,7 +9,7 @@
   const ks = window.counterflowKioskStates; // closed, unavailable, staff-only (kiosk_states.js)
 
   const state = {
-    services: [], // public queue rows: {service, name_zh, name_en, waiting, estimated_wait_s}
+    services: [], // public queue rows: {service, name_zh, name_en, name_zh_hans, waiting, estimated_wait_s}
     status: "connecting", // of the real-time connection: connecting | online | offline
     busy: false,
     ticket: null, // the ticket on the result screen
@@ -31,11 +31,11 @@
 
   // ---------------------------------------------------------------- rendering
   function serviceName(row) {
-    return cf.i18n.locale === "en" ? row.name_en : row.name_zh;
+    return cf.i18n.name(row);
   }
 
   function renderBranch() {
-    $("k-branch").textContent = cf.i18n.locale === "en" ? page.branch.name_en : page.branch.name_zh;
+    $("k-branch").textContent = cf.i18n.name(page.branch);
   }
 
   // Buttons are updated in place, and rebuilt only when the services change: a button replaced
@@ -115,7 +115,7 @@
     const ticket = state.ticket;
     if (!ticket) return;
     $("k-number").textContent = ticket.number;
-    $("k-service").textContent = cf.i18n.locale === "en" ? ticket.service_name_en : ticket.service_name_zh;
+    $("k-service").textContent = cf.i18n.name(ticket, "service_");
     $("k-ahead").textContent = t("people_ahead", { n: ticket.people_ahead ?? 0 });
     // null: no open counter serves it, so no promise; 0: a counter is free for them.
     $("k-wait").textContent = ticket.estimated_wait_s === null || ticket.estimated_wait_s === undefined

@@ -17,16 +17,19 @@ NAME = {"minLength": 1, "maxLength": 120}
 WAIT_MIN = {"minimum": 1, "maximum": 1440}
 SERVICE_S = {"minimum": 1, "maximum": MAX_SERVICE_S}
 POLICY = {"enum": ["strict", "longest_wait"]}
+# name_zh_hans: Simplified Chinese; left out (or empty), it is made from name_zh by OpenCC (server/queue/names.py).
+HANS = (str, False, "Simplified Chinese name; default: converted from name_zh", {"maxLength": 120})
 BRANCH_BODY = {"code": (str, True, "", {"minLength": 1, "maxLength": 32}), "name_zh": (str, True, "", NAME),
-               "name_en": (str, True, "", NAME),
+               "name_en": (str, True, "", NAME), "name_zh_hans": HANS,
                "timezone": (str, False, "IANA zone, default Asia/Taipei", {"minLength": 1, "maxLength": 64})}
 SERVICE_BODY = {"code": (str, True, "A-Z", {"minLength": 1, "maxLength": 4}), "name_zh": (str, True, "", NAME),
-                "name_en": (str, True, "", NAME), "wait_target_min": (int, False, "", WAIT_MIN),
+                "name_en": (str, True, "", NAME), "name_zh_hans": HANS, "wait_target_min": (int, False, "", WAIT_MIN),
                 "wait_warning_min": (int, False, "", WAIT_MIN), "default_service_s": (int, False, "", SERVICE_S)}
-SERVICE_PATCH = {"name_zh": (str, False, "", NAME), "name_en": (str, False, "", NAME),
+SERVICE_PATCH = {"name_zh": (str, False, "", NAME), "name_en": (str, False, "", NAME), "name_zh_hans": HANS,
                  "wait_target_min": (int, False, "", WAIT_MIN), "wait_warning_min": (int, False, "", WAIT_MIN),
                  "default_service_s": (int, False, "", SERVICE_S), "active": (bool, False, ""),
                  "staff_only": (bool, False, "offered only in the kiosk's guide mode")}
+BRANCH_PATCH = {"name_zh": (str, False, "", NAME), "name_en": (str, False, "", NAME), "name_zh_hans": HANS}
 COUNTER_BODY = {"number": (int, True, "", {"minimum": 1, "maximum": 999}),
                 "services": (list, True, "service codes in rank order", {"maxItems": 50}),
                 "policy": (str, False, "strict | longest_wait", POLICY), "name": (str, False, "", {"maxLength": 60})}
@@ -64,8 +67,7 @@ def list_branches():
         stmt = select(Branch).order_by(Branch.code)
         if not p.is_admin:
             stmt = stmt.where(Branch.id == p.branch_id)
-        return jsonify(branches=[{"code": b.code, "name_zh": b.name_zh, "name_en": b.name_en,
-                                  "timezone": b.timezone} for b in session.execute(stmt).scalars()])
+        return jsonify(branches=[setup.branch_view(b) for b in session.execute(stmt).scalars()])
 
 
 @route("/branches", ["POST"], summary="Create a branch (admin)",
@@ -74,8 +76,16 @@ def create_branch():
     data = json_body(BRANCH_BODY)
     _admin()
     view = hub().setup.create_branch(data["code"], data["name_zh"], data["name_en"],
-                                     data.get("timezone") or "Asia/Taipei")
+                                     data.get("timezone") or "Asia/Taipei", data.get("name_zh_hans") or "")
     return jsonify(view), 201
+
+
+@route("/branches/<code>", ["PATCH"], summary="Change a branch's names (admin); an empty name_zh_hans is made "
+       "again from name_zh", capability="may_administer", body=BRANCH_PATCH, tag="admin")
+def update_branch(code: str):
+    data = json_body(BRANCH_PATCH)
+    _admin()
+    return jsonify(hub().setup.update_branch(code, data))
 
 
 @route("/branches/<code>/services", ["POST"], summary="Add a service (admin)",
@@ -86,7 +96,7 @@ def create_service(code: str):
     _admin()
     view = hub().setup.add_service(code, data["code"], data["name_zh"], data["name_en"],
                                    data.get("wait_target_min", 20), data.get("wait_warning_min", 15),
-                                   data.get("default_service_s", 300))
+                                   data.get("default_service_s", 300), data.get("name_zh_hans") or "")
     return jsonify(view), 201
 
 

@@ -313,12 +313,17 @@ def rate(counter_id: int):
     return jsonify(hub().engine.rate(counter_id, data["score"], p.actor, source=f"pad:{p.name}", guard=guard)), 201
 
 
+# The customer's own rating may carry a short comment for the comment book (server/queue/comments.py).
+OWN_RATING_BODY = {**RATING_BODY, "comment": (str, False, "a short comment (意見簿)", {"maxLength": 1000})}
+
+
 @route("/public/tickets/<token>/rating", ["POST"], summary="The customer rates their own ticket (1-5) from its "
-       "ticket page: once, within the rating window after service (public)", capability="public",
-       body=RATING_BODY, tag="tickets", success=201)
+       "ticket page, with an optional short comment: once, within the rating window after service (public)",
+       capability="public", body=OWN_RATING_BODY, tag="tickets", success=201)
 def rate_own_ticket(token: str):
-    data = json_body(RATING_BODY)
+    data = json_body(OWN_RATING_BODY)
     if len(token) > MAX_TRACKING_TOKEN:
         raise ApiError(404, "ticket_not_found", "no such ticket")
-    result = hub().engine.rate_ticket(token, data["score"], window_s=hub().settings.rating_window_s)
-    return jsonify({k: result[k] for k in ("number", "score")}), 201
+    result = hub().engine.rate_ticket(token, data["score"], window_s=hub().settings.rating_window_s,
+                                      comment=data.get("comment") or "")
+    return jsonify({k: result[k] for k in ("number", "score")} | {"comment": "comment_id" in result}), 201

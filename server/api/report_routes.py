@@ -5,11 +5,13 @@ import datetime as dt
 
 from flask import Response, jsonify, request
 
+from ..i18n import current_locale
 from ..models import Branch
 from ..queue import queries
 from ..queue.clock import business_day
 from ..reports import advice, export, reads
 from ..reports.day_close import close_day
+from ..reports.labels import Labels
 from ..reports.periods import parse_date, parse_month
 from ..reports.ranking import MIN_RATED
 from ..reports.staffing import Target
@@ -59,21 +61,26 @@ def _file(content: bytes | str, mimetype: str, filename: str | None) -> Response
     return response
 
 
+def _headers() -> Labels | None:
+    """?lang= asks for spreadsheet headers in words of that language; without it they are the JSON names."""
+    return Labels(current_locale()) if request.args.get("lang") else None
+
+
 def _tables_response(tables: list[export.Table], fmt: str, stem: str) -> Response:
     if fmt == "xlsx":
-        return _file(export.to_xlsx(tables, stem), XLSX, f"{stem}.xlsx")
+        return _file(export.to_xlsx(tables, stem, _headers()), XLSX, f"{stem}.xlsx")
     name = request.args.get("table") or tables[0].name
     chosen = next((t for t in tables if t.name == name), None)
     if chosen is None:
         raise ApiError(400, "invalid_query", f"table must be one of {', '.join(t.name for t in tables)}")
-    return _file(export.to_csv(chosen), CSV, f"{stem}-{chosen.name}.csv")
+    return _file(export.to_csv(chosen, _headers()), CSV, f"{stem}-{chosen.name}.csv")
 
 
 def _report_response(report: dict, close: dict | None, fmt: str, stem: str):
     if fmt == "json":
         return jsonify({**report, "day_close": close})
     if fmt == "html":
-        return _file(export.to_html(report, close), "text/html; charset=utf-8", None)
+        return _file(export.to_html(report, close, current_locale()), "text/html; charset=utf-8", None)
     return _tables_response(export.report_tables(report), fmt, stem)
 
 
@@ -85,8 +92,9 @@ FILES = ("application/json", "text/csv", XLSX, "text/html")
 Q_DATE = (str, "YYYY-MM-DD", DATE)
 Q_RANGE = {"date": Q_DATE, "from": Q_DATE, "to": Q_DATE}
 Q_FORMAT = {"format": (str, "json | csv | xlsx | html", {"enum": list(FORMATS)}),
-            "table": (str, "csv: which table", {"maxLength": 32})}
-Q_FORMAT_NO_HTML = {"format": (str, "json | csv | xlsx", {"enum": ["json", "csv", "xlsx"]})}
+            "table": (str, "csv: which table", {"maxLength": 32}),
+            "lang": (str, "zh-Hant | zh-Hans | en: the html page's language; csv/xlsx headers in words", {"maxLength": 16})}
+Q_FORMAT_NO_HTML = {"format": (str, "json | csv | xlsx", {"enum": ["json", "csv", "xlsx"]}), "lang": Q_FORMAT["lang"]}
 @route("/branches/<code>/day-close", ["POST"], summary="Close a business day (日結): abandon open tickets, close "
        "counters, lock the day, store the day-end report (supervisor)",
        capability="may_close_day", body=DAY_CLOSE_BODY, tag="reports", success=201)
@@ -116,7 +124,7 @@ def day_report_print(code: str, day: str):
     branch = _supervisor_branch(code)
     with hub().db.read() as session:
         report, close = reads.day_report(session, branch, parse_date(day), _now())
-    return _file(export.to_html(report, close), "text/html; charset=utf-8", None)
+    return _file(export.to_html(report, close, current_locale()), "text/html; charset=utf-8", None)
 
 
 @route("/branches/<code>/reports/staff", summary="Staff statistics for ?from=&to= (default this month so far); "
@@ -131,18 +139,18 @@ def staff_report(code: str):
     with hub().db.read() as session:
         report = reads.period_report(session, branch, first, last, _now())
     if fmt == "csv" and not request.args.get("table"):
-        return _file(export.to_csv(export.report_tables(report)[3]), CSV,
+        return _file(export.to_csv(export.report_tables(report)[3], _headers()), CSV,
                      f"counterflow-{code}-{first.isoformat()}-{last.isoformat()}-tellers.csv")
     return _report_response(report, None, fmt, f"counterflow-{code}-{first.isoformat()}-{last.isoformat()}")
 
 
 @route("/branches/<code>/reports/ranking", summary="Monthly teller ranking and the service star (?month=YYYY-MM, "
-       "?min_rated=, ?format=json|csv|xlsx)", capability="may_read_reports", tag="reports",
-       produces=FILES[:3], query={"month": (str, "YYYY-MM", {"minLength": 7, "maxLength": 7}),
-                                  "min_rated": (int, "", {"minimum": 1, "maximum": 100_000}), **Q_FORMAT_NO_HTML})
+       "?min_rated=, ?format=json|csv|xlsx|html)", capability="may_read_reports", tag="reports",
+       produces=FILES, query={"month": (str, "YYYY-MM", {"minLength": 7, "maxLength": 7}),
+                              "min_rated": (int, "", {"minimum": 1, "maximum": 100_000}), **Q_FORMAT})
 def ranking_report(code: str):
     branch = _supervisor_branch(code)
-    fmt = _format(("json", "csv", "xlsx"))
+    fmt = _format()
     month = request.args.get("month") or _today(branch).strftime("%Y-%m")
     first, last = parse_month(month)
     min_rated = query_int("min_rated", MIN_RATED, 1, 100_000)
@@ -150,6 +158,8 @@ def ranking_report(code: str):
         result = reads.ranking_report(session, branch, first, last, _now(), min_rated)
     if fmt == "json":
         return jsonify(result)
+    if fmt == "html":
+        return _file(export.ranking_html(result, current_locale()), "text/html; charset=utf-8", None)
     return _tables_response(export.ranking_tables(result), fmt, f"counterflow-{code}-{month}-ranking")
 
 

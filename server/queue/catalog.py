@@ -17,6 +17,7 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
 from ..models import Branch, Counter, CounterService, DayClose, Service
+from . import names  # noqa: F401  (fills Simplified names in the same flush)
 
 
 @dataclass(frozen=True)
@@ -30,6 +31,7 @@ class ServiceInfo:
     default_service_s: int
     active: bool
     staff_only: bool = False  # issued by guides only, never offered on the public kiosk
+    name_zh_hans: str = ""
 
 
 @dataclass(frozen=True)
@@ -88,10 +90,11 @@ def load(conn: Connection | Session, branch_id: int) -> BranchConfig:
                             Branch.unavailable_policy).where(Branch.id == branch_id)).one()
     services = {
         row.id: ServiceInfo(row.id, row.code, row.name_zh, row.name_en, row.wait_target_min, row.wait_warning_min,
-                            row.default_service_s, bool(row.active), bool(row.staff_only))
+                            row.default_service_s, bool(row.active), bool(row.staff_only), row.name_zh_hans)
         for row in conn.execute(
             select(Service.id, Service.code, Service.name_zh, Service.name_en, Service.wait_target_min,
-                   Service.wait_warning_min, Service.default_service_s, Service.active, Service.staff_only)
+                   Service.wait_warning_min, Service.default_service_s, Service.active, Service.staff_only,
+                   Service.name_zh_hans)
             .where(Service.branch_id == branch_id).order_by(Service.code))
     }
     links: dict[int, list[int]] = {}
@@ -115,7 +118,7 @@ def load(conn: Connection | Session, branch_id: int) -> BranchConfig:
 
 # ---------------------------------------------------------------------------- version bumps
 _COUNTER_CONFIG = {"number", "name", "branch_id", "service_links"}
-_BRANCH_CONFIG = {"code", "name_zh", "name_en", "timezone", "opening_hours", "unavailable_policy"}
+_BRANCH_CONFIG = {"code", "name_zh", "name_en", "name_zh_hans", "timezone", "opening_hours", "unavailable_policy"}
 
 
 def _changed(obj, names: set[str]) -> bool:

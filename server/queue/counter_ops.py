@@ -13,10 +13,11 @@ from collections.abc import Callable
 from sqlalchemy import select, update
 from sqlalchemy.engine import Row
 
-from ..models import CounterPause, Rating, Ticket
+from ..models import Comment, CounterPause, Rating, Ticket
 from . import emergency, ticket_store as store
 from .actors import Actor
 from .catalog import BranchConfig
+from .comments import MAX_TEXT, RECEIVED, clean_text, comment_view
 from .errors import Conflict, Invalid, NotFound
 from .selection import POLICIES, pick_next
 from .states import CounterState, TicketAction, TicketStatus, allows, sources, target
@@ -410,11 +411,14 @@ class CounterOperations:
             return result
 
 
-    def rate_ticket(self, token: str, score: int, *, window_s: float, source: str = "ticket_page") -> dict:
+    def rate_ticket(self, token: str, score: int, *, window_s: float, source: str = "ticket_page",
+                    comment: str = "") -> dict:
         """The customer rates their own ticket from its page (the tracking token is the proof): once,
-        and only within `window_s` after service ended. A transferred ticket is rated as its follow-up."""
+        and only within `window_s` after service ended. A transferred ticket is rated as its follow-up.
+        A short comment with it goes into the comment book in the same transaction (comments.py)."""
         if not isinstance(score, int) or isinstance(score, bool) or not 1 <= score <= 5:
             raise Invalid("invalid_score", "a rating is a whole number from 1 to 5")
+        comment = clean_text(comment, MAX_TEXT, required=False)
         with self._uow() as uow:
             ticket = _follow_token(uow.connection, token)
         if ticket.counter_id is None or ticket.status != TicketStatus.DONE:
@@ -433,6 +437,14 @@ class CounterOperations:
                                               "score": score, "at": cx.uow.now, "source": source})
             result = {"ticket_id": row.id, "number": row.number, "counter": cx.number, "score": score}
             cx.uow.emit(EventName.RATING_RECORDED, cx.config, result)
+            if comment:
+                entry = Comment(branch_id=cx.config.id, business_day=row.business_day, ticket_id=row.id,
+                                number=row.number, source="ticket_page", score=score, text=comment, contact="",
+                                received_at=cx.uow.now, reply="")
+                cx.uow.session.add(entry)
+                cx.uow.session.flush()
+                cx.uow.emit(RECEIVED, cx.config, {"comment": comment_view(entry)})
+                result["comment_id"] = entry.id
             return result
 
 

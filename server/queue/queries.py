@@ -70,6 +70,7 @@ def _snapshot_rows(session: Session, branch_id: int, now: dt.datetime, service_i
                 "service": service.code,
                 "name_zh": service.name_zh,
                 "name_en": service.name_en,
+                "name_zh_hans": service.name_zh_hans,
                 "waiting": waiting,
                 "oldest_arrival": oldest,
                 "estimated_wait_s": estimates.estimate_wait_s(waiting, load),

@@ -18,7 +18,8 @@ BRANCH_CODE = re.compile(r"^[a-z0-9][a-z0-9_-]{0,31}$")
 SERVICE_CODE = re.compile(r"^[A-Z]{1,2}$")
 
 
-def create_branch(session: Session, code: str, name_zh: str, name_en: str, timezone: str = "Asia/Taipei") -> Branch:
+def create_branch(session: Session, code: str, name_zh: str, name_en: str, timezone: str = "Asia/Taipei",
+                  name_zh_hans: str = "") -> Branch:
     if not BRANCH_CODE.match(code or ""):
         raise Invalid("invalid_branch_code", "branch code: 1-32 of a-z, 0-9, '-', '_', starting with a letter or digit")
     try:
@@ -27,7 +28,8 @@ def create_branch(session: Session, code: str, name_zh: str, name_en: str, timez
         raise Invalid("invalid_timezone", f"unknown time zone {timezone!r}") from None
     if session.execute(select(Branch.id).where(Branch.code == code)).first():
         raise Conflict("branch_exists", f"branch {code} already exists")
-    branch = Branch(code=code, name_zh=name_zh, name_en=name_en, timezone=timezone, event_seq=0, display_message="")
+    branch = Branch(code=code, name_zh=name_zh, name_en=name_en, name_zh_hans=name_zh_hans, timezone=timezone,
+                    event_seq=0, display_message="")
     session.add(branch)
     session.flush()
     return branch
@@ -42,7 +44,8 @@ def _check_service_s(value: int) -> None:
 
 
 def add_service(session: Session, branch: Branch, code: str, name_zh: str, name_en: str,
-                wait_target_min: int = 20, wait_warning_min: int = 15, default_service_s: int = 300) -> Service:
+                wait_target_min: int = 20, wait_warning_min: int = 15, default_service_s: int = 300,
+                name_zh_hans: str = "") -> Service:
     if not SERVICE_CODE.match(code or ""):
         raise Invalid("invalid_service_code", "service code: one or two capital letters, e.g. A")
     if not (1 <= wait_warning_min <= wait_target_min <= 24 * 60):
@@ -50,7 +53,8 @@ def add_service(session: Session, branch: Branch, code: str, name_zh: str, name_
     _check_service_s(default_service_s)
     if session.execute(select(Service.id).where(Service.branch_id == branch.id, Service.code == code)).first():
         raise Conflict("service_exists", f"service {code} already exists in {branch.code}")
-    service = Service(branch_id=branch.id, code=code, name_zh=name_zh, name_en=name_en, active=True,
+    service = Service(branch_id=branch.id, code=code, name_zh=name_zh, name_en=name_en, name_zh_hans=name_zh_hans,
+                      active=True,
                       wait_target_min=wait_target_min, wait_warning_min=wait_warning_min,
                       default_service_s=default_service_s)
     session.add(service)
@@ -120,19 +124,33 @@ class SetupOperations:
             uow.emit(EventName.BRANCH_UPDATED, branch, {"branch": branch_view(branch), "hall_settings": view})
         return view
 
-    def create_branch(self, code: str, name_zh: str, name_en: str, timezone: str = "Asia/Taipei") -> dict:
+    def create_branch(self, code: str, name_zh: str, name_en: str, timezone: str = "Asia/Taipei",
+                      name_zh_hans: str = "") -> dict:
         with self._uow() as uow:
-            branch = create_branch(uow.session, code, name_zh, name_en, timezone)
+            branch = create_branch(uow.session, code, name_zh, name_en, timezone, name_zh_hans)
+            uow.session.flush()  # fills name_zh_hans (names.py)
+            view = branch_view(branch)
+            uow.emit(EventName.BRANCH_UPDATED, branch, {"branch": view})
+        return view
+
+    def update_branch(self, branch_code: str, names: dict) -> dict:
+        """A branch's names (name_zh, name_en, name_zh_hans); an empty name_zh_hans is derived again."""
+        with self._uow() as uow:
+            branch = branch_by_code(uow.session, branch_code)
+            for key in ("name_zh", "name_en", "name_zh_hans"):
+                if key in names:
+                    setattr(branch, key, names[key])
+            uow.session.flush()
             view = branch_view(branch)
             uow.emit(EventName.BRANCH_UPDATED, branch, {"branch": view})
         return view
 
     def add_service(self, branch_code: str, code: str, name_zh: str, name_en: str, wait_target_min: int = 20,
-                    wait_warning_min: int = 15, default_service_s: int = 300) -> dict:
+                    wait_warning_min: int = 15, default_service_s: int = 300, name_zh_hans: str = "") -> dict:
         with self._uow() as uow:
             branch = branch_by_code(uow.session, branch_code)
             service = add_service(uow.session, branch, code, name_zh, name_en, wait_target_min, wait_warning_min,
-                                  default_service_s)
+                                  default_service_s, name_zh_hans)
             view = service_view(service)
             uow.emit(EventName.SERVICE_UPDATED, branch, {"service": view})
         return view
@@ -150,6 +168,7 @@ class SetupOperations:
             if not 1 <= service.wait_warning_min <= service.wait_target_min <= 24 * 60:
                 raise Invalid("invalid_wait_target", "need 1 <= wait_warning_min <= wait_target_min <= 1440")
             _check_service_s(service.default_service_s)
+            uow.session.flush()  # fills name_zh_hans when name_zh changed alone (names.py)
             view = service_view(service)
             uow.emit(EventName.SERVICE_UPDATED, branch, {"service": view})
             uow.emit(EventName.QUEUE_CHANGED, branch, {"services": [service.id]})
@@ -197,7 +216,8 @@ def hall_settings_view(branch: Branch) -> dict:
 
 
 def branch_view(branch: Branch) -> dict:
-    return {"code": branch.code, "name_zh": branch.name_zh, "name_en": branch.name_en, "timezone": branch.timezone}
+    return {"code": branch.code, "name_zh": branch.name_zh, "name_en": branch.name_en,
+            "name_zh_hans": branch.name_zh_hans, "timezone": branch.timezone}
 
 
 def _counter_view(session: Session, counter: Counter) -> dict:

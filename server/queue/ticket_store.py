@@ -147,6 +147,7 @@ def ticket_dict(t, config: BranchConfig, counter_number: int | None = None) -> d
         "service": service.code,
         "service_name_zh": service.name_zh,
         "service_name_en": service.name_en,
+        "service_name_zh_hans": service.name_zh_hans,
         "status": str(m["status"]),
         "priority": PRIORITY_NAMES.get(m["priority"], str(m["priority"])),
         "channel": m["channel"],

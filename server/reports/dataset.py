@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from ..models import Branch, Counter, CounterPause, NumberSequence, Rating, Service, Ticket, User
 from . import emergencies
+from ..queue.comments import day_counts
 from .periods import Period
 
 
@@ -25,6 +26,7 @@ class ServiceInfo:
     wait_target_s: int
     default_service_s: int
     active: bool
+    name_zh_hans: str = ""
 
 
 @dataclass(frozen=True)
@@ -88,6 +90,8 @@ class Dataset:
     numbered: dict[tuple[int, dt.date], int]  # (service id, day) -> numbers handed out
     emergencies: list[dict] = field(default_factory=list)  # emergencies.rows: the plans of the period
     _by_id: dict[int, TicketRow] = field(default_factory=dict, repr=False)
+    branch_name_zh_hans: str = ""
+    comments: dict = field(default_factory=dict)  # the comment book's counts (queue/comments.py)
 
     def ticket(self, ticket_id: int) -> TicketRow | None:
         if not self._by_id:
@@ -124,7 +128,7 @@ def load(session: Session, branch: Branch, period: Period, now: dt.datetime) -> 
         .order_by(CounterPause.started_at, CounterPause.id)
     )]
     services = {s.id: ServiceInfo(s.id, s.code, s.name_zh, s.name_en, s.wait_target_min * 60, s.default_service_s,
-                             s.active)
+                             s.active, s.name_zh_hans)
                 for s in session.execute(select(Service).where(Service.branch_id == branch.id)).scalars()}
     counters = {c.id: CounterInfo(c.id, c.number, c.name)
                 for c in session.execute(select(Counter).where(Counter.branch_id == branch.id)).scalars()}
@@ -136,4 +140,6 @@ def load(session: Session, branch: Branch, period: Period, now: dt.datetime) -> 
             NumberSequence.service_id.in_(list(services) or [-1]),
             NumberSequence.business_day >= period.first, NumberSequence.business_day <= period.last))}
     return Dataset(branch.id, branch.code, branch.name_zh, branch.name_en, period, now, services, counters, staff,
-                   tickets, ratings, pauses, numbered, emergencies.rows(session, branch.id, period, now))
+                   tickets, ratings, pauses, numbered, emergencies.rows(session, branch.id, period, now),
+                   branch_name_zh_hans=branch.name_zh_hans,
+                   comments=day_counts(session, branch.id, period.first, period.last))

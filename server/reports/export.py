@@ -1,7 +1,8 @@
 """Reports as tables: CSV (one table), XLSX (one sheet per table) and the printable HTML page.
 
-Column names are the JSON field names, so a spreadsheet and the API speak the same words; the
-printable page uses the bilingual labels of labels.py.
+Column names are the JSON field names, so a spreadsheet and the API speak the same words, unless a
+language is asked for (the panel's downloads): then the headers are labels.py's texts in that language,
+as on the printable pages.
 """
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
-from .labels import LABELS, label
+from .labels import Labels, local_time
 
 COUNTS = ["issued", "done", "no_show", "cancelled", "transferred_out", "abandoned", "open", "unknown", "balanced"]
 MEASURES = ["wait_count", "wait_mean_s", "wait_median_s", "wait_p90_s", "wait_max_s", "within_target_met",
@@ -65,7 +66,7 @@ def report_tables(report: dict) -> list[Table]:
     combined.append({**report["totals"], "scope": "total", "key": None, "name": None})
     tables = [
         _table("settlement", ["scope", "key", "name"], combined),
-        _table("services", ["service", "name_zh", "name_en", "wait_target_min", "issued_new", "transferred_in"],
+        _table("services", ["service", "name_zh", "name_en", "name_zh_hans", "wait_target_min", "issued_new", "transferred_in"],
                report["services"]),
         _table("counters", ["counter", "name"], report["counters"], PAUSE),
         _table("tellers", ["teller", "name"], report["tellers"], PAUSE),
@@ -79,6 +80,9 @@ def report_tables(report: dict) -> list[Table]:
                       "duration_s", "calls_by_plan"]
     tables.append(Table("emergencies", emergency_cols,
                         [[e.get(c) for c in emergency_cols] for e in report.get("emergencies", [])]))
+    comment_cols = ["received", "answered", "open", "from_ticket_page", "on_paper"]
+    comments = report.get("comments") or {}  # a day closed before the comment book has none
+    tables.append(Table("comments", comment_cols, [[comments.get(c, 0) for c in comment_cols]]))
     problem_cols = ["ticket_id", "number", "service", "business_day", "status", "problems"]
     tables.append(Table("problems", problem_cols,
                         [[p["ticket_id"], p["number"], p["service"], p["business_day"], p["status"],
@@ -124,24 +128,28 @@ def _xlsx_cell(value):
     return _XLSX_ILLEGAL.sub("", safe_text(value)) if isinstance(value, str) else value
 
 
-def to_csv(table: Table) -> bytes:
+def _headers(table: Table, labels: Labels | None) -> list[str]:
+    return [labels.column(c) for c in table.columns] if labels else table.columns
+
+
+def to_csv(table: Table, labels: Labels | None = None) -> bytes:
     """UTF-8 with a byte-order mark, which spreadsheet programs need to read Chinese text correctly."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(table.columns)
+    writer.writerow(_headers(table, labels))
     for row in table.rows:
         writer.writerow([_cell(v) for v in row])
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
-def to_xlsx(tables: list[Table], title: str = "CounterFlow") -> bytes:
+def to_xlsx(tables: list[Table], title: str = "CounterFlow", labels: Labels | None = None) -> bytes:
     from openpyxl import Workbook
 
     book = Workbook(write_only=True)
     book.properties.title = title
     for table in tables:
         sheet = book.create_sheet(table.name[:31])
-        sheet.append(table.columns)
+        sheet.append(_headers(table, labels))
         for row in table.rows:
             sheet.append([_xlsx_cell(v) for v in row])
     buffer = io.BytesIO()
@@ -168,7 +176,16 @@ def _number(value) -> str:
 _TEMPLATES.filters.update(minutes=_minutes, percent=_percent, num=_number)
 
 
-def to_html(report: dict, day_close: dict | None = None) -> str:
-    """The printable day-end (or period) report."""
-    return _TEMPLATES.get_template("day_report.html").render(
-        r=report, close=day_close, L=lambda key, lang=None: label(key, lang), LABELS=LABELS)
+def _render(template: str, labels: Labels, timezone: str, **context) -> str:
+    return _TEMPLATES.get_template(template).render(
+        L=labels, lang=labels.html_lang, local=lambda iso: local_time(iso, timezone), **context)
+
+
+def to_html(report: dict, day_close: dict | None = None, locale: str | None = None) -> str:
+    """The printable day-end (or period) report in one language, times in the branch's zone."""
+    return _render("day_report.html", Labels(locale), report["period"]["timezone"], r=report, close=day_close)
+
+
+def ranking_html(ranking: dict, locale: str | None = None) -> str:
+    """The printable monthly ranking with its service star."""
+    return _render("ranking.html", Labels(locale), ranking["period"]["timezone"], r=ranking)

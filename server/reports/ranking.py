@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections import defaultdict
 
 from ..models import DONE
+from ..queue.clock import iso_utc
 from .dataset import Dataset
 from .measures import describe, service_s
 
@@ -64,9 +65,11 @@ def ranking(ds: Dataset, min_rated: int = MIN_RATED) -> dict:
     ordered = [{k: v for k, v in r.items() if not k.startswith("_")} for r in eligible + others]
     star = ordered[0] if eligible else None
     return {
-        "branch": {"code": ds.branch_code, "name_zh": ds.branch_name_zh, "name_en": ds.branch_name_en},
+        "branch": {"code": ds.branch_code, "name_zh": ds.branch_name_zh, "name_en": ds.branch_name_en,
+                   "name_zh_hans": ds.branch_name_zh_hans},
         "month": ds.period.first.strftime("%Y-%m"),
         "period": ds.period.as_dict(),
+        "generated_at": iso_utc(ds.now),
         "rule": {"min_rated": min_rated, "volume_weight": VOLUME_WEIGHT,
                  "satisfaction_weight": SATISFACTION_WEIGHT},
         "star": {"teller": star["teller"], "name": star["name"], "score": star["score"]} if star else None,

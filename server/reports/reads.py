@@ -7,6 +7,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ..models import Branch, DayClose
+from ..queue.comments import day_counts
 from . import charts, dataset, ranking, statistics
 from .day_close import close_view
 from .periods import Period
@@ -26,7 +27,9 @@ def day_report(session: Session, branch: Branch, day: dt.date, now: dt.datetime)
     an open day is computed now."""
     closed = day_close(session, branch, day)
     if closed is not None:
-        return closed.report, close_view(closed, branch.code)
+        # The comment box is emptied after closing (意見箱): its counts are read now, not at the close.
+        report = {**closed.report, "comments": day_counts(session, branch.id, day, day)}
+        return report, close_view(closed, branch.code)
     return statistics.build(_dataset(session, branch, day, day, now)), None
 
 

@@ -75,7 +75,7 @@ def build(ds: Dataset) -> dict:
             continue
         transferred_in = sum(1 for t in tickets if t.transferred_from_id is not None)
         row = _row(ds, tickets, numbered.get(sid, 0) + transferred_in, problems, service=info.code,
-                   name_zh=info.name_zh, name_en=info.name_en, wait_target_min=info.wait_target_s // 60,
+                   name_zh=info.name_zh, name_en=info.name_en, name_zh_hans=info.name_zh_hans, wait_target_min=info.wait_target_s // 60,
                    issued_new=numbered.get(sid, 0), transferred_in=transferred_in)
         if any(m["service"] == info.code for m in missing):
             row["balanced"] = False
@@ -114,7 +114,8 @@ def build(ds: Dataset) -> dict:
                            "reason": reason, "count": summary["count"], "total_s": summary["total_s"]})
 
     return {
-        "branch": {"code": ds.branch_code, "name_zh": ds.branch_name_zh, "name_en": ds.branch_name_en},
+        "branch": {"code": ds.branch_code, "name_zh": ds.branch_name_zh, "name_en": ds.branch_name_en,
+                   "name_zh_hans": ds.branch_name_zh_hans},
         "period": ds.period.as_dict(),
         "generated_at": iso_utc(ds.now),
         "balanced": totals["balanced"],
@@ -126,6 +127,7 @@ def build(ds: Dataset) -> dict:
         "hours": hourly(ds),
         "pauses": pause_rows,
         "emergencies": ds.emergencies,
+        "comments": ds.comments,
         "problems": reconcile.problem_list(ds, problems),
         "missing_numbers": missing,
     }

@@ -13,6 +13,7 @@ from pathlib import Path
 from flask import Blueprint, Response, current_app, make_response, render_template, request, url_for
 
 from ..i18n import HTML_LANG, INTL_LANG, LOCALES, SPEECH_LANG, catalogs, current_locale
+from ..queue.names import local_name
 from .messages import LANGUAGE_NAMES, MESSAGES as COMMON_MESSAGES
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
@@ -75,7 +76,8 @@ def render_page(template: str, *, surface: str, messages: Mapping[str, object], 
         text = strings[key]
         return text % params if params else text
 
-    html = render_template(template, page=page, t=t, surface=surface, title_key=title_key, asset=asset, **context)
+    html = render_template(template, page=page, t=t, surface=surface, title_key=title_key, asset=asset,
+                           local_name=local_name, **context)
     return security_headers(make_response(html, status))
 
 

@@ -96,7 +96,7 @@
     return label.replace(/^(user|device|staff):/, "");
   }
   function serviceName(row) {
-    return cf.i18n.locale === "en" ? row.name_en : row.name_zh;
+    return cf.i18n.name(row);
   }
   function reasonLabel(reason) {
     return page.pause_reasons.includes(reason) ? t("reason." + reason) : reason || "";
@@ -465,7 +465,7 @@
     document.querySelectorAll(".sv-lang button").forEach((b) => {
       b.setAttribute("aria-pressed", String(b.dataset.locale === locale));
     });
-    $("sv-branch").textContent = locale === "en" ? page.branch.name_en : page.branch.name_zh;
+    $("sv-branch").textContent = cf.i18n.name(page.branch);
     if (state.auth) $("sv-who").textContent = t("signed_in_as", { name: state.auth.name });
     renderNotice();
     renderLive();

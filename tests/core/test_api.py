@@ -217,9 +217,11 @@ def test_openapi_document_matches_the_routes(app, client):
     documented = {(path, method.upper()) for path, ops in doc["paths"].items() for method in ops}
     served = set()
     for rule in app.url_map.iter_rules():
-        # The API, and the pages that take a form post (the printable reports), are documented.
-        if not rule.rule.startswith("/api/v1") and rule.rule not in ("/supervisor/<branch_code>/day-report",
-                                                                      "/supervisor/<branch_code>/fault-report"):
+        # The API, and the pages that take a form post (the printable reports, the panel's report files),
+        # are documented.
+        if not rule.rule.startswith("/api/v1") and rule.rule not in (
+                "/supervisor/<branch_code>/day-report", "/supervisor/<branch_code>/fault-report",
+                "/supervisor/<branch_code>/report-file"):
             continue
         path = rule.rule
         for arg in rule.arguments:

@@ -56,6 +56,12 @@ ROUTE_CAPABILITY = {
     ('POST', '/api/v1/auth/logout'): 'signed_in',
     ('POST', '/api/v1/auth/token'): 'public',
     ('POST', '/api/v1/branches'): 'may_administer',
+    ('PATCH', '/api/v1/branches/<code>'): 'may_administer',
+    ('GET', '/api/v1/branches/<code>/comments'): 'may_supervise',
+    ('POST', '/api/v1/branches/<code>/comments'): 'may_read_staff_data',
+    ('POST', '/api/v1/branches/<code>/comments/<int:comment_id>/archive'): 'may_supervise',
+    ('POST', '/api/v1/branches/<code>/comments/<int:comment_id>/handled'): 'may_supervise',
+    ('POST', '/api/v1/branches/<code>/comments/<int:comment_id>/reply'): 'may_supervise',
     ('GET', '/api/v1/branches'): 'signed_in',
     ('GET', '/api/v1/branches/<code>/alerts'): 'may_read_staff_data',
     ('GET', '/api/v1/branches/<code>/charts/hourly'): 'may_read_reports',
@@ -136,6 +142,7 @@ ROUTE_CAPABILITY = {
     ('POST', '/api/v1/users'): 'may_administer',
     ('POST', '/supervisor/<branch_code>/day-report'): 'may_read_reports',
     ('POST', '/supervisor/<branch_code>/fault-report'): 'may_read_reports',
+    ('POST', '/supervisor/<branch_code>/report-file'): 'may_read_reports',
 }
 
 # Socket.IO joins: audience -> who may join (server/audiences.py).
@@ -206,7 +213,7 @@ def world(app, client, signed_in):
     values = {"code": "demo", "branch_code": "demo", "counter_id": 1, "ticket_id": ticket_id, "alert_id": alert_id,
               "fault_id": fault["id"], "device_id": admin.get("/api/v1/devices").get_json()["devices"][0]["id"],
               "token_id": device["kiosk"]["id"], "service_code": "A", "day": "2026-03-02",
-              "token": ticket["tracking_token"], "number": 1}
+              "token": ticket["tracking_token"], "number": 1, "comment_id": 1}
     return tokens, values
 
 

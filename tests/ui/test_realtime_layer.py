@@ -245,7 +245,7 @@ def test_queue_changed_carries_the_rows_of_the_services_it_touched(socket, desk,
     staff = [m for m in messages(supervisor) if m["event"] == "queue.changed"]
     assert [row["service"] for row in public[0]["data"]["queue"]] == ["B"]
     assert public[0]["data"]["queue"][0]["waiting"] == 1
-    assert set(public[0]["data"]["queue"][0]) == {"service", "name_zh", "name_en", "waiting", "estimated_wait_s"}
+    assert set(public[0]["data"]["queue"][0]) == {"service", "name_zh", "name_en", "name_zh_hans", "waiting", "estimated_wait_s"}
     assert staff[0]["data"]["queue"][0]["service"] == "B" and "alert_level" in staff[0]["data"]["queue"][0]
 
 
@@ -279,8 +279,9 @@ def test_a_display_catching_up_gets_the_calls_it_missed_in_order(socket, desk, a
         ("ticket.recalled", tickets[2])]
     seqs = [m["seq"] for m in missed]
     assert seqs == sorted(seqs) and since < seqs[0] and seqs[-1] <= ack["seq"]
-    assert all(set(m["data"]["ticket"]) <= set(("number", "service", "service_name_zh", "service_name_en", "status",
-                                                  "counter", "recall_count", "called_at")) for m in missed)
+    assert all(set(m["data"]["ticket"]) <= set(("number", "service", "service_name_zh", "service_name_en",
+                                                  "service_name_zh_hans", "status", "counter", "recall_count",
+                                                  "called_at")) for m in missed)
     # Only what came after `since`: no overlap with what the display already had.
     assert [m["seq"] for m in join(socket(), audience="display", branch="demo", since=seqs[1])["missed_calls"]] == seqs[2:]
     assert join(socket(), audience="display", branch="demo", since=ack["seq"])["missed_calls"] == []

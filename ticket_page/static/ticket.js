@@ -16,10 +16,9 @@
 
   function render() {
     const ticket = state.ticket;
-    const en = cf.i18n.locale === "en";
-    $("tp-branch").textContent = en ? page.branch.name_en : page.branch.name_zh;
+    $("tp-branch").textContent = cf.i18n.name(page.branch);
     $("tp-number").textContent = ticket.number;
-    $("tp-service").textContent = en ? ticket.service_name_en : ticket.service_name_zh;
+    $("tp-service").textContent = cf.i18n.name(ticket, "service_");
     const box = $("tp-status");
     box.dataset.status = ticket.status;
     let children;
@@ -59,6 +58,7 @@
       return button;
     });
     $("tp-rate-scores").replaceChildren(...scores);
+    $("tp-comment-row").hidden = state.rating !== "open"; // the comment book takes it with the rating
     $("tp-rate-result").textContent = state.rating === "done" ? t("rate_thanks")
       : state.rating === "failed" ? t("rate_failed") : "";
   }
@@ -67,7 +67,8 @@
     state.rating = "sending";
     render();
     try {
-      await cf.api.request("POST", page.rating.path, { body: { score } });
+      const comment = $("tp-comment").value.trim();
+      await cf.api.request("POST", page.rating.path, { body: comment ? { score, comment } : { score } });
       state.rating = "done";
     } catch (err) {
       state.rating = err.code === "already_rated" ? "done" : err.code === "rating_closed" ? "closed" : "failed";

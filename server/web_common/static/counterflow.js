@@ -6,6 +6,7 @@
  *   connect    a real-time room with snapshot, seq tracking, gap recovery and reconnection
  *   mergeQueue merge a queue.changed event's rows into the snapshot's queue table
  *   sound      chime(), speak(text, lang), unlock(), vibrate(pattern)
+ *   i18n       t(key, params), setLocale, name(row, prefix): a branch or service name in the locale
  *   storage    get(key) / set(key, value) / remove(key) on localStorage, never throwing
  *   signIn(form, api, accepts) -> account | null (turned away by accepts); throws ApiError
  *   tabSession(key) -> {load, save, clear}: a staff sign-in kept for this tab (sessionStorage, JSON)
@@ -42,6 +43,15 @@
     },
     language(locale) {
       return page.languages[locale || this.locale];
+    },
+    // A branch's or service's name in a language: name_en, name_zh_hans (Simplified, falling back to
+    // the Traditional name_zh) or name_zh; `prefix` reads e.g. service_name_zh (server/queue/names.py).
+    name(row, prefix = "", locale) {
+      const loc = locale || this.locale;
+      const get = (suffix) => row[prefix + "name_" + suffix];
+      if (loc === "en") return get("en") || get("zh");
+      if (loc === "zh_Hans") return get("zh_hans") || get("zh");
+      return get("zh");
     },
     setLocale(locale) {
       if (!page.catalogs[locale] || locale === this.locale) return;

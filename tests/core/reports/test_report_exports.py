@@ -43,7 +43,7 @@ def test_day_report_xlsx_has_one_sheet_per_table(api):
     assert r.status_code == 200 and r.mimetype.endswith("spreadsheetml.sheet")
     book = load_workbook(io.BytesIO(r.data), read_only=True)
     assert book.sheetnames == ["settlement", "services", "counters", "tellers", "hours", "pauses", "emergencies",
-                               "problems"]
+                               "comments", "problems"]
     services = list(book["services"].iter_rows(values_only=True))
     header, rows = services[0], {row[0]: dict(zip(services[0], row)) for row in services[1:]}
     assert header[:3] == ("service", "name_zh", "name_en")
@@ -69,7 +69,7 @@ def test_printable_day_report(api):
         r = api.get(path)
         assert r.status_code == 200 and r.mimetype == "text/html"
         page = r.data.decode()
-        assert "日結報表" in page and "Day-end report" in page and "@media print" in page
+        assert "日結報表" in page and "@media print" in page  # one language: the default zh-Hant
         assert "示範分行" in page and "尚未日結" in page  # not closed yet
     api.post("/api/v1/branches/demo/day-close", json={})
     page = api.get(f"/api/v1/branches/demo/reports/day/{DAY}/print").data.decode()
