@@ -90,4 +90,6 @@ def startup_commands(db, directory: Directory) -> list[dict]:
                 commands.append(led(device.id, "pause"))
             elif counter.state == COUNTER_CLOSED:
                 commands.append(led(device.id, "blank"))
+            else:  # open: out of a pause it may have been put in while its agent was cut off
+                commands.append(led(device.id, "resume"))
     return commands
