@@ -70,6 +70,7 @@ ROUTE_CAPABILITY = {
     ('POST', '/api/v1/branches/<code>/emergency/start'): 'may_supervise',
     ('POST', '/api/v1/branches/<code>/open'): 'may_supervise',
     ('GET', '/api/v1/branches/<code>/opening'): 'may_read_staff_data',
+    ('GET', '/api/v1/branches/<code>/agents'): 'may_read_staff_data',
     ('POST', '/api/v1/branches/<code>/opening-check'): 'may_check_devices',
     ('GET', '/api/v1/branches/<code>/queue'): 'may_watch_branch',
     ('GET', '/api/v1/branches/<code>/reports/day'): 'may_read_reports',
