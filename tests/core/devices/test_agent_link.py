@@ -149,3 +149,21 @@ def test_the_supervisor_sees_each_agent(app, hub, signed_in):
     assert agents[AGENT]["online"] is True and agents[AGENT]["version"] == "test"
     assert sorted(agents[AGENT]["devices"]) == ["keypad-1", "kiosk-printer"]
     assert agents[OTHER]["online"] is False and agents[OTHER]["last_seen_at"] is None
+
+
+def test_a_device_added_through_the_api_reaches_its_agent_at_once(app, hub, signed_in):
+    client = connect(app, hub)
+    client.get_received(NAMESPACE)
+    admin = signed_in("admin")
+    response = admin.post("/api/v1/devices", json={"branch": "demo", "kind": "led", "name": "led-1", "counter": 1,
+                                                   "url": "serial:///dev/ttyAGENT1?unit=1",
+                                                   "settings": {"agent": AGENT}})
+    assert response.status_code == 201, response.get_json()
+    commands = [m["args"][0]["command"] for m in client.get_received(NAMESPACE) if m["name"] == "command"]
+    configure = [c for c in commands if c["op"] == "configure"]
+    assert [sorted(d["name"] for d in c["devices"]) for c in configure] == [["keypad-1", "kiosk-printer", "led-1"]]
+    # ... and the new display is brought in line with its counter (closed: blank) in the same breath.
+    led = device_id(hub, "led-1")
+    eventually(lambda: any(c.get("device") == led for c in
+                           [m["args"][0]["command"] for m in client.get_received(NAMESPACE)]
+                           + [c for c in commands if c.get("device") == led]), 3, what="LED synced")
