@@ -155,6 +155,10 @@ class AgentHub:
 
     # -- socket handlers --------------------------------------------------------------------------
     def _on_connect(self, auth=None):
+        if not self.service.running:
+            # Devices are driven by the one hub process that runs the device manager; refused here,
+            # the agent retries and (behind a balancer) lands on that one (docs/architecture.md, "Scaling out").
+            raise ConnectionRefusedError("no_device_manager")
         token = auth.get("token") if isinstance(auth, dict) else None
         if not isinstance(token, str) or not 0 < len(token) <= 256:
             raise ConnectionRefusedError("an agent token is required")

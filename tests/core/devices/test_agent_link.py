@@ -167,3 +167,14 @@ def test_a_device_added_through_the_api_reaches_its_agent_at_once(app, hub, sign
     eventually(lambda: any(c.get("device") == led for c in
                            [m["args"][0]["command"] for m in client.get_received(NAMESPACE)]
                            + [c for c in commands if c.get("device") == led]), 3, what="LED synced")
+
+
+def test_a_hub_process_without_the_device_manager_refuses_agents(database_url):
+    application = create_app(device_settings(database_url, simulate_devices=False, device_manager=False))
+    hub = application.extensions["counterflow"]
+    try:
+        client = hub.realtime.socketio.test_client(application, namespace=NAMESPACE,
+                                                   auth={"token": token_for(hub, AGENT)})
+        assert not client.is_connected(NAMESPACE)
+    finally:
+        hub.db.dispose()
