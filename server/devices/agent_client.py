@@ -45,7 +45,7 @@ def version() -> str:
 
 
 class Agent:
-    def __init__(self, hub_url: str, token: str, *, timing: Timing | None = None, backoff_max_s: float = 15.0,
+    def __init__(self, hub_url: str, token: str, *, timing: Timing | None = None, backoff_max_s: float = 5.0,
                  interrupted_after_s: float = INTERRUPTED_AFTER_S):
         self.hub_url, self.token = hub_url.rstrip("/"), token
         self.backoff_max_s = backoff_max_s

@@ -198,7 +198,9 @@ class AgentHub:
         bridge = self.service.bridge
         if bridge is not None:
             bridge.call(lambda: self._back_online(key))
-            bridge.call(bridge.sync_displays)  # displays to what their counters do now (not re-sent commands)
+            mine = {d.id for d in self.service.directory.all() if agent_of(d) == key}
+            # Its displays and keypads to what their counters do now (instead of re-sending commands).
+            bridge.call(lambda: bridge.sync_displays(mine))
         return {"ok": True, "agent": key[1]}
 
     def _back_online(self, key: AgentKey) -> None:
