@@ -40,6 +40,7 @@ def _api_paths(code: str) -> dict:
         "display_message": f"{branch}/display-message",
         "devices": f"/api/v1/devices?branch={code}", "faults": f"/api/v1/faults?branch={code}&open=1",
         "fault_ack": "/api/v1/faults/{id}/ack", "fault_resolve": "/api/v1/faults/{id}/resolve",
+        "agents": f"{branch}/agents",
         "opening": f"{branch}/opening", "opening_check": f"{branch}/opening-check", "open": f"{branch}/open",
         "day_report": f"{branch}/reports/day", "day_close": f"{branch}/day-close",
         "chart_hourly": f"{branch}/charts/hourly", "chart_wait": f"{branch}/charts/wait-distribution",

@@ -133,8 +133,11 @@ class AgentHub:
         """The device table changed: every connected agent gets its (new) list at once."""
         with self._lock:
             keys = list(self._links)
+            unlinked = [k for k in self._known_agents() if k not in self._links and k not in self._timers]
         for key in keys:
             self.submit(key, {"op": "configure", "devices": self.configs_for(key)})
+        for key in unlinked:  # named by a new device but not (yet) linked: reported if it never comes
+            self._arm_offline(key)
 
     def agents(self, branch_id: int | None = None) -> list[dict]:
         """Every agent named by a device or seen since start: online, version, last seen, devices."""
