@@ -81,6 +81,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     register_error_handlers(app)
     init_i18n(app)
     hub.realtime = init_realtime(app, hub)
+    hub.devices.agents.install(hub.realtime.socketio)  # the /agent namespace (server/devices/agent_hub.py)
     _register_surfaces(app)
     hub.metrics = HubMetrics(hub)  # /metrics and the request-latency histogram (server/metrics.py)
     hub.metrics.install(app)

@@ -88,6 +88,25 @@ def cmd_sim(args) -> int:
     return sim_main(args.sim_args)
 
 
+def cmd_agent(args) -> int:
+    """A branch PC's devices, driven for the central hub (server/devices/agent_client.py)."""
+    import os
+
+    from .devices.agent_client import run as run_agent
+    from .devices.worker import Timing
+    from .logs import configure
+
+    token = args.token or os.environ.get("COUNTERFLOW_AGENT_TOKEN")
+    if not token:
+        sys.stderr.write("error: give --token or set COUNTERFLOW_AGENT_TOKEN\n")
+        return 2
+    settings = Settings.load()  # the same device_* timings as the in-hub manager, and the log settings
+    configure(settings.log_level, settings.log_format)
+    timing = Timing(health_interval=settings.device_poll_interval_s, key_poll_interval=settings.device_key_poll_s,
+                    backoff_max=settings.device_backoff_max_s)
+    return run_agent(args.hub, token, health_port=args.health_port, timing=timing)
+
+
 def cmd_ports(args) -> int:
     from .devices import ports
 
@@ -339,6 +358,12 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--host")
     run.add_argument("--port", type=int)
     run.set_defaults(func=cmd_run)
+
+    agent = sub.add_parser("agent", help="run a branch PC's devices for a central hub (a device agent)")
+    agent.add_argument("--hub", required=True, help="the hub's URL, e.g. https://queue.example.com")
+    agent.add_argument("--token", help="the agent's device token (or COUNTERFLOW_AGENT_TOKEN)")
+    agent.add_argument("--health-port", type=int, help="answer GET /healthz on 127.0.0.1:PORT")
+    agent.set_defaults(func=cmd_agent)
 
     sub.add_parser("migrate", help="bring the database to the latest schema (before starting a new version)"
                    ).set_defaults(func=cmd_migrate)

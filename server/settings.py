@@ -44,6 +44,11 @@ class Settings:
     device_backoff_max_s: float = 10.0
     # How long issuing a ticket waits for the printer (primary and backup together).
     device_print_timeout_s: float = 3.0
+    # Branch agents (`counterflow agent`, docs/device-manager.md): a link down this long marks the
+    # agent's devices not_responding and raises one fault; a keypad press older than
+    # agent_stale_key_s when it arrives (queued while offline) is dropped with a log record.
+    agent_offline_after_s: float = 10.0
+    agent_stale_key_s: float = 60.0
     # /metrics answers loopback clients; with a token, also anyone sending "Authorization: Bearer <token>".
     metrics_token: str | None = None
     # Hub logs on stderr: "json" (one JSON object per line, for journald/log shippers) or "text".

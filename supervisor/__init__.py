@@ -47,6 +47,7 @@ def _api_paths(code: str) -> dict:
         "fault_ack": "/api/v1/faults/{id}/ack", "fault_resolve": "/api/v1/faults/{id}/resolve",
         "fault_report": "/api/v1/faults", "fault_investigate": "/api/v1/faults/{id}/investigation",
         "fault_history": f"{branch}/reports/faults",
+        "agents": f"{branch}/agents",
         "opening": f"{branch}/opening", "opening_check": f"{branch}/opening-check", "open": f"{branch}/open",
         "day_report": f"{branch}/reports/day", "day_close": f"{branch}/day-close",
         "chart_hourly": f"{branch}/charts/hourly", "chart_wait": f"{branch}/charts/wait-distribution",

@@ -138,6 +138,14 @@ MESSAGES = {
     "flag.offline": _l("offline"),
     "flag.no_answer": _l("no answer"),
     "no_devices": _l("No devices."),
+    # branch agents (agents.js)
+    "agents_title": _l("Branch agents"),
+    "col.agent": _l("Agent"),
+    "col.version": _l("Version"),
+    "col.agent_devices": _l("Devices"),
+    "agent.online": _l("Linked"),
+    "agent.offline": _l("Not linked"),
+    "no_agents": _l("No branch agents: the hub drives every device itself."),
     "never": _l("never"),
     # faults
     "faults_title": _l("Device faults"),

@@ -117,12 +117,17 @@ class Bridge:
                 self._keypad_shown[command["device"]] = command
                 self._send(command)
 
-    def sync_displays(self) -> None:
-        """Every display to what its counter is doing now (hub start, device list changed)."""
-        self._keypad_shown.clear()
-        for command in reactions.startup_commands(self.db, self.directory):
+    def sync_displays(self, only: set[int] | None = None) -> None:
+        """Every display to what its counter is doing now (hub start, device list changed); `only`:
+        just these devices (an agent that reconnected: re-syncing every branch per hello would cost
+        the square of the number of agents)."""
+        if only is None:
+            self._keypad_shown.clear()
+        for device_id in only or ():
+            self._keypad_shown.pop(device_id, None)
+        for command in reactions.startup_commands(self.db, self.directory, only):
             self._send(command)
-        for branch_id in {d.branch_id for d in self.directory.all()}:
+        for branch_id in {d.branch_id for d in self.directory.all() if only is None or d.id in only}:
             self.refresh_keypads(branch_id)
 
     def _send(self, command: dict) -> None:

@@ -84,12 +84,15 @@ def keypad_commands(db, directory: Directory, branch_id: int) -> list[dict]:
     return commands
 
 
-def startup_commands(db, directory: Directory) -> list[dict]:
-    """Bring every LED display in line with its counter (after a hub start or a device change)."""
+def startup_commands(db, directory: Directory, only: set[int] | None = None) -> list[dict]:
+    """Bring every LED display in line with its counter (after a hub start or a device change);
+    `only`: just these devices (a branch agent that reconnected)."""
     commands = []
     with db.read() as session:
         for device in directory.all():
             if device.kind != "led" or not device.enabled or not device.counter_id:
+                continue
+            if only is not None and device.id not in only:
                 continue
             counter = session.get(Counter, device.counter_id)
             current = session.get(Ticket, counter.current_ticket_id) if counter.current_ticket_id else None
@@ -99,4 +102,6 @@ def startup_commands(db, directory: Directory) -> list[dict]:
                 commands.append(led(device.id, "pause"))
             elif counter.state == COUNTER_CLOSED or current is None:
                 commands.append(led(device.id, "blank"))
+            else:  # open: out of a pause it may have been put in while its agent was cut off
+                commands.append(led(device.id, "resume"))
     return commands

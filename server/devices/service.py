@@ -12,6 +12,7 @@ import time
 from sqlalchemy import select, update
 
 from ..models import Device
+from .agent_hub import AgentHub, agent_of
 from .bridge import Bridge
 from .directory import Directory
 from .faults import FaultBook
@@ -47,6 +48,7 @@ class DeviceService:
         self.manager: DeviceManager | None = None
         self.bridge: Bridge | None = None
         self.printing: TicketPrinting | None = None
+        self.agents = AgentHub(self)  # devices driven by a branch agent (agent_hub.py); install() adds its socket
 
     def clock(self):
         return self.hub.engine.clock()  # late-bound: tests may give the engine a fake clock
@@ -84,6 +86,7 @@ class DeviceService:
             # A state from before this start says nothing now; every device reports afresh.
             session.execute(update(Device).values(state="unknown"))
         self.reload()
+        self.agents.start()
         log.info("device layer started", extra={"devices": len(self.directory.all()),
                                                 "simulated": self.sims is not None})
 
@@ -97,6 +100,7 @@ class DeviceService:
             hub.bus.unsubscribe(self.bridge.on_event)
         except ValueError:
             pass
+        self.agents.stop()
         manager, self.manager = self.manager, None
         manager.stop()
         self.bridge.stop()
@@ -106,7 +110,11 @@ class DeviceService:
 
     # -- the seam ---------------------------------------------------------------------------------
     def send(self, command: dict) -> Pending:
-        """One command to the device manager; its reply comes in the Pending."""
+        """One command to the device manager, or to the branch agent driving its device; the reply
+        comes in the Pending."""
+        agent = agent_of(self.directory.get(command.get("device")))
+        if agent is not None and self.running:
+            return self.agents.submit(agent, command)
         manager = self.manager
         if manager is None:
             pending = Pending()
@@ -119,7 +127,9 @@ class DeviceService:
         if not self.running:
             return
         self.directory.load(self.hub.db)
-        self.send({"op": "configure", "devices": self.directory.configs()})
+        in_hub = [d.config().as_dict() for d in self.directory.all() if agent_of(d) is None]
+        self.send({"op": "configure", "devices": in_hub})
+        self.agents.reconfigure()
         self.bridge.call(self.bridge.sync_displays)
 
     def wait_settled(self, timeout: float) -> bool:

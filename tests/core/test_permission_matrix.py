@@ -79,6 +79,7 @@ ROUTE_CAPABILITY = {
     ('PATCH', '/api/v1/branches/<code>/hall-settings'): 'may_administer',
     ('POST', '/api/v1/branches/<code>/open'): 'may_supervise',
     ('GET', '/api/v1/branches/<code>/opening'): 'may_read_staff_data',
+    ('GET', '/api/v1/branches/<code>/agents'): 'may_read_staff_data',
     ('POST', '/api/v1/branches/<code>/opening-check'): 'may_check_devices',
     ('GET', '/api/v1/branches/<code>/queue'): 'may_watch_branch',
     ('GET', '/api/v1/branches/<code>/waiting'): 'may_read_staff_data',
