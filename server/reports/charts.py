@@ -12,7 +12,7 @@ WAIT_BINS_UP_TO_MIN = 60
 def hourly_chart(ds: Dataset) -> dict:
     """Waiting and served by hour of day."""
     return {"period": ds.period.as_dict(),
-            "hours": [{k: row[k] for k in ("hour", "arrivals", "served", "waiting_avg", "waiting_max",
+            "hours": [{k: row[k] for k in ("hour", "label", "arrivals", "served", "waiting_avg", "waiting_max",
                                             "wait_mean_s")} for row in hourly(ds)]}
 
 

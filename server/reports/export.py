@@ -71,7 +71,7 @@ def report_tables(report: dict) -> list[Table]:
         _table("counters", ["counter", "name"], report["counters"], PAUSE),
         _table("tellers", ["teller", "name"], report["tellers"], PAUSE),
     ]
-    hour_cols = ["hour", "arrivals", "transfers_in", "called", "served", "no_show", "wait_mean_s",
+    hour_cols = ["hour", "label", "arrivals", "transfers_in", "called", "served", "no_show", "wait_mean_s",
                  "within_target_share", "waiting_avg", "waiting_max"]
     tables.append(Table("hours", hour_cols, [[h.get(c) for c in hour_cols] for h in report["hours"]]))
     pause_cols = ["counter", "teller", "reason", "count", "total_s"]

@@ -129,7 +129,7 @@ def test_chart_data(handmade_day, hub_clock, bearer):
     at(hub_clock, 60)
     api = bearer("supervisor")
     hourly = api.get(f"/api/v1/branches/demo/charts/hourly?date={DAY}").get_json()
-    assert hourly["hours"] == [{"hour": 9, "arrivals": 7, "served": 4, "waiting_avg": 1.15, "waiting_max": 5,
+    assert hourly["hours"] == [{"hour": 9, "label": "09:00–10:00", "arrivals": 7, "served": 4, "waiting_avg": 1.15, "waiting_max": 5,
                                 "wait_mean_s": 380.0}]
     waits = api.get(f"/api/v1/branches/demo/charts/wait-distribution?date={DAY}").get_json()
     counts = [(b["from_min"], b["count"]) for b in waits["bins"] if b["count"]]
