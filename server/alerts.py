@@ -33,7 +33,7 @@ class WaitMonitor:
                 self.run_once()
             except Exception as err:  # noqa: BLE001 - keep monitoring after a transient database error
                 if self.outage is not None and is_database_unavailable(err):
-                    self.outage.refused(err, "wait monitor")
+                    self.outage.refused(err, "wait monitor", request=False)
                 else:
                     log.exception("wait monitor pass failed")
 

@@ -160,7 +160,7 @@ class DeliveryLoop:
             delay = min(BACKOFF_MAX_S, 0.1 * 2 ** min(self.failures, 5))
             unavailable = is_database_unavailable(err)
             if unavailable and self.outage is not None:
-                self.outage.refused(err, "realtime delivery")
+                self.outage.refused(err, "realtime delivery", request=False)
             # One line per outage, not one per retry; any other error stays loud.
             level = logging.WARNING if self.failures == 1 or not unavailable else logging.DEBUG
             log.log(level, "realtime delivery failed; retrying from the last delivered seq",

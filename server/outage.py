@@ -85,13 +85,14 @@ class OutageTracker:
         self._refused = 0
         self.outages = 0
 
-    def refused(self, err: BaseException, where: str = "") -> None:
-        """A request (or background pass) failed because the database is unavailable."""
+    def refused(self, err: BaseException, where: str = "", request: bool = True) -> None:
+        """A request failed because the database is unavailable; a background pass (request=False)
+        starts the outage too but is not counted among the refused requests."""
         with self._lock:
             if self.down:
-                self._refused += 1
+                self._refused += int(request)
                 return
-            self.down, self._since, self._refused = True, self._clock(), 1
+            self.down, self._since, self._refused = True, self._clock(), int(request)
             self.outages += 1
         log.warning("database unavailable", extra={"error": summary(err), "where": where})
         threading.Thread(target=self._probe, name="database-probe", daemon=True).start()

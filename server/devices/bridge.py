@@ -85,7 +85,7 @@ class Bridge:
                     payload()
             except Exception as err:  # noqa: BLE001 - one bad report must not stop the devices
                 if self.outage is not None and is_database_unavailable(err):
-                    self.outage.refused(err, "device bridge")  # logged once per outage (server/outage.py)
+                    self.outage.refused(err, "device bridge", request=False)  # logged once per outage (server/outage.py)
                 else:
                     log.exception("device bridge step failed", extra={"kind": kind})
             if self._inbox.empty():
