@@ -628,7 +628,7 @@
         h("span", { class: "ct-timer-label" }, t(serving ? "since_started" : "since_called")),
         h("time", { id: "ct-timer", class: "ct-timer-value",
                     dataset: { since: serving && ticket.started_at ? ticket.started_at : ticket.called_at } })),
-      note,
+      ...(note ? [note] : []),
     );
     tickTimers();
   }

@@ -111,6 +111,8 @@ def test_transfer_shows_targets_refuses_closed_counters_and_carries_a_note(pages
         shot(page, f"counter-transfer-{lang}")
         page.locator("#ct-transfer-form button[type=submit]").click()
         expect(page.locator("#ct-ticket .ct-empty")).to_be_visible()
+        # The ticket now waits for counter 3 only: it is not among the tickets counter 2 may call.
+        expect(page.locator("#ct-callable .ct-callable-item")).to_have_count(0)
         page.locator("#ct-signout").click()
 
     # The hub refuses a closed counter even when asked directly; the ticket stays where it was.
@@ -202,8 +204,8 @@ def test_supervisor_acts_on_waiting_tickets_and_closes_a_counter(pages, staff, t
     expect(teller.locator("#ct-error")).to_have_text("4 號櫃檯已由主管關閉：換班")
     expect(teller.locator("#ct-choose")).to_be_visible()
     shot(teller, "counter-closed-by-supervisor-zh-Hant")
-    for t in (b, c):
-        staff("supervisor").post(f"/tickets/{t['id']}/cancel", {"reason": "test over"})
+    for left in staff("supervisor").get("/branches/demo/waiting")["tickets"]:  # b's follow-up and c
+        staff("supervisor").post(f"/tickets/{left['id']}/cancel", {"reason": "test over"})
 
 
 # ---------------------------------------------------------------------------- item 3 (runs last: day close)
