@@ -111,8 +111,10 @@ def test_transfer_shows_targets_refuses_closed_counters_and_carries_a_note(pages
         shot(page, f"counter-transfer-{lang}")
         page.locator("#ct-transfer-form button[type=submit]").click()
         expect(page.locator("#ct-ticket .ct-empty")).to_be_visible()
-        # The ticket now waits for counter 3 only: it is not among the tickets counter 2 may call.
+        # The ticket now waits for counter 3 only: counter 2 neither lists nor counts it as its own.
         expect(page.locator("#ct-callable .ct-callable-item")).to_have_count(0)
+        expect(page.locator('#ct-queue [data-service="A"] .ct-q-count')).to_have_text(
+            {"zh-Hant": "無人等候", "zh-Hans": "无人等候", "en": "nobody waiting"}[lang])
         page.locator("#ct-signout").click()
 
     # The hub refuses a closed counter even when asked directly; the ticket stays where it was.
