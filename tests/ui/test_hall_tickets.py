@@ -79,6 +79,7 @@ def test_counter_terminal_enables_only_valid_actions_and_calls_a_chosen_ticket(p
     expect(page.locator("#ct-ticket .ct-empty")).to_have_text("暫停服務中。恢復服務後才能呼叫下一位。")
     assert enabled(page) == {"call_next": False, "complete_next": False, "recall": False, "start": False,
                              "complete": False, "no_show": False, "transfer": False, "pause": True}
+    expect(page.locator("#ct-callable button").first).to_be_disabled()  # resume first
     shot(page, "counter-paused-zh-Hant")
     page.keyboard.press("p")
     expect(page.locator("#ct-act-call_next")).to_be_enabled()
