@@ -211,6 +211,23 @@ def test_supervisor_acts_on_waiting_tickets_and_closes_a_counter(pages, staff, t
         staff("supervisor").post(f"/tickets/{left['id']}/cancel", {"reason": "test over"})
 
 
+# ---------------------------------------------------------------------------- item 3: the supervisor's tables
+def test_the_supervisor_queue_table_follows_alerts_as_they_come_and_go(pages, staff):
+    """The wait monitor raises and clears alerts between queue changes: the table's level follows them."""
+    page = open_panel(pages)
+    row = page.locator('#sv-queues tr[data-service="V"]')
+    expect(row).to_have_class("level-ok")
+    # Counter 4 (the only one serving V) is closed: three VIP customers wait past the 20-minute target.
+    vip = [staff("supervisor").post("/branches/demo/tickets", {"service": "V", "priority": "vip"}) for _ in range(3)]
+    expect(row).to_have_class("level-warning", timeout=12000)
+    expect(page.locator('#sv-alerts [data-kind="wait_time"]')).to_have_count(1)
+    shot(page, "supervisor-queue-warning-zh-Hant")
+    for ticket in vip:
+        staff("supervisor").post(f"/tickets/{ticket['id']}/cancel", {"reason": "test"})
+    expect(page.locator('#sv-alerts [data-kind="wait_time"]')).to_have_count(0, timeout=12000)
+    expect(row).to_have_class("level-ok")
+
+
 # ---------------------------------------------------------------------------- item 3 (runs last: day close)
 def test_the_display_follows_every_transition_and_the_day_close(pages, staff, teller_at):
     teller, cid = teller_at(1)
