@@ -86,7 +86,7 @@ def public_event_data(name: str, data: dict, queue_rows: list[dict] | None) -> d
     if name == "display.message":
         return {"message": data.get("message", "")}
     if name == "day.closed" and isinstance(data.get("day_close"), dict):
-        # The screens end the day too: no call of a closed day stays up (docs/ui.md).
+        # The screens end the day too: no call of a closed day stays up (docs/architecture.md, "Real-time").
         return {"day_closed": {"business_day": data["day_close"].get("business_day")}}
     if name in ("emergency.started", "emergency.ended"):
         return {"emergency": {"active": name == "emergency.started"}}

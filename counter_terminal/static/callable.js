@@ -24,7 +24,7 @@
   }
 
   async function refresh() {
-    if (!state.counterId || state.view !== "work") return;
+    if (!state.counterId || state.view !== "work" || state.status !== "online") return;
     if (reading) {
       again = true;
       return;

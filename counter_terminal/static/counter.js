@@ -628,7 +628,7 @@
         h("span", { class: "ct-timer-label" }, t(serving ? "since_started" : "since_called")),
         h("time", { id: "ct-timer", class: "ct-timer-value",
                     dataset: { since: serving && ticket.started_at ? ticket.started_at : ticket.called_at } })),
-      note,
+      ...(note ? [note] : []),
     );
     tickTimers();
   }
@@ -661,6 +661,11 @@
     if (!state.counter) return;
     const rows = new Map(state.services.map((row) => [row.service, row]));
     const mine = state.counter.services.map((code) => rows.get(code)).filter(Boolean);
+    // Count what this counter may call (callable.js), not every ticket of the service: one transferred
+    // to another counter waits in the service too, but not for this one. Offline, the page shows what it
+    // last heard from the room, as everywhere else on it.
+    const live = state.callable && state.status === "online";
+    const waiting = (row) => (live ? state.callable.filter((x) => x.service === row.service).length : row.waiting);
     $("ct-queue").replaceChildren(
       ...mine.map((row) =>
         h(
@@ -668,8 +673,8 @@
           { class: "ct-q level-" + (row.alert_level || "ok"), dataset: { service: row.service } },
           h("span", { class: "ct-q-code", "aria-hidden": "true" }, row.service),
           h("span", { class: "ct-q-name" }, serviceName(row)),
-          h("span", { class: "ct-q-count" }, row.waiting ? t("waiting_count", { n: row.waiting }) : t("nobody_waiting")),
-          row.waiting
+          h("span", { class: "ct-q-count" }, waiting(row) ? t("waiting_count", { n: waiting(row) }) : t("nobody_waiting")),
+          waiting(row)
             ? h("span", { class: "ct-q-detail" },
               t("longest_wait", { min: Math.floor((row.longest_wait_s || 0) / 60) }),
               row.estimated_wait_s != null ? [" · ", t("est_wait", { min: cf.ui.minutes(row.estimated_wait_s) })] : null)

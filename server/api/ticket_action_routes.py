@@ -62,7 +62,7 @@ def callable_tickets(counter_id: int):
         return jsonify(tickets=waiting_lists.callable_tickets(session, counter_id, utc_now()))
 
 
-CALL_TICKET_BODY = {"ticket_id": (int, True, "one of /callable", {"minimum": 1})}
+CALL_TICKET_BODY = {"ticket_id": (int, True, "one of /callable", {"minimum": 1, "maximum": 2**31 - 1})}
 
 
 @route("/counters/<int:counter_id>/call-ticket", ["POST"], summary="Call one chosen ticket this counter may call "

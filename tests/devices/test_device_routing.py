@@ -69,11 +69,15 @@ def test_counter_devices_follow_the_queue():
     ticket = {"number": "A012", "counter": 5, "counter_id": 5}
     assert commands_for(event("ticket.called", ticket=ticket), d) == [
         {"op": "led", "device": 1, "action": "show", "ticket": "A012", "counter": 5, "blink": 3}]
+    # The customer left: the LED goes ready (blank, or paused kept) and the pad asks for a rating.
     assert commands_for(event("ticket.completed", ticket=ticket), d) == [
-        {"op": "pad_prompt", "device": 2, "ticket": "A012"}]
-    counter = {"id": 5, "number": 5, "current_ticket": None}
+        {"op": "led", "device": 1, "action": "ready"}, {"op": "pad_prompt", "device": 2, "ticket": "A012"}]
+    requeued = dict(ticket, counter=None, counter_id=None)  # a requeued ticket no longer names its counter
+    assert commands_for(event("ticket.requeued", ticket=requeued, from_counter_id=5), d) == [
+        {"op": "led", "device": 1, "action": "ready"}]
+    counter = {"id": 5, "number": 5, "state": "open", "current_ticket": None}
     assert [c["action"] for c in commands_for(event("counter.paused", counter=counter), d)] == ["pause"]
-    assert [c["action"] for c in commands_for(event("counter.resumed", counter=counter), d)] == ["resume"]
+    assert [c["action"] for c in commands_for(event("counter.resumed", counter=counter), d)] == ["blank"]
     resumed = commands_for(event("counter.resumed", counter=dict(counter, current_ticket=ticket)), d)
     assert resumed == [{"op": "led", "device": 1, "action": "show", "ticket": "A012", "counter": 5, "blink": 0}]
     assert [c["action"] for c in commands_for(event("counter.closed", counter=counter), d)] == ["blank"]

@@ -79,6 +79,7 @@ def test_counter_terminal_enables_only_valid_actions_and_calls_a_chosen_ticket(p
     expect(page.locator("#ct-ticket .ct-empty")).to_have_text("暫停服務中。恢復服務後才能呼叫下一位。")
     assert enabled(page) == {"call_next": False, "complete_next": False, "recall": False, "start": False,
                              "complete": False, "no_show": False, "transfer": False, "pause": True}
+    expect(page.locator("#ct-callable button").first).to_be_disabled()  # resume first
     shot(page, "counter-paused-zh-Hant")
     page.keyboard.press("p")
     expect(page.locator("#ct-act-call_next")).to_be_enabled()
@@ -111,6 +112,10 @@ def test_transfer_shows_targets_refuses_closed_counters_and_carries_a_note(pages
         shot(page, f"counter-transfer-{lang}")
         page.locator("#ct-transfer-form button[type=submit]").click()
         expect(page.locator("#ct-ticket .ct-empty")).to_be_visible()
+        # The ticket now waits for counter 3 only: counter 2 neither lists nor counts it as its own.
+        expect(page.locator("#ct-callable .ct-callable-item")).to_have_count(0)
+        expect(page.locator('#ct-queue [data-service="A"] .ct-q-count')).to_have_text(
+            {"zh-Hant": "無人等候", "zh-Hans": "无人等候", "en": "nobody waiting"}[lang])
         page.locator("#ct-signout").click()
 
     # The hub refuses a closed counter even when asked directly; the ticket stays where it was.
@@ -202,8 +207,25 @@ def test_supervisor_acts_on_waiting_tickets_and_closes_a_counter(pages, staff, t
     expect(teller.locator("#ct-error")).to_have_text("4 號櫃檯已由主管關閉：換班")
     expect(teller.locator("#ct-choose")).to_be_visible()
     shot(teller, "counter-closed-by-supervisor-zh-Hant")
-    for t in (b, c):
-        staff("supervisor").post(f"/tickets/{t['id']}/cancel", {"reason": "test over"})
+    for left in staff("supervisor").get("/branches/demo/waiting")["tickets"]:  # b's follow-up and c
+        staff("supervisor").post(f"/tickets/{left['id']}/cancel", {"reason": "test over"})
+
+
+# ---------------------------------------------------------------------------- item 3: the supervisor's tables
+def test_the_supervisor_queue_table_follows_alerts_as_they_come_and_go(pages, staff):
+    """The wait monitor raises and clears alerts between queue changes: the table's level follows them."""
+    page = open_panel(pages)
+    row = page.locator('#sv-queues tr[data-service="V"]')
+    expect(row).to_have_class("level-ok")
+    # Counter 4 (the only one serving V) is closed: three VIP customers wait past the 20-minute target.
+    vip = [staff("supervisor").post("/branches/demo/tickets", {"service": "V", "priority": "vip"}) for _ in range(3)]
+    expect(row).to_have_class("level-warning", timeout=12000)
+    expect(page.locator('#sv-alerts [data-kind="wait_time"]')).to_have_count(1)
+    shot(page, "supervisor-queue-warning-zh-Hant")
+    for ticket in vip:
+        staff("supervisor").post(f"/tickets/{ticket['id']}/cancel", {"reason": "test"})
+    expect(page.locator('#sv-alerts [data-kind="wait_time"]')).to_have_count(0, timeout=12000)
+    expect(row).to_have_class("level-ok")
 
 
 # ---------------------------------------------------------------------------- item 3 (runs last: day close)
