@@ -149,7 +149,7 @@ def cmd_devices(args) -> int:
             except ValueError:
                 settings[key] = value
         view = registry.add(args.branch, kind=args.kind, name=args.name, url=args.url, counter=args.counter,
-                            kiosk=args.kiosk, settings=settings, enabled=not args.disabled)
+                            kiosk=args.kiosk, settings=settings, enabled=not args.disabled, by="cli")
         sys.stdout.write(f"added {view['kind']} {view['name']} (id {view['id']}); a running hub picks it up "
                          "at its next start\n")
         return 0
@@ -354,6 +354,10 @@ def build_parser() -> argparse.ArgumentParser:
     db = sub.add_parser("db", help="database schema")
     db.add_argument("db_command", choices=["upgrade", "current"])
     db.set_defaults(func=cmd_db)
+
+    from . import cli_branches
+
+    cli_branches.add_parser(sub)  # counterflow branches create|list
 
     users = sub.add_parser("users", help="staff accounts")
     users_sub = users.add_subparsers(dest="users_command", required=True)

@@ -1,5 +1,5 @@
 """REST API under /api/v1. Importing the route modules registers their routes on the blueprint."""
-from . import admin_routes, device_routes, openapi, queue_routes, report_routes  # noqa: F401  (registration by import)
+from . import admin_routes, console_routes, device_routes, openapi, queue_routes, report_routes  # noqa: F401  (registration by import)
 from .core import api, register_error_handlers
 
 __all__ = ["api", "register_error_handlers"]

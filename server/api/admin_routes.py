@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask import jsonify, request
 from sqlalchemy import select
 
-from .. import auth, device_tokens
+from .. import auth, device_tokens, staff_accounts
 from ..models import ROLES, Branch, User
 from ..queue import queries, setup
 from ..queue.clock import utc_now
@@ -73,7 +73,7 @@ def create_branch():
     data = json_body(BRANCH_BODY)
     _admin()
     view = hub().setup.create_branch(data["code"], data["name_zh"], data["name_en"],
-                                     data.get("timezone") or "Asia/Taipei")
+                                     data.get("timezone") or "Asia/Taipei", by=principal().name)
     return jsonify(view), 201
 
 
@@ -85,7 +85,7 @@ def create_service(code: str):
     _admin()
     view = hub().setup.add_service(code, data["code"], data["name_zh"], data["name_en"],
                                    data.get("wait_target_min", 20), data.get("wait_warning_min", 15),
-                                   data.get("default_service_s", 300))
+                                   data.get("default_service_s", 300), by=principal().name)
     return jsonify(view), 201
 
 
@@ -95,7 +95,7 @@ def create_service(code: str):
 def update_service(code: str, service_code: str):
     data = json_body(SERVICE_PATCH)
     _admin()
-    return jsonify(hub().setup.update_service(code, service_code, data))
+    return jsonify(hub().setup.update_service(code, service_code, data, by=principal().name))
 
 
 @route("/branches/<code>/counters", ["POST"], summary="Add a counter (admin)",
@@ -105,7 +105,8 @@ def create_counter(code: str):
     data = json_body(COUNTER_BODY)
     _admin()
     counter_id = hub().setup.add_counter(code, data["number"], _strings_list(data["services"], "services"),
-                                         data.get("policy") or "strict", data.get("name") or "")
+                                         data.get("policy") or "strict", data.get("name") or "",
+                                         by=principal().name)
     with hub().db.read() as session:
         return jsonify(queries.counter_detail(session, counter_id)), 201
 
@@ -117,7 +118,8 @@ def update_counter(counter_id: int):
     data = json_body(COUNTER_PATCH)
     _admin()
     services = _strings_list(data["services"], "services") if "services" in data else None
-    hub().setup.update_counter(counter_id, services=services, policy=data.get("policy"), name=data.get("name"))
+    hub().setup.update_counter(counter_id, services=services, policy=data.get("policy"), name=data.get("name"),
+                               by=principal().name)
     with hub().db.read() as session:
         return jsonify(queries.counter_detail(session, counter_id))
 
@@ -138,10 +140,10 @@ def create_user():
     data = json_body(USER_BODY)
     _admin()
     with hub().db.write() as session:
-        branch_id = _branch(session, data["branch"]).id if data.get("branch") else None
-        user = auth.create_user(session, data["username"], data["password"], data["role"], branch_id,
-                                data.get("display_name") or "")
-        return jsonify(username=user.username, role=user.role, branch=data.get("branch")), 201
+        branch = _branch(session, data["branch"]) if data.get("branch") else None
+        view = staff_accounts.create(session, utc_now(), principal().name, data["username"], data["password"],
+                                     data["role"], branch, data.get("display_name") or "")
+        return jsonify(username=view["username"], role=view["role"], branch=view["branch"]), 201
 
 
 @route("/device-tokens", summary="Device tokens with their state (admin). ?branch=CODE", capability="may_administer",

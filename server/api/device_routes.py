@@ -66,7 +66,7 @@ def devices_add():
     _admin()
     view = devices().registry.add(data["branch"], kind=data["kind"], name=data["name"], url=data["url"],
                                   counter=data.get("counter"), kiosk=data.get("kiosk"), settings=data.get("settings"),
-                                  enabled=data.get("enabled", True))
+                                  enabled=data.get("enabled", True), by=principal().name)
     devices().reload()
     return jsonify(view), 201
 
@@ -84,7 +84,7 @@ def devices_update(device_id: int):
     _admin()
     # json_body treats null as absent; for counter and kiosk null means "none" (detach).
     changes = {k: v for k, v in data.items() if v is not None or k in ("counter", "kiosk")}
-    view = devices().registry.update(device_id, changes)
+    view = devices().registry.update(device_id, changes, by=principal().name)
     devices().reload()
     return jsonify(view)
 

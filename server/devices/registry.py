@@ -20,6 +20,7 @@ from drivers.urls import SerialUrl, TcpUrl, parse_device_url
 
 from ..models import Branch, Counter, Device, DeviceFault
 from ..queue.actors import Actor
+from ..queue import setup_audit
 from ..queue.errors import Conflict, Invalid, NotFound
 from ..queue.uow import unit_of_work
 from .faults import SYSTEM, device_view_of, resolve_fault
@@ -153,7 +154,7 @@ class DeviceRegistry:
             return device_view_of(session, device, session.get(Branch, device.branch_id)), device.branch_id
 
     def add(self, branch_code: str, *, kind: str, name: str, url: str, counter: int | None = None,
-            kiosk: str | None = None, settings: dict | None = None, enabled: bool = True) -> dict:
+            kiosk: str | None = None, settings: dict | None = None, enabled: bool = True, by: str = "") -> dict:
         if kind not in KINDS:
             raise Invalid("invalid_kind", f"kind must be one of {', '.join(KINDS)}")
         url = check_url(kind, url, self.allow_local)
@@ -170,16 +171,18 @@ class DeviceRegistry:
             s.add(device)
             s.flush()
             view = device_view_of(s, device, branch)
+            setup_audit.record(s, uow.now, by, branch.id, "device", name, "created", after=_audit_view(device))
             uow.emit("device.added", branch, {"device": view})
             return view
 
-    def update(self, device_id: int, changes: dict) -> dict:
+    def update(self, device_id: int, changes: dict, by: str = "") -> dict:
         with self._uow() as uow:
             s = uow.session
             device = s.get(Device, device_id, with_for_update=True)
             if device is None:
                 raise NotFound("device_not_found", f"no device with id {device_id}")
             branch = s.get(Branch, device.branch_id)
+            before = _audit_view(device)
             if "name" in changes:
                 device.name = self._free_name(s, branch, changes["name"], device.id)
             if "url" in changes:
@@ -193,7 +196,10 @@ class DeviceRegistry:
             if "enabled" in changes:
                 device.enabled = bool(changes["enabled"])
             self._check_place(device.kind, device.counter_id, device.kiosk)
+            s.flush()
             view = device_view_of(s, device, branch)
+            setup_audit.record(s, uow.now, by, branch.id, "device", device.name, "changed", before,
+                               _audit_view(device))
             uow.emit("device.updated", branch, {"device": view})
             return view
 
@@ -213,6 +219,14 @@ class DeviceRegistry:
                     fault.message = f"[{device.name}] {fault.message}"[:500]
                 fault.device_id = None
             s.flush()
+            setup_audit.record(s, uow.now, actor.name, branch.id, "device", device.name, "removed",
+                               before=_audit_view(device))
             s.delete(device)
             uow.emit("device.removed", branch, {"device": dict(view, state="removed")})
             return view
+
+
+def _audit_view(device: Device) -> dict:
+    """What the set-up audit keeps of a device: its set-up, not its live state."""
+    return {"kind": device.kind, "name": device.name, "url": device.url, "counter_id": device.counter_id,
+            "kiosk": device.kiosk, "settings": dict(device.settings or {}), "enabled": device.enabled}

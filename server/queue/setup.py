@@ -8,6 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ..models import Branch, Counter, CounterService, Service, Ticket
+from . import setup_audit
 from .errors import Conflict, Invalid, NotFound
 from .repository import branch_by_code
 from .selection import POLICIES
@@ -18,13 +19,17 @@ BRANCH_CODE = re.compile(r"^[a-z0-9][a-z0-9_-]{0,31}$")
 SERVICE_CODE = re.compile(r"^[A-Z]{1,2}$")
 
 
-def create_branch(session: Session, code: str, name_zh: str, name_en: str, timezone: str = "Asia/Taipei") -> Branch:
-    if not BRANCH_CODE.match(code or ""):
-        raise Invalid("invalid_branch_code", "branch code: 1-32 of a-z, 0-9, '-', '_', starting with a letter or digit")
+def _check_timezone(timezone: str) -> None:
     try:
         ZoneInfo(timezone)
     except (ZoneInfoNotFoundError, ValueError):
         raise Invalid("invalid_timezone", f"unknown time zone {timezone!r}") from None
+
+
+def create_branch(session: Session, code: str, name_zh: str, name_en: str, timezone: str = "Asia/Taipei") -> Branch:
+    if not BRANCH_CODE.match(code or ""):
+        raise Invalid("invalid_branch_code", "branch code: 1-32 of a-z, 0-9, '-', '_', starting with a letter or digit")
+    _check_timezone(timezone)
     if session.execute(select(Branch.id).where(Branch.code == code)).first():
         raise Conflict("branch_exists", f"branch {code} already exists")
     branch = Branch(code=code, name_zh=name_zh, name_en=name_en, timezone=timezone, event_seq=0, display_message="")
@@ -95,30 +100,52 @@ def set_counter_services(session: Session, counter: Counter, service_codes: list
 
 class SetupOperations:
     """Admin changes to a branch's set-up, each one unit of work that publishes what changed, so screens
-    follow at once (`branch.updated`, `service.updated`, `counter.updated`). The set-up cache of every
-    hub process follows through branches.config_version (catalog.py)."""
+    follow at once (`branch.updated`, `service.updated`, `counter.updated`), and leaves its audit record
+    (who, when, before -> after; setup_audit.py) in the same transaction. `by` names who made it. The
+    set-up cache of every hub process follows through branches.config_version (catalog.py)."""
 
     def __init__(self, uow_factory):
         self._uow = uow_factory
 
-    def create_branch(self, code: str, name_zh: str, name_en: str, timezone: str = "Asia/Taipei") -> dict:
+    def create_branch(self, code: str, name_zh: str, name_en: str, timezone: str = "Asia/Taipei", *,
+                      by: str = "") -> dict:
         with self._uow() as uow:
             branch = create_branch(uow.session, code, name_zh, name_en, timezone)
             view = branch_view(branch)
+            setup_audit.record(uow.session, uow.now, by, branch.id, "branch", code, "created", after=view)
+            uow.emit(EventName.BRANCH_UPDATED, branch, {"branch": view})
+        return view
+
+    def update_branch(self, code: str, changes: dict, *, by: str = "") -> dict:
+        """Names and time zone (the code is the branch's address in every URL: it does not change)."""
+        with self._uow() as uow:
+            branch = uow.session.execute(select(Branch).where(Branch.code == code).with_for_update()).scalar_one_or_none()
+            if branch is None:
+                raise NotFound("branch_not_found", f"no branch {code}")
+            before = branch_view(branch)
+            if "timezone" in changes:
+                _check_timezone(changes["timezone"])
+            for key in ("name_zh", "name_en", "timezone"):
+                if key in changes:
+                    setattr(branch, key, changes[key])
+            view = branch_view(branch)
+            setup_audit.record(uow.session, uow.now, by, branch.id, "branch", code, "changed", before, view)
             uow.emit(EventName.BRANCH_UPDATED, branch, {"branch": view})
         return view
 
     def add_service(self, branch_code: str, code: str, name_zh: str, name_en: str, wait_target_min: int = 20,
-                    wait_warning_min: int = 15, default_service_s: int = 300) -> dict:
+                    wait_warning_min: int = 15, default_service_s: int = 300, *, by: str = "") -> dict:
         with self._uow() as uow:
             branch = branch_by_code(uow.session, branch_code)
             service = add_service(uow.session, branch, code, name_zh, name_en, wait_target_min, wait_warning_min,
                                   default_service_s)
             view = service_view(service)
+            setup_audit.record(uow.session, uow.now, by, branch.id, "service", code, "created",
+                               after=_service_audit(service))
             uow.emit(EventName.SERVICE_UPDATED, branch, {"service": view})
         return view
 
-    def update_service(self, branch_code: str, service_code: str, changes: dict) -> dict:
+    def update_service(self, branch_code: str, service_code: str, changes: dict, *, by: str = "") -> dict:
         with self._uow() as uow:
             branch = branch_by_code(uow.session, branch_code)
             service = uow.session.execute(
@@ -126,26 +153,31 @@ class SetupOperations:
             ).scalar_one_or_none()
             if service is None:
                 raise NotFound("service_not_found", f"no service {service_code} in {branch_code}")
+            before = _service_audit(service)
             for key, value in changes.items():
                 setattr(service, key, value)
             if not 1 <= service.wait_warning_min <= service.wait_target_min <= 24 * 60:
                 raise Invalid("invalid_wait_target", "need 1 <= wait_warning_min <= wait_target_min <= 1440")
             _check_service_s(service.default_service_s)
             view = service_view(service)
+            setup_audit.record(uow.session, uow.now, by, branch.id, "service", service_code, "changed", before,
+                               _service_audit(service))
             uow.emit(EventName.SERVICE_UPDATED, branch, {"service": view})
             uow.emit(EventName.QUEUE_CHANGED, branch, {"services": [service.id]})
         return view
 
     def add_counter(self, branch_code: str, number: int, service_codes: list[str], policy: str = "strict",
-                    name: str = "") -> int:
+                    name: str = "", *, by: str = "") -> int:
         with self._uow() as uow:
             branch = branch_by_code(uow.session, branch_code)
             counter = add_counter(uow.session, branch, number, service_codes, policy, name)
+            setup_audit.record(uow.session, uow.now, by, branch.id, "counter", str(number), "created",
+                               after=_counter_audit(counter))
             uow.emit(EventName.COUNTER_UPDATED, branch, {"counter": _counter_view(uow.session, counter)})
             return counter.id
 
     def update_counter(self, counter_id: int, *, services: list[str] | None = None, policy: str | None = None,
-                       name: str | None = None) -> dict:
+                       name: str | None = None, by: str = "") -> dict:
         """Services, policy and name change together or not at all."""
         if policy is not None and policy not in POLICIES:
             raise Invalid("invalid_policy", f"policy must be one of {', '.join(POLICIES)}")
@@ -154,6 +186,7 @@ class SetupOperations:
                 select(Counter).where(Counter.id == counter_id).with_for_update()).scalar_one_or_none()
             if counter is None:
                 raise NotFound("counter_not_found", f"no counter with id {counter_id}")
+            before = _counter_audit(counter)
             if services is not None:
                 set_counter_services(uow.session, counter, services)
             if policy is not None:
@@ -162,11 +195,24 @@ class SetupOperations:
                 counter.name = name[:60]
             uow.session.flush()
             view = _counter_view(uow.session, counter)
+            setup_audit.record(uow.session, uow.now, by, counter.branch_id, "counter", str(counter.number),
+                               "changed", before, _counter_audit(counter))
             uow.emit(EventName.COUNTER_UPDATED, counter.branch, {"counter": view})
             if services is not None:
                 uow.emit(EventName.QUEUE_CHANGED, counter.branch,
                          {"services": sorted(link.service_id for link in counter.service_links)})
             return view
+
+
+def _service_audit(service: Service) -> dict:
+    return {"name_zh": service.name_zh, "name_en": service.name_en, "wait_target_min": service.wait_target_min,
+            "wait_warning_min": service.wait_warning_min, "default_service_s": service.default_service_s,
+            "active": service.active}
+
+
+def _counter_audit(counter: Counter) -> dict:
+    return {"name": counter.name, "policy": counter.policy,
+            "services": [link.service.code for link in counter.service_links]}
 
 
 def branch_view(branch: Branch) -> dict:

@@ -1,0 +1,148 @@
+"""The admin console's API: a branch's whole set-up in one read (admins; its supervisors read-only),
+every set-up change audited with who, when and before -> after in the change's own transaction, staff
+accounts changed and signed out, the device-token set-up link and QR code, and `counterflow branches`."""
+from __future__ import annotations
+
+import base64
+
+import pytest
+from sqlalchemy import func, select
+
+from server.cli import main as cli_main
+from server.demo import ensure_demo
+from server.models import Branch, SetupChange
+
+
+@pytest.fixture
+def hub(app):
+    hub = app.extensions["counterflow"]
+    ensure_demo(hub.db)
+    return hub
+
+
+def _changes(admin, code="demo"):
+    return admin.get(f"/api/v1/branches/{code}/setup").get_json()["changes"]
+
+
+def test_a_new_branch_is_set_up_through_the_api_and_every_step_is_audited(hub, signed_in):
+    admin = signed_in("admin")
+    assert admin.post("/api/v1/branches", json={"code": "east", "name_zh": "東區", "name_en": "East"}).status_code == 201
+    assert admin.post("/api/v1/branches/east/services", json={"code": "A", "name_zh": "存款", "name_en": "Deposits",
+                                                              "default_service_s": 240}).status_code == 201
+    assert admin.post("/api/v1/branches/east/counters", json={"number": 1, "services": ["A"]}).status_code == 201
+    r = admin.patch("/api/v1/branches/east", json={"name_en": "East Side", "timezone": "Asia/Hong_Kong"})
+    assert r.status_code == 200 and r.get_json()["timezone"] == "Asia/Hong_Kong"
+    assert admin.patch("/api/v1/branches/east/services/A", json={"wait_target_min": 25}).status_code == 200
+
+    setup = admin.get("/api/v1/branches/east/setup").get_json()
+    assert setup["editable"] is True
+    assert setup["branch"]["name_en"] == "East Side"
+    assert setup["services"][0]["default_service_s"] == 240 and setup["services"][0]["wait_target_min"] == 25
+    assert setup["counters"] == [{"id": setup["counters"][0]["id"], "number": 1, "name": "1", "policy": "strict",
+                                  "state": "closed", "services": ["A"]}]
+    newest_first = [(c["entity"], c["key"], c["action"], c["actor"]) for c in setup["changes"]]
+    assert newest_first == [("service", "A", "changed", "admin"), ("branch", "east", "changed", "admin"),
+                            ("counter", "1", "created", "admin"), ("service", "A", "created", "admin"),
+                            ("branch", "east", "created", "admin")]
+    # A change keeps only the fields that moved, before and after.
+    assert setup["changes"][0]["before"] == {"wait_target_min": 20}
+    assert setup["changes"][0]["after"] == {"wait_target_min": 25}
+    assert setup["changes"][1]["before"] == {"name_en": "East", "timezone": "Asia/Taipei"}
+
+
+def test_a_refused_change_leaves_no_audit_record(hub, signed_in):
+    admin = signed_in("admin")
+    with hub.db.read() as s:
+        before = s.execute(select(func.count()).select_from(SetupChange)).scalar_one()
+    r = admin.patch("/api/v1/branches/demo/services/A", json={"wait_warning_min": 500, "wait_target_min": 10})
+    assert r.status_code == 400 and r.get_json()["error"]["code"] == "invalid_wait_target"
+    r = admin.patch("/api/v1/branches/demo", json={"timezone": "Mars/Olympus"})
+    assert r.status_code == 400 and r.get_json()["error"]["code"] == "invalid_timezone"
+    with hub.db.read() as s:
+        assert s.execute(select(func.count()).select_from(SetupChange)).scalar_one() == before
+        assert s.execute(select(Branch.timezone).where(Branch.code == "demo")).scalar_one() == "Asia/Taipei"
+
+
+def test_a_supervisor_reads_their_branch_setup_but_changes_nothing(hub, signed_in):
+    sup = signed_in("supervisor")
+    r = sup.get("/api/v1/branches/demo/setup")
+    assert r.status_code == 200 and r.get_json()["editable"] is False
+    assert {u["username"] for u in r.get_json()["users"]} >= {"teller1", "supervisor"}
+    assert sup.patch("/api/v1/branches/demo", json={"name_en": "Mine"}).status_code == 403
+    assert sup.patch("/api/v1/users/teller1", json={"active": False}).status_code == 403
+    assert signed_in("teller1").get("/api/v1/branches/demo/setup").status_code == 403
+
+
+def test_deactivating_an_account_signs_it_out_and_is_audited(hub, signed_in, client):
+    admin, teller = signed_in("admin"), signed_in("teller2")
+    assert teller.get("/api/v1/me").status_code == 200
+    r = admin.patch("/api/v1/users/teller2", json={"active": False, "display_name": "Ex teller"})
+    assert r.status_code == 200 and r.get_json()["active"] is False
+    assert teller.get("/api/v1/me").status_code == 401
+    assert client.post("/api/v1/auth/token", json={"username": "teller2", "password": "demo"}).status_code == 401
+    change = _changes(admin)[0]
+    assert (change["entity"], change["key"], change["before"]["active"], change["after"]["active"]) == \
+        ("user", "teller2", True, False)
+
+
+def test_a_password_reset_takes_the_new_password_and_never_logs_it(hub, signed_in, client):
+    admin = signed_in("admin")
+    assert admin.post("/api/v1/users/teller3/password", json={"password": "n3w-secret"}).status_code == 200
+    assert client.post("/api/v1/auth/token", json={"username": "teller3", "password": "demo"}).status_code == 401
+    assert client.post("/api/v1/auth/token", json={"username": "teller3", "password": "n3w-secret"}).status_code == 200
+    change = _changes(admin)[0]
+    assert change["action"] == "password_reset" and "n3w-secret" not in str(change)
+    r = admin.patch("/api/v1/users/teller3", json={"role": "teller", "branch": None})
+    assert r.status_code == 400 and r.get_json()["error"]["code"] == "branch_required"
+    assert admin.patch("/api/v1/users/nobody", json={"active": False}).status_code == 404
+
+
+def test_a_kiosk_token_gives_a_setup_link_and_a_qr_code_that_opens_the_kiosk(hub, signed_in, client):
+    admin = signed_in("admin")
+    created = admin.post("/api/v1/device-tokens", json={"name": "kiosk-9", "kind": "kiosk", "branch": "demo"})
+    token = created.get_json()["token"]
+    link = admin.post("/api/v1/device-tokens/setup-link", json={"token": token}).get_json()
+    assert link["url"] == f"http://localhost/kiosk/demo?token={token}"
+    assert link["qr"].startswith("data:image/svg+xml;base64,")
+    assert b"<svg" in base64.b64decode(link["qr"].split(",", 1)[1])
+    assert client.get("/kiosk/demo").status_code == 200
+    # Rotating it invalidates the old link; the audit keeps the rotation, never a token.
+    token_id = created.get_json()["id"]
+    assert admin.post(f"/api/v1/device-tokens/{token_id}/rotate", json={}).status_code == 200
+    r = admin.post("/api/v1/device-tokens/setup-link", json={"token": token})
+    assert r.status_code == 404 and r.get_json()["error"]["code"] == "token_not_found"
+    actions = [(c["entity"], c["action"]) for c in _changes(admin)[:2]]
+    assert actions == [("device_token", "rotated"), ("device_token", "created")]
+    assert token not in str(_changes(admin))
+    pad = admin.post("/api/v1/device-tokens", json={"name": "pad-9", "kind": "pad", "branch": "demo"}).get_json()
+    r = admin.post("/api/v1/device-tokens/setup-link", json={"token": pad["token"]})
+    assert r.status_code == 400 and r.get_json()["error"]["code"] == "no_setup_page"
+
+
+def test_device_changes_are_audited_before_and_after(hub, signed_in):
+    admin = signed_in("admin")
+    device = admin.post("/api/v1/devices", json={"branch": "demo", "kind": "printer", "name": "lobby-printer",
+                                                "url": "serial:///dev/ttyUSB7?baud=9600"}).get_json()
+    assert admin.patch(f"/api/v1/devices/{device['id']}", json={"enabled": False}).status_code == 200
+    change, created = _changes(admin)[:2]
+    assert (created["entity"], created["action"], created["after"]["url"]) == \
+        ("device", "created", "serial:///dev/ttyUSB7?baud=9600")
+    assert (change["before"], change["after"]) == ({"enabled": True}, {"enabled": False})
+
+
+def test_the_cli_creates_a_branch_with_an_audit_record(database_url, capsys, monkeypatch):
+    monkeypatch.setenv("COUNTERFLOW_DATABASE_URL", database_url)
+    assert cli_main(["branches", "create", "west", "--name-zh", "西區", "--name-en", "West",
+                     "--timezone", "Asia/Macau"]) == 0
+    assert "created branch west" in capsys.readouterr().out
+    assert cli_main(["branches", "create", "west", "--name-zh", "西", "--name-en", "W"]) == 1
+    assert "already exists" in capsys.readouterr().err
+    assert cli_main(["branches", "list"]) == 0
+    assert "west" in capsys.readouterr().out
+    from server.db import Database
+
+    db = Database(database_url)
+    with db.read() as s:
+        row = s.execute(select(SetupChange).where(SetupChange.entity_key == "west")).scalar_one()
+        assert (row.actor, row.action, row.after["timezone"]) == ("cli", "created", "Asia/Macau")
+    db.dispose()
