@@ -143,6 +143,7 @@ class SetupOperations:
             setup_audit.record(uow.session, uow.now, by, branch.id, "service", code, "created",
                                after=_service_audit(service))
             uow.emit(EventName.SERVICE_UPDATED, branch, {"service": view})
+            uow.emit(EventName.QUEUE_CHANGED, branch, {"services": [service.id]})  # kiosks offer it now
         return view
 
     def update_service(self, branch_code: str, service_code: str, changes: dict, *, by: str = "") -> dict:

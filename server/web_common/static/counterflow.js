@@ -153,6 +153,8 @@
    *   onRefused:  (error) => ...          the hub refused the join, e.g. {code: "forbidden"}
    * Returns {resync(), close(), socket, get seq()}.
    */
+  const SETUP_EVENTS = ["branch.updated", "service.updated"];
+
   function connect(options) {
     const opts = Object.assign({ gapWaitMs: 700, refreshMs: 5 * 60 * 1000, nudgeDelayMs: 250 }, options);
     let seq = null; // last seq applied; null until the first snapshot of this connection
@@ -185,6 +187,8 @@
       seq = message.seq;
       gapWait = opts.gapWaitMs;
       if (message.event !== "tick" && opts.onEvent) opts.onEvent(message);
+      // The branch's set-up changed (admin console): services may have come or gone, names changed.
+      if (SETUP_EVENTS.includes(message.event)) resync();
     }
 
     function drain() {
