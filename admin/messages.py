@@ -67,6 +67,7 @@ MESSAGES = {
     "field.username": _l("Username"),
     "field.display_name": _l("Name shown"),
     "field.role": _l("Role"),
+    "field.account_active": _l("Active"),
     "field.new_password": _l("Password"),
     "password_hint": _l("For a new account; for an existing one, filling it in resets the password."),
     "role.teller": _l("Teller"),

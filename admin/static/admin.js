@@ -29,8 +29,10 @@
     }
   }
   let noticeTimer = null;
+  let notice = null; // the message shown, re-translated when the language changes
   function say(kind, key, params) {
     clearTimeout(noticeTimer);
+    notice = key ? [kind, key, params] : null;
     $("ad-error").hidden = kind !== "error";
     $("ad-error").textContent = kind === "error" ? t(key, params) : "";
     $("ad-info").textContent = kind === "info" ? t(key, params) : "";
@@ -269,7 +271,7 @@
     editMode(form, setup.branch.code);
     const code = encodeURIComponent(setup.branch.code);
     const links = [["link.kiosk", `/kiosk/${code}`], ["link.display", `/display/${code}`],
-      ["link.counter", `/counter/${code}`], ["link.supervisor", `/supervisor/${code}`]];
+      ["link.counter", "/counter"], ["link.supervisor", `/supervisor/${code}`]];
     $("ad-links").replaceChildren(h("h3", null, t("links_title")),
       h("ul", null, links.map(([key, href]) => h("li", null, h("a", { href, target: "_blank", rel: "noopener" },
         t(key), " ", h("code", null, href))))));
@@ -299,7 +301,7 @@
   }
 
   // ---------------------------------------------------------------- counters
-  const codes = (text) => text.split(/[\s,，、]+/).map((c) => c.trim().toUpperCase()).filter(Boolean);
+  const codes = (text) => text.split(/[\s,\uff0c\u3001]+/).map((c) => c.trim().toUpperCase()).filter(Boolean);
   $("ad-counter-form").addEventListener("submit", (event) => {
     event.preventDefault();
     const form = event.target;
@@ -515,6 +517,11 @@
   }
 
   cf.i18n.onChange(() => {
+    if (notice) {
+      const [kind, key, params] = notice;
+      $("ad-error").textContent = kind === "error" ? t(key, params) : "";
+      $("ad-info").textContent = kind === "info" ? t(key, params) : "";
+    }
     if (state.auth) {
       renderBranchPicker();
       render();

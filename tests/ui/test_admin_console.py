@@ -190,13 +190,17 @@ def test_an_admin_sets_up_a_branch_from_nothing_and_brings_its_kiosk_and_display
     expect(renamed.locator("del")).to_have_text("存款")
     shot(page, "admin-changes-zh-Hant")
 
+    for name in ("branch", "services", "counters", "staff"):
+        tab(page, name)
+        shot(page, f"admin-{name}-zh-Hant")
     for button, suffix in (("简体", "zh-Hans"), ("English", "en")):
         page.locator(".ad-lang").get_by_role("button", name=button).click()
-        for name in ("services", "counters", "devices", "changes"):
+        for name in ("branch", "services", "counters", "staff", "devices", "tokens", "changes"):
             tab(page, name)
             shot(page, f"admin-{name}-{suffix}")
     expect(page.locator("#ad-tab-changes")).to_have_text("Change log")
     expect(page.locator("#ad-changes tbody")).to_contain_text("Staff account harbour-t1")
+    expect(page.locator("#ad-info")).to_have_text("Saved.")  # the last message, in the new language
 
 
 def test_a_supervisor_sees_their_branch_read_only(pages):
@@ -220,3 +224,18 @@ def test_a_teller_is_turned_away(pages):
     page.click("#ad-signin-form button[type=submit]")
     expect(page.locator("#ad-error")).to_have_text("此頁面僅供系統管理員及本分行值班主管使用。")
     expect(page.locator("#ad-console")).to_be_hidden()
+
+
+def test_no_serious_accessibility_violations_in_the_console(pages):
+    from tests.ui.test_accessibility import serious_violations
+
+    page = pages.open("/admin", bypass_csp=True)  # axe is injected as a script tag
+    found = {"sign-in": serious_violations(page)}
+    page.fill("#ad-user", "admin")
+    page.fill("#ad-pass", "demo")
+    page.click("#ad-signin-form button[type=submit]")
+    expect(page.locator("body")).to_have_attribute("data-loaded", "demo")
+    for name in ("branch", "services", "counters", "staff", "devices", "tokens", "changes"):
+        tab(page, name)
+        found[name] = serious_violations(page)
+    assert {k: v for k, v in found.items() if v} == {}
