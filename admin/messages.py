@@ -105,6 +105,7 @@ MESSAGES = {
     "field.encoding": _l("Code page"),
     "encoding.big5": _l("Big5 (Traditional Chinese)"),
     "encoding.gb18030": _l("GB18030 (Simplified Chinese)"),
+    "field.header": _l("Header lines (up to 3, one per line)"),
     "field.footer": _l("Footer line"),
     "test": _l("Test"),
     "enable": _l("Enable"),

@@ -180,9 +180,10 @@
   // The form's values as JSON: numbers for number inputs (empty: left out), booleans for checkboxes.
   function values(form) {
     const out = {};
-    form.querySelectorAll("input[name], select[name]").forEach((el) => {
+    form.querySelectorAll("input[name], select[name], textarea[name]").forEach((el) => {
       if (el.closest("[hidden]") && el.closest("[hidden]") !== form) return;
       if (el.type === "checkbox") out[el.name] = el.checked;
+      else if (el.tagName === "TEXTAREA") out[el.name] = el.value.split("\n").map((l) => l.trim()).filter(Boolean);
       else if (el.type === "number") {
         if (el.value !== "") out[el.name] = Number(el.value);
       } else out[el.name] = el.value.trim();
@@ -195,7 +196,8 @@
       const el = form.elements.namedItem(name);
       if (!el || value === null || value === undefined) return;
       if (el.type === "checkbox") el.checked = Boolean(value);
-      else el.value = Array.isArray(value) ? value.join(", ") : String(value);
+      else if (Array.isArray(value)) el.value = value.join(el.tagName === "TEXTAREA" ? "\n" : ", ");
+      else el.value = String(value);
     });
   }
   // Edit mode: the key fields (code, number, username, kind) are the record's address, fixed.
@@ -372,6 +374,8 @@
       body.settings = Object.assign({}, old, { paper_mm: Number(data.paper_mm), encoding: data.encoding });
       if (data.footer) body.settings.footer = data.footer;
       else delete body.settings.footer;
+      if (data.header.length) body.settings.header = data.header;
+      else delete body.settings.header;
     }
     if (form.dataset.editing) {
       change(() => api("PATCH", path("device", { id: form.dataset.editing }), body), () => info("msg.device_reloaded"));
@@ -412,6 +416,7 @@
         cell(h("div", { class: "ad-row-actions" },
           editButton(() => startEdit("ad-device-form", String(d.id), Object.assign({}, d, {
             paper_mm: settings.paper_mm || 80, encoding: settings.encoding || "big5", footer: settings.footer || "",
+            header: settings.header || [],
           }))),
           h("button", { type: "button", class: "cf-button small", onclick: () => testDevice(d) }, t("test")),
           h("button", {

@@ -15,7 +15,7 @@ DEVICE_BODY = {"branch": (str, True, "branch code", {"minLength": 1, "maxLength"
                                   "loopback or link-local outside demo mode", {"minLength": 1, "maxLength": 300}),
                "counter": (int, False, "counter number (displays, pads, keypads)", {"minimum": 1, "maximum": 999}),
                "kiosk": (str, False, "kiosk device-token name this printer serves", {"maxLength": 60}),
-               "settings": (dict, False, "printer: encoding, paper_mm, qr_mode, footer, default, backup_for"),
+               "settings": (dict, False, "printer: encoding, paper_mm, qr_mode, header, footer, default, backup_for"),
                "enabled": (bool, False, "default true")}
 DEVICE_PATCH = {k: (spec[0], False, *spec[2:]) for k, spec in DEVICE_BODY.items() if k not in ("branch", "kind")}
 FAULT_BODY = {"branch": (str, False, "branch code (default: yours)", {"maxLength": 32}),

@@ -2,6 +2,7 @@
 
 Device settings (Device.settings, JSON):
     printer   encoding "gb18030"|"big5", paper_mm 80|58, qr_mode "native"|"image", footer "...",
+              header ["line", ...] (at most 3 lines above the branch name),
               default true (staff-issued tickets print here), backup_for "<kiosk or printer name>"
               | [names] | "*" (prints when that one cannot; see printing.py)
     led, pad, keypad   none yet
@@ -27,6 +28,7 @@ from .faults import SYSTEM, device_view_of, resolve_fault
 from .protocol import BUS_KINDS, KINDS
 from .sim_urls import parse_sim_url
 
+MAX_HEADER_LINES = 3  # the ticket's own lines above the branch name
 PRINTER_SETTINGS = {"encoding": ("gb18030", "big5"), "paper_mm": (80, 58), "qr_mode": ("native", "image")}
 
 
@@ -89,6 +91,11 @@ def check_settings(kind: str, settings) -> dict:
         raise Invalid("invalid_settings", "settings.backup_for is a name or a list of names")
     if "footer" in settings and not isinstance(settings["footer"], str):
         raise Invalid("invalid_settings", "settings.footer must be text")
+    header = settings.get("header")
+    if header is not None and not (isinstance(header, list) and len(header) <= MAX_HEADER_LINES
+                                   and all(isinstance(line, str) and len(line) <= 64 for line in header)):
+        raise Invalid("invalid_settings", f"settings.header is a list of at most {MAX_HEADER_LINES} lines of "
+                                          "at most 64 characters")
     return settings
 
 

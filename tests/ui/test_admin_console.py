@@ -10,9 +10,11 @@ import shutil
 from pathlib import Path
 from urllib.parse import parse_qs, urlparse
 
+import pytest
 import requests
 from playwright.sync_api import expect
 
+from hardware_sim.printer import PrinterSimulator
 from server.api.console_routes import qr_data_url
 from tests.ui.browser_support import screenshot
 
@@ -43,7 +45,14 @@ def submit(form):
     form.locator("button[type=submit]").click()
 
 
-def test_an_admin_sets_up_a_branch_from_nothing_and_brings_its_kiosk_and_display_online(pages, hub, staff):
+@pytest.fixture
+def printer_sim():
+    with PrinterSimulator(encoding="big5", paper_mm=58) as sim:  # the branch's new ticket printer, on TCP
+        yield sim
+
+
+def test_an_admin_sets_up_a_branch_from_nothing_and_brings_its_kiosk_and_display_online(pages, hub, staff,
+                                                                                        printer_sim):
     page = sign_in(pages, "admin")
     expect(page.locator("body")).to_have_attribute("data-loaded", "demo")
 
@@ -117,15 +126,21 @@ def test_an_admin_sets_up_a_branch_from_nothing_and_brings_its_kiosk_and_display
     form.locator("[name=url]").fill("serial:///etc/passwd")
     submit(form)
     expect(page.locator("#ad-error")).to_contain_text("設備位址無效")
-    form.locator("[name=url]").fill("tcp://192.0.2.10:9100")
+    form.locator("[name=url]").fill(printer_sim.url)
     form.locator("[name=kiosk]").fill("harbour-kiosk")
     form.locator("[name=paper_mm]").select_option("58")
     form.locator("[name=encoding]").select_option("big5")
     form.locator("[name=footer]").fill("謝謝光臨")
+    form.locator("[name=header]").fill("歡迎光臨\n營業時間 09:00-15:30\n")
     submit(form)
     expect(page.locator('#ad-devices tr[data-name="lobby-printer"]')).to_contain_text("取號機 harbour-kiosk")
+    # The running device manager took it at once: it answers a self-test and comes online.
+    page.locator('#ad-devices tr[data-name="lobby-printer"]').get_by_role("button", name="測試").click()
+    expect(page.locator("#ad-test-result")).to_have_text("lobby-printer 已回應：就緒。")
+    expect(page.locator('#ad-devices tr[data-name="lobby-printer"]')).to_contain_text("正常")
     device = next(d for d in staff("admin").get("/devices?branch=harbour")["devices"] if d["name"] == "lobby-printer")
-    assert device["settings"] == {"paper_mm": 58, "encoding": "big5", "footer": "謝謝光臨"}
+    assert device["settings"] == {"paper_mm": 58, "encoding": "big5", "footer": "謝謝光臨",
+                                  "header": ["歡迎光臨", "營業時間 09:00-15:30"]}
     shot(page, "admin-devices-zh-Hant")
 
     # Kiosk and display tokens: each shows its set-up link and a QR code of exactly that link.
@@ -149,8 +164,11 @@ def test_an_admin_sets_up_a_branch_from_nothing_and_brings_its_kiosk_and_display
     kiosk = pages.open(urlparse(urls["kiosk"]).path + "?" + urlparse(urls["kiosk"]).query)
     with kiosk.expect_response(lambda r: r.url.endswith("/branches/harbour/tickets")) as issued:
         kiosk.get_by_role("button", name="存款").click()
-    assert issued.value.status == 201
+    assert issued.value.status == 201 and issued.value.json()["printed"] is True
     expect(kiosk.locator("#k-number")).to_have_text(issued.value.json()["number"])
+    [printed] = printer_sim.wait_for_tickets(1)  # with the layout set in the console
+    assert printed.text_lines[:3] == ["歡迎光臨", "營業時間 09:00-15:30", "港灣分行"]
+    assert "謝謝光臨" in printed.text_lines and printed.big_lines == [issued.value.json()["number"]]
     display = pages.open(urlparse(urls["display"]).path + "?" + urlparse(urls["display"]).query)
     display.wait_for_function("() => window.counterflowDisplay && window.counterflowDisplay.state.snapshots > 0")
     token = parse_qs(urlparse(urls["display"]).query)["token"][0]
