@@ -49,6 +49,7 @@ MESSAGES = {
     "field.wait_warning_min": _l("Warning after (min)"),
     "field.default_service_s": _l("Default service time (s)"),
     "field.active": _l("Offered"),
+    "field.staff_only": _l("Staff only (not on the kiosk)"),
     # counters
     "counters_title": _l("Counters"),
     "counter_form": _l("Add or change a counter"),

@@ -30,7 +30,7 @@ PUBLIC_TICKET = ("number", "service", "service_name_zh", "service_name_en", "sta
                  "called_at")
 # The customer's own ticket page adds its place in the queue.
 OWN_TICKET = PUBLIC_TICKET + ("people_ahead", "estimated_wait_s", "created_at", "business_day")
-PUBLIC_QUEUE = ("service", "name_zh", "name_en", "waiting", "estimated_wait_s")
+PUBLIC_QUEUE = ("service", "name_zh", "name_en", "waiting", "estimated_wait_s", "self_service")
 MAX_TRACKING_TOKEN = 64
 # A display catching up announces the calls it missed within this long (all of them, in order), and
 # only the newest when its gap reaches further back (docs/ui.md, "Protocol").

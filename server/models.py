@@ -63,6 +63,8 @@ class Service(Base):
     wait_warning_min: Mapped[int] = mapped_column(Integer, default=15)
     default_service_s: Mapped[int] = mapped_column(Integer, default=300)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Issued only by staff (a guide at the kiosk, a teller): the kiosk's customers do not see it.
+    staff_only: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
     branch: Mapped[Branch] = relationship(back_populates="services")
 
 

@@ -298,8 +298,8 @@
     const rows = state.setup.services.map((s) => h("tr", { dataset: { code: s.code } },
       cell(h("strong", null, s.code)), cell(s.name_zh), cell(s.name_en), cell(s.wait_target_min),
       cell(s.wait_warning_min), cell(s.default_service_s), cell(t(s.active ? "yes" : "no")),
-      cell(editButton(() => startEdit("ad-service-form", s.code, s)))));
-    fillTable("ad-services", rows, 8);
+      cell(t(s.staff_only ? "yes" : "no")), cell(editButton(() => startEdit("ad-service-form", s.code, s)))));
+    fillTable("ad-services", rows, 9);
   }
 
   // ---------------------------------------------------------------- counters

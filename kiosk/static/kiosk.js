@@ -44,18 +44,20 @@
     // No button while the hub cannot issue (socket down, or 503: its database is away): the kiosk
     // never pretends to issue a ticket it cannot (docs/deployment.md, "Outages").
     const disabled = state.status !== "online" || !cf.hub.available || state.busy || (!deviceToken() && !state.guide);
-    const codes = state.services.map((row) => row.service).join(",");
+    // A staff-only service (admin console) is offered to a signed-in guide, not to customers.
+    const offered = state.services.filter((row) => row.self_service !== false || state.guide);
+    const codes = offered.map((row) => row.service).join(",");
     if (box.dataset.codes !== codes) {
       box.dataset.codes = codes;
-      box.replaceChildren(...state.services.map(serviceButton));
+      box.replaceChildren(...offered.map(serviceButton));
     }
-    state.services.forEach((row) => {
+    offered.forEach((row) => {
       const button = box.querySelector(`[data-service="${row.service}"]`);
       button.querySelector(".k-name").textContent = serviceName(row);
       button.querySelector(".k-waiting").textContent = t("waiting_n", { n: row.waiting });
       button.disabled = disabled;
     });
-    box.setAttribute("aria-busy", state.services.length ? "false" : "true");
+    box.setAttribute("aria-busy", offered.length ? "false" : "true");
     renderNotice();
   }
 

@@ -22,10 +22,12 @@ BRANCH_BODY = {"code": (str, True, "", {"minLength": 1, "maxLength": 32}), "name
                "timezone": (str, False, "IANA zone, default Asia/Taipei", {"minLength": 1, "maxLength": 64})}
 SERVICE_BODY = {"code": (str, True, "A-Z", {"minLength": 1, "maxLength": 4}), "name_zh": (str, True, "", NAME),
                 "name_en": (str, True, "", NAME), "wait_target_min": (int, False, "", WAIT_MIN),
-                "wait_warning_min": (int, False, "", WAIT_MIN), "default_service_s": (int, False, "", SERVICE_S)}
+                "wait_warning_min": (int, False, "", WAIT_MIN), "default_service_s": (int, False, "", SERVICE_S),
+                "staff_only": (bool, False, "issued by staff only: not on the kiosk's customer screen")}
 SERVICE_PATCH = {"name_zh": (str, False, "", NAME), "name_en": (str, False, "", NAME),
                  "wait_target_min": (int, False, "", WAIT_MIN), "wait_warning_min": (int, False, "", WAIT_MIN),
-                 "default_service_s": (int, False, "", SERVICE_S), "active": (bool, False, "")}
+                 "default_service_s": (int, False, "", SERVICE_S), "active": (bool, False, ""),
+                 "staff_only": (bool, False, "issued by staff only")}
 COUNTER_BODY = {"number": (int, True, "", {"minimum": 1, "maximum": 999}),
                 "services": (list, True, "service codes in rank order", {"maxItems": 50}),
                 "policy": (str, False, "strict | longest_wait", POLICY), "name": (str, False, "", {"maxLength": 60})}
@@ -85,7 +87,8 @@ def create_service(code: str):
     _admin()
     view = hub().setup.add_service(code, data["code"], data["name_zh"], data["name_en"],
                                    data.get("wait_target_min", 20), data.get("wait_warning_min", 15),
-                                   data.get("default_service_s", 300), by=principal().name)
+                                   data.get("default_service_s", 300), data.get("staff_only", False),
+                                   by=principal().name)
     return jsonify(view), 201
 
 

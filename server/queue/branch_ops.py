@@ -54,6 +54,8 @@ class BranchOperations:
                 raise NotFound("service_not_found", f"branch {branch_code} has no service {service_code!r}")
             if not service.active:
                 raise Conflict("service_inactive", f"service {service_code} is not taking tickets now")
+            if service.staff_only and actor.kind == "device":
+                raise Forbidden("staff_only_service", f"service {service_code} is issued by staff only")
             day = business_day(uow.now, config.timezone)
             self._ensure_day_open(config, day)
             seq = next_seq(conn, service.id, day)

@@ -29,6 +29,7 @@ class ServiceInfo:
     wait_warning_min: int
     default_service_s: int
     active: bool
+    staff_only: bool = False  # not issued to a kiosk's customers (a device actor)
 
 
 @dataclass(frozen=True)
@@ -84,10 +85,10 @@ def load(conn: Connection | Session, branch_id: int) -> BranchConfig:
     b = conn.execute(select(Branch.code, Branch.timezone, Branch.config_version).where(Branch.id == branch_id)).one()
     services = {
         row.id: ServiceInfo(row.id, row.code, row.name_zh, row.name_en, row.wait_target_min, row.wait_warning_min,
-                            row.default_service_s, bool(row.active))
+                            row.default_service_s, bool(row.active), bool(row.staff_only))
         for row in conn.execute(
             select(Service.id, Service.code, Service.name_zh, Service.name_en, Service.wait_target_min,
-                   Service.wait_warning_min, Service.default_service_s, Service.active)
+                   Service.wait_warning_min, Service.default_service_s, Service.active, Service.staff_only)
             .where(Service.branch_id == branch_id).order_by(Service.code))
     }
     links: dict[int, list[int]] = {}

@@ -76,6 +76,8 @@ def _snapshot_rows(session: Session, branch_id: int, now: dt.datetime, service_i
                 "counters_open": load.counters_open,
                 "mean_service_s": round(load.mean_service_s),
                 "wait_target_min": service.wait_target_min,
+                # False for a staff-only service: the kiosk offers it to a signed-in guide only.
+                "self_service": not service.staff_only,
                 "alert_level": levels.get(service.id, "ok"),
             }
         )

@@ -47,7 +47,8 @@ def _check_service_s(value: int) -> None:
 
 
 def add_service(session: Session, branch: Branch, code: str, name_zh: str, name_en: str,
-                wait_target_min: int = 20, wait_warning_min: int = 15, default_service_s: int = 300) -> Service:
+                wait_target_min: int = 20, wait_warning_min: int = 15, default_service_s: int = 300,
+                staff_only: bool = False) -> Service:
     if not SERVICE_CODE.match(code or ""):
         raise Invalid("invalid_service_code", "service code: one or two capital letters, e.g. A")
     if not (1 <= wait_warning_min <= wait_target_min <= 24 * 60):
@@ -57,7 +58,7 @@ def add_service(session: Session, branch: Branch, code: str, name_zh: str, name_
         raise Conflict("service_exists", f"service {code} already exists in {branch.code}")
     service = Service(branch_id=branch.id, code=code, name_zh=name_zh, name_en=name_en, active=True,
                       wait_target_min=wait_target_min, wait_warning_min=wait_warning_min,
-                      default_service_s=default_service_s)
+                      default_service_s=default_service_s, staff_only=bool(staff_only))
     session.add(service)
     session.flush()
     return service
@@ -134,11 +135,12 @@ class SetupOperations:
         return view
 
     def add_service(self, branch_code: str, code: str, name_zh: str, name_en: str, wait_target_min: int = 20,
-                    wait_warning_min: int = 15, default_service_s: int = 300, *, by: str = "") -> dict:
+                    wait_warning_min: int = 15, default_service_s: int = 300, staff_only: bool = False, *,
+                    by: str = "") -> dict:
         with self._uow() as uow:
             branch = branch_by_code(uow.session, branch_code)
             service = add_service(uow.session, branch, code, name_zh, name_en, wait_target_min, wait_warning_min,
-                                  default_service_s)
+                                  default_service_s, staff_only)
             view = service_view(service)
             setup_audit.record(uow.session, uow.now, by, branch.id, "service", code, "created",
                                after=_service_audit(service))
@@ -208,7 +210,7 @@ class SetupOperations:
 def _service_audit(service: Service) -> dict:
     return {"name_zh": service.name_zh, "name_en": service.name_en, "wait_target_min": service.wait_target_min,
             "wait_warning_min": service.wait_warning_min, "default_service_s": service.default_service_s,
-            "active": service.active}
+            "active": service.active, "staff_only": bool(service.staff_only)}
 
 
 def _counter_audit(counter: Counter) -> dict:

@@ -16,6 +16,7 @@ def service_view(service: Service) -> dict:
         "wait_target_min": service.wait_target_min,
         "wait_warning_min": service.wait_warning_min,
         "active": service.active,
+        "staff_only": bool(service.staff_only),
     }
 
 

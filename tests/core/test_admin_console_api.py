@@ -146,3 +146,22 @@ def test_the_cli_creates_a_branch_with_an_audit_record(database_url, capsys, mon
         row = s.execute(select(SetupChange).where(SetupChange.entity_key == "west")).scalar_one()
         assert (row.actor, row.action, row.after["timezone"]) == ("cli", "created", "Asia/Macau")
     db.dispose()
+
+
+def test_a_staff_only_service_is_issued_by_staff_but_refused_to_a_kiosk(hub, signed_in, client):
+    admin = signed_in("admin")
+    r = admin.patch("/api/v1/branches/demo/services/C", json={"staff_only": True})
+    assert r.status_code == 200 and r.get_json()["staff_only"] is True
+    assert _changes(admin)[0]["after"] == {"staff_only": True}
+    kiosk = admin.post("/api/v1/device-tokens", json={"name": "kiosk-c", "kind": "kiosk", "branch": "demo"})
+    headers = {"Authorization": f"Bearer {kiosk.get_json()['token']}"}
+    refused = client.post("/api/v1/branches/demo/tickets", json={"service": "C"}, headers=headers)
+    assert refused.status_code == 403 and refused.get_json()["error"]["code"] == "staff_only_service"
+    assert client.post("/api/v1/branches/demo/tickets", json={"service": "A"}, headers=headers).status_code == 201
+    assert signed_in("guide").post("/api/v1/branches/demo/tickets", json={"service": "C"}).status_code == 201
+    # The kiosk reads the flag from the public queue rows (it hides the button from customers).
+    rows = client.get("/api/v1/branches/demo/queue", headers=headers).get_json()["services"]
+    assert {r["service"]: r["self_service"] for r in rows} == {"A": True, "B": True, "C": False, "V": True}
+    added = admin.post("/api/v1/branches/demo/services", json={"code": "S", "name_zh": "保管箱", "name_en": "Safe box",
+                                                              "staff_only": True})
+    assert added.status_code == 201 and added.get_json()["staff_only"] is True

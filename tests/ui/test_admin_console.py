@@ -197,6 +197,11 @@ def test_an_admin_sets_up_a_branch_from_nothing_and_brings_its_kiosk_and_display
     submit(form)
     expect(kiosk.get_by_role("button", name="外匯")).to_be_visible()
     shot(kiosk, "admin-kiosk-online-zh-Hant")
+    page.locator('#ad-services tr[data-code="C"] button').click()  # staff only: off the customers' screen
+    page.locator("#ad-service-form [name=staff_only]").check()
+    submit(page.locator("#ad-service-form"))
+    expect(kiosk.get_by_role("button", name="外匯")).to_be_hidden()
+    expect(kiosk.get_by_role("button", name="存款業務")).to_be_visible()
 
     # The change log has every step with who and before -> after.
     tab(page, "changes")
@@ -218,7 +223,11 @@ def test_an_admin_sets_up_a_branch_from_nothing_and_brings_its_kiosk_and_display
             shot(page, f"admin-{name}-{suffix}")
     expect(page.locator("#ad-tab-changes")).to_have_text("Change log")
     expect(page.locator("#ad-changes tbody")).to_contain_text("Staff account harbour-t1")
-    expect(page.locator("#ad-info")).to_have_text("Saved.")  # the last message, in the new language
+    tab(page, "branch")
+    submit(page.locator("#ad-branch-form"))
+    expect(page.locator("#ad-info")).to_have_text("Saved.")
+    page.locator(".ad-lang").get_by_role("button", name="繁體").click()
+    expect(page.locator("#ad-info")).to_have_text("已儲存。")  # the message shown follows the language
 
 
 def test_a_supervisor_sees_their_branch_read_only(pages):

@@ -1,4 +1,5 @@
-"""setup_changes: audit of set-up changes made in the admin console, the API or the CLI
+"""setup_changes: audit of set-up changes made in the admin console, the API or the CLI;
+services.staff_only
 
 Revision ID: 0008
 Revises: 0005
@@ -27,8 +28,12 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id"),
     )
     op.create_index("ix_setup_changes_branch_at", "setup_changes", ["branch_id", "at"], unique=False)
+    with op.batch_alter_table("services") as batch:
+        batch.add_column(sa.Column("staff_only", sa.Boolean(), nullable=False, server_default="0"))
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("services") as batch:
+        batch.drop_column("staff_only")
     op.drop_index("ix_setup_changes_branch_at", table_name="setup_changes")
     op.drop_table("setup_changes")
