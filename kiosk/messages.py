@@ -17,6 +17,7 @@ MESSAGES = {
     "back_in": _l("Back to the start in %(s)s s"),
     "issue_failed": _l("Sorry, no ticket could be issued. Please try again or ask our staff."),
     "service_unavailable": _l("This service is not taking tickets now."),
+    "closed_now": _l("The branch is closed now: tickets are issued during opening hours."),
     "offline": _l("The ticket machine is reconnecting. Please wait a moment."),
     # The hub answers but its database does not (503 database_unavailable): no ticket can be issued.
     "issue_unavailable": _l("Tickets cannot be issued right now. Please wait a moment; the kiosk retries by itself."),

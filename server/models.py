@@ -47,6 +47,8 @@ class Branch(Base):
     # keep that set-up in memory and reload it when this moves (server/queue/catalog.py).
     config_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     display_message: Mapped[str] = mapped_column(String(500), default="")
+    # When the kiosks issue tickets, per weekday in the branch's zone; None: any time (queue/opening_hours.py).
+    opening_hours: Mapped[dict | None] = mapped_column(JSON, nullable=True)
     services: Mapped[list["Service"]] = relationship(back_populates="branch", order_by="Service.code")
     counters: Mapped[list["Counter"]] = relationship(back_populates="branch", order_by="Counter.number")
 

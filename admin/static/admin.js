@@ -247,15 +247,43 @@
     editMode(form, null);
     $("ad-links").replaceChildren();
   }
+  const DAYS = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
+  // The form's open_<day>/close_<day> inputs as {day: [open, close]}; a day with neither is closed.
+  function hoursFrom(data) {
+    const hours = {};
+    DAYS.forEach((day) => {
+      const span = [data["open_" + day], data["close_" + day]];
+      delete data["open_" + day];
+      delete data["close_" + day];
+      if (span[0] || span[1]) hours[day] = span;
+    });
+    return hours;
+  }
+  function hoursInto(branch) {
+    const hours = branch.opening_hours || {};
+    const flat = Object.assign({}, branch);
+    DAYS.forEach((day) => {
+      flat["open_" + day] = hours[day] ? hours[day][0] : "";
+      flat["close_" + day] = hours[day] ? hours[day][1] : "";
+    });
+    return flat;
+  }
   $("ad-branch-form").addEventListener("submit", (event) => {
     event.preventDefault();
     const form = event.target;
     const data = values(form);
+    data.opening_hours = hoursFrom(data);
     if (form.dataset.editing) {
       const { code, ...changes } = data;
       change(() => api("PATCH", path("branch", { code }), changes), () => info("msg.saved"));
     } else {
-      change(() => api("POST", page.api.branches, data), async (view) => {
+      // Hours are a change of the new branch (POST /branches takes its names and zone).
+      const { opening_hours: hours, ...fields } = data;
+      change(async () => {
+        const view = await api("POST", page.api.branches, fields);
+        if (Object.keys(hours).length) await api("PATCH", path("branch", { code: view.code }), { opening_hours: hours });
+        return view;
+      }, async (view) => {
         state.creatingBranch = false;
         await loadBranches(view.code);
         info("msg.branch_created", { code: view.code });
@@ -269,7 +297,7 @@
     if (!setup) return;
     const form = $("ad-branch-form");
     if (state.creatingBranch) return;
-    fill(form, setup.branch);
+    fill(form, hoursInto(setup.branch));
     editMode(form, setup.branch.code);
     const code = encodeURIComponent(setup.branch.code);
     const links = [["link.kiosk", `/kiosk/${code}`], ["link.display", `/display/${code}`],

@@ -185,6 +185,7 @@
       if (err.status === 401 && state.guide) signOutGuide();
       state.notice =
         err.code === "service_inactive" ? "service_unavailable"
+        : err.code === "branch_closed_now" ? "closed_now"
         : err.status === 401 ? "not_registered"
         : [502, 503, 504].includes(err.status) ? null // cf.hub is unavailable: renderNotice says so until it is back
         : err.status === 0 ? "offline"

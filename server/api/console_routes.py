@@ -17,12 +17,15 @@ from ..auth import hash_token
 from ..models import ROLES, ApiToken, Branch, User
 from ..queue import queries, setup_audit
 from ..queue.clock import utc_now
+from ..queue.setup import branch_view as setup_branch_view
 from ..queue.views import service_view
 from .admin_routes import NAME, _admin
 from .core import ApiError, hub, json_body, principal, route
 
 BRANCH_PATCH = {"name_zh": (str, False, "", NAME), "name_en": (str, False, "", NAME),
-                "timezone": (str, False, "IANA zone", {"minLength": 1, "maxLength": 64})}
+                "timezone": (str, False, "IANA zone", {"minLength": 1, "maxLength": 64}),
+                "opening_hours": (dict, False, 'when kiosks issue: {"mon": ["09:00", "15:30"], ...}; a day left out '
+                                               "is closed; {} = any time")}
 USER_PATCH = {"role": (str, False, "", {"enum": list(ROLES)}),
               "branch": (str, False, "branch code; empty for an admin", {"maxLength": 32}),
               "display_name": (str, False, "", {"maxLength": 120}),
@@ -43,8 +46,7 @@ def branch_setup(code: str):
         branch = queries.branch_by_code(session, code)
         users = session.execute(select(User).where(User.branch_id == branch.id).order_by(User.username)).scalars()
         body = {
-            "branch": {"code": branch.code, "name_zh": branch.name_zh, "name_en": branch.name_en,
-                       "timezone": branch.timezone},
+            "branch": setup_branch_view(branch),
             "editable": p.is_admin,
             "services": [dict(service_view(s), default_service_s=s.default_service_s) for s in branch.services],
             "counters": [_counter_setup(c) for c in branch.counters],

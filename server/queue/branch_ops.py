@@ -8,7 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ..models import Alert, Branch, EmergencyMode, Service, User
-from . import estimates, ticket_store as store, wait_monitor
+from . import estimates, opening_hours, ticket_store as store, wait_monitor
 from .actors import SYSTEM, Actor
 from .catalog import BranchConfig
 from .clock import business_day, iso_utc
@@ -54,6 +54,8 @@ class BranchOperations:
                 raise NotFound("service_not_found", f"branch {branch_code} has no service {service_code!r}")
             if not service.active:
                 raise Conflict("service_inactive", f"service {service_code} is not taking tickets now")
+            if actor.kind == "device" and not opening_hours.is_open(config.opening_hours, uow.now, config.timezone):
+                raise Conflict("branch_closed_now", f"branch {branch_code} is outside its opening hours")
             if service.staff_only and actor.kind == "device":
                 raise Forbidden("staff_only_service", f"service {service_code} is issued by staff only")
             day = business_day(uow.now, config.timezone)

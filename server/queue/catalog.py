@@ -53,6 +53,7 @@ class BranchConfig:
     counters: dict[int, CounterInfo]
     counters_by_number: dict[int, CounterInfo]
     closed_days: frozenset[dt.date]
+    opening_hours: dict | None = None  # queue/opening_hours.py
 
     def counters_serving(self, service_id: int) -> list[CounterInfo]:
         return [c for c in self.counters.values() if service_id in c.service_ids]
@@ -82,7 +83,8 @@ class Catalog:
 
 
 def load(conn: Connection | Session, branch_id: int) -> BranchConfig:
-    b = conn.execute(select(Branch.code, Branch.timezone, Branch.config_version).where(Branch.id == branch_id)).one()
+    b = conn.execute(select(Branch.code, Branch.timezone, Branch.config_version, Branch.opening_hours)
+                     .where(Branch.id == branch_id)).one()
     services = {
         row.id: ServiceInfo(row.id, row.code, row.name_zh, row.name_en, row.wait_target_min, row.wait_warning_min,
                             row.default_service_s, bool(row.active), bool(row.staff_only))
@@ -106,12 +108,12 @@ def load(conn: Connection | Session, branch_id: int) -> BranchConfig:
     closed = frozenset(conn.execute(select(DayClose.business_day).where(DayClose.branch_id == branch_id)).scalars())
     return BranchConfig(branch_id, b.code, b.timezone, b.config_version, services,
                         {s.code: s for s in services.values()}, counters,
-                        {c.number: c for c in counters.values()}, closed)
+                        {c.number: c for c in counters.values()}, closed, b.opening_hours or None)
 
 
 # ---------------------------------------------------------------------------- version bumps
 _COUNTER_CONFIG = {"number", "name", "branch_id", "service_links"}
-_BRANCH_CONFIG = {"code", "name_zh", "name_en", "timezone"}
+_BRANCH_CONFIG = {"code", "name_zh", "name_en", "timezone", "opening_hours"}
 
 
 def _changed(obj, names: set[str]) -> bool:

@@ -8,7 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ..models import Branch, Counter, CounterService, Service, Ticket
-from . import setup_audit
+from . import opening_hours, setup_audit
 from .errors import Conflict, Invalid, NotFound
 from .repository import branch_by_code
 from .selection import POLICIES
@@ -126,7 +126,9 @@ class SetupOperations:
             before = branch_view(branch)
             if "timezone" in changes:
                 _check_timezone(changes["timezone"])
-            for key in ("name_zh", "name_en", "timezone"):
+            if "opening_hours" in changes:
+                changes = dict(changes, opening_hours=opening_hours.check(changes["opening_hours"]))
+            for key in ("name_zh", "name_en", "timezone", "opening_hours"):
                 if key in changes:
                     setattr(branch, key, changes[key])
             view = branch_view(branch)
@@ -219,7 +221,8 @@ def _counter_audit(counter: Counter) -> dict:
 
 
 def branch_view(branch: Branch) -> dict:
-    return {"code": branch.code, "name_zh": branch.name_zh, "name_en": branch.name_en, "timezone": branch.timezone}
+    return {"code": branch.code, "name_zh": branch.name_zh, "name_en": branch.name_en, "timezone": branch.timezone,
+            "opening_hours": branch.opening_hours}
 
 
 def _counter_view(session: Session, counter: Counter) -> dict:

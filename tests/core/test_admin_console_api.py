@@ -4,6 +4,7 @@ accounts changed and signed out, the device-token set-up link and QR code, and `
 from __future__ import annotations
 
 import base64
+import datetime as dt
 
 import pytest
 from sqlalchemy import func, select
@@ -18,6 +19,15 @@ def hub(app):
     hub = app.extensions["counterflow"]
     ensure_demo(hub.db)
     return hub
+
+
+@pytest.fixture
+def clock_at(hub):
+    """Moves the engine's clock to a Taipei local time ("2026-03-02 09:10")."""
+    def set_to(local: str) -> None:
+        at = dt.datetime.fromisoformat(local) - dt.timedelta(hours=8)
+        hub.engine.clock = lambda: at
+    return set_to
 
 
 def _changes(admin, code="demo"):
@@ -165,3 +175,29 @@ def test_a_staff_only_service_is_issued_by_staff_but_refused_to_a_kiosk(hub, sig
     added = admin.post("/api/v1/branches/demo/services", json={"code": "S", "name_zh": "保管箱", "name_en": "Safe box",
                                                               "staff_only": True})
     assert added.status_code == 201 and added.get_json()["staff_only"] is True
+
+
+def test_opening_hours_hold_the_kiosk_but_not_the_staff(hub, signed_in, client, clock_at):
+    admin = signed_in("admin")
+    hours = {"mon": ["09:00", "15:30"], "tue": ["09:00", "15:30"]}
+    r = admin.patch("/api/v1/branches/demo", json={"opening_hours": hours})
+    assert r.status_code == 200 and r.get_json()["opening_hours"] == hours
+    kiosk = admin.post("/api/v1/device-tokens", json={"name": "kiosk-h", "kind": "kiosk", "branch": "demo"})
+    headers = {"Authorization": f"Bearer {kiosk.get_json()['token']}"}
+
+    def kiosk_issue():
+        return client.post("/api/v1/branches/demo/tickets", json={"service": "A"}, headers=headers)
+
+    clock_at("2026-03-02 09:10")  # a Monday, Taipei: open
+    assert kiosk_issue().status_code == 201
+    clock_at("2026-03-02 15:30")  # closing time
+    refused = kiosk_issue()
+    assert refused.status_code == 409 and refused.get_json()["error"]["code"] == "branch_closed_now"
+    assert signed_in("guide").post("/api/v1/branches/demo/tickets", json={"service": "A"}).status_code == 201
+    clock_at("2026-03-04 10:00")  # a Wednesday: no hours, closed
+    assert kiosk_issue().status_code == 409
+    assert admin.patch("/api/v1/branches/demo", json={"opening_hours": {}}).get_json()["opening_hours"] is None
+    assert kiosk_issue().status_code == 201  # no hours: any time
+    for bad in ({"mon": ["15:30", "09:00"]}, {"monday": ["09:00", "10:00"]}, {"mon": ["9:00", "10:00"]}):
+        r = admin.patch("/api/v1/branches/demo", json={"opening_hours": bad})
+        assert r.status_code == 400 and r.get_json()["error"]["code"] == "invalid_opening_hours"

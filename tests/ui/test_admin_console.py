@@ -5,10 +5,12 @@ their branch read-only. Screenshots in zh-Hant, zh-Hans and English go to var/sc
 COUNTERFLOW_SHOTS is set, to that folder too)."""
 from __future__ import annotations
 
+import datetime as dt
 import os
 import shutil
 from pathlib import Path
 from urllib.parse import parse_qs, urlparse
+from zoneinfo import ZoneInfo
 
 import pytest
 import requests
@@ -202,6 +204,21 @@ def test_an_admin_sets_up_a_branch_from_nothing_and_brings_its_kiosk_and_display
     submit(page.locator("#ad-service-form"))
     expect(kiosk.get_by_role("button", name="外匯")).to_be_hidden()
     expect(kiosk.get_by_role("button", name="存款業務")).to_be_visible()
+
+    # Opening hours: open only tomorrow (in the branch's zone), so the kiosk refuses now and says why.
+    tomorrow = (dt.datetime.now(ZoneInfo("Asia/Hong_Kong")).weekday() + 1) % 7
+    day = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")[tomorrow]
+    tab(page, "branch")
+    page.locator(f"#ad-branch-form [name=open_{day}]").fill("09:00")
+    page.locator(f"#ad-branch-form [name=close_{day}]").fill("15:30")
+    submit(page.locator("#ad-branch-form"))
+    expect(page.locator("#ad-info")).to_have_text("已儲存。")
+    shot(page, "admin-branch-hours-zh-Hant")
+    kiosk.wait_for_timeout(300)  # the kiosk re-joins on branch.updated; the refusal comes from the hub anyway
+    with kiosk.expect_response(lambda r: r.url.endswith("/branches/harbour/tickets")) as refused:
+        kiosk.get_by_role("button", name="存款業務").click()
+    assert refused.value.status == 409
+    expect(kiosk.locator("#k-notice")).to_have_text("目前非營業時間：請於營業時間內取號。")
 
     # The change log has every step with who and before -> after.
     tab(page, "changes")

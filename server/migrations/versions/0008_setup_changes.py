@@ -1,5 +1,5 @@
 """setup_changes: audit of set-up changes made in the admin console, the API or the CLI;
-services.staff_only
+services.staff_only, branches.opening_hours
 
 Revision ID: 0008
 Revises: 0005
@@ -30,9 +30,13 @@ def upgrade() -> None:
     op.create_index("ix_setup_changes_branch_at", "setup_changes", ["branch_id", "at"], unique=False)
     with op.batch_alter_table("services") as batch:
         batch.add_column(sa.Column("staff_only", sa.Boolean(), nullable=False, server_default="0"))
+    with op.batch_alter_table("branches") as batch:
+        batch.add_column(sa.Column("opening_hours", sa.JSON(), nullable=True))
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("branches") as batch:
+        batch.drop_column("opening_hours")
     with op.batch_alter_table("services") as batch:
         batch.drop_column("staff_only")
     op.drop_index("ix_setup_changes_branch_at", table_name="setup_changes")
