@@ -212,6 +212,7 @@
   function startEdit(formId, key, data) {
     const form = $(formId);
     fill(form, data);
+    if (formId === "ad-staff-form") $("ad-staff-branch").value = data.branch;
     editMode(form, key);
     if (formId === "ad-device-form") showPrinterLayout();
     form.scrollIntoView({ block: "nearest" });
@@ -364,13 +365,20 @@
         if (password) await api("POST", path("password", { id: username }), { password });
       }, () => info(password ? "msg.password_reset" : "msg.saved", { name: username }));
     } else {
-      change(() => api("POST", page.api.users, { username, password, branch: state.code, ...fields }), () => {
+      change(() => api("POST", page.api.users, { username, password, ...fields }), () => {
         form.reset();
         info("msg.saved");
       });
     }
   });
+  // The staff form's branch: this one by default; editing an account can move it to another branch.
+  // (`selected` marks the default option, so the form's reset goes back to this branch)
+  function renderStaffBranches() {
+    $("ad-staff-branch").replaceChildren(...state.branches.map((b) =>
+      h("option", { value: b.code, selected: b.code === state.code }, `${b.code} · ${localName(b)}`)));
+  }
   function renderStaff() {
+    renderStaffBranches();
     const rows = state.setup.users.map((u) => h("tr", { dataset: { username: u.username } },
       cell(h("strong", null, u.username)), cell(u.display_name), cell(t("role." + u.role)),
       cell(t(u.active ? "yes" : "no")),

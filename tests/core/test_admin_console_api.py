@@ -201,3 +201,15 @@ def test_opening_hours_hold_the_kiosk_but_not_the_staff(hub, signed_in, client, 
     for bad in ({"mon": ["15:30", "09:00"]}, {"monday": ["09:00", "10:00"]}, {"mon": ["9:00", "10:00"]}):
         r = admin.patch("/api/v1/branches/demo", json={"opening_hours": bad})
         assert r.status_code == 400 and r.get_json()["error"]["code"] == "invalid_opening_hours"
+
+
+def test_an_account_moved_to_another_branch_leaves_the_old_branch_list(hub, signed_in):
+    admin = signed_in("admin")
+    assert admin.post("/api/v1/branches", json={"code": "north", "name_zh": "北區", "name_en": "North"}).status_code == 201
+    r = admin.patch("/api/v1/users/teller4", json={"branch": "north", "role": "guide"})
+    assert r.status_code == 200 and (r.get_json()["branch"], r.get_json()["role"]) == ("north", "guide")
+    assert "teller4" not in {u["username"] for u in signed_in("supervisor").get("/api/v1/branches/demo/setup")
+                             .get_json()["users"]}
+    change = _changes(admin, "north")[0]
+    assert (change["key"], change["before"], change["after"]) == \
+        ("teller4", {"branch": "demo", "role": "teller"}, {"branch": "north", "role": "guide"})

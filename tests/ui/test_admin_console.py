@@ -116,6 +116,7 @@ def test_an_admin_sets_up_a_branch_from_nothing_and_brings_its_kiosk_and_display
     expect(row).to_contain_text("陳小明")
     assert requests.post(hub.base_url + "/api/v1/auth/token", json={"username": "harbour-t1",
                                                                      "password": "s3cret!"}, timeout=5).ok
+    expect(form.locator("[name=branch]")).to_have_value("harbour")  # a new account joins this branch
     row.get_by_role("button", name="停用").click()
     expect(row.get_by_role("button", name="重新啟用")).to_be_visible()
     assert requests.post(hub.base_url + "/api/v1/auth/token", json={"username": "harbour-t1",
