@@ -66,8 +66,8 @@ def change(session: Session, now: dt.datetime, by: str, username: str, changes: 
     if any(before[k] != v for k, v in view(user, _code(session, user.branch_id)).items() if k != "display_name"):
         _sign_out_everywhere(session, user, now)
     after = view(user, _code(session, user.branch_id))
-    setup_audit.record(session, now, by, user.branch_id if user.branch_id is not None else None, "user",
-                       username, "changed", before, after)
+    # Filed under the account's branch after the change (a move shows in the new branch's log).
+    setup_audit.record(session, now, by, user.branch_id, "user", username, "changed", before, after)
     return after
 
 
