@@ -220,6 +220,13 @@ def test_an_admin_sets_up_a_branch_from_nothing_and_brings_its_kiosk_and_display
         kiosk.get_by_role("button", name="存款業務").click()
     assert refused.value.status == 409
     expect(kiosk.locator("#k-notice")).to_have_text("目前非營業時間：請於營業時間內取號。")
+    shot(kiosk, "admin-kiosk-closed-zh-Hant")
+    for button, suffix, text in (("简体", "zh-Hans", "目前非营业时间：请于营业时间内取号。"),
+                                 ("English", "en", "The branch is closed now: tickets are issued during opening hours.")):
+        kiosk.get_by_role("button", name=button).click()
+        expect(kiosk.locator("#k-notice")).to_have_text(text)
+        shot(kiosk, f"admin-kiosk-closed-{suffix}")
+    kiosk.get_by_role("button", name="繁體").click()
 
     # The change log has every step with who and before -> after.
     tab(page, "changes")
