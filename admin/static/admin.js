@@ -134,6 +134,7 @@
     select.replaceChildren(...state.branches.map((b) =>
       h("option", { value: b.code, selected: b.code === state.code }, `${b.code} · ${localName(b)}`)));
     select.disabled = state.branches.length < 2;
+    $("ad-branch-pick").hidden = !state.auth || state.branches.length === 0; // nothing to pick on a fresh install
   }
   $("ad-branch-select").addEventListener("change", async (event) => {
     state.code = event.target.value;

@@ -291,3 +291,37 @@ def test_no_serious_accessibility_violations_in_the_console(pages):
         tab(page, name)
         found[name] = serious_violations(page)
     assert {k: v for k, v in found.items() if v} == {}
+
+
+def test_a_fresh_install_starts_from_no_branch_at_all(browser, tmp_path, monkeypatch):
+    """No demo: the first admin (from the CLI) signs in to an empty hub and creates the first branch."""
+    from server import cli
+    from tests.support.live_hub import LiveHub
+    from tests.ui.browser_support import Pages
+
+    url = f"sqlite:///{tmp_path / 'fresh.db'}"
+    monkeypatch.setenv("COUNTERFLOW_DATABASE_URL", url)
+    assert cli.main(["users", "add", "root", "--role", "admin", "--password", "first-admin"]) == 0
+    with LiveHub(url, demo=False, log_path=tmp_path / "hub.log") as fresh:
+        pages = Pages(browser, fresh)
+        try:
+            page = pages.open("/admin", locale="en")
+            page.fill("#ad-user", "root")
+            page.fill("#ad-pass", "first-admin")
+            page.click("#ad-signin-form button[type=submit]")
+            expect(page.locator("#ad-no-branch")).to_have_text("There is no branch yet: create the first one.")
+            expect(page.locator("#ad-tab-services")).to_be_disabled()
+            expect(page.locator("#ad-branch-pick")).to_be_hidden()
+            shot(page, "admin-fresh-install-en")
+            form = page.locator("#ad-branch-form")
+            form.locator("[name=code]").fill("first")
+            form.locator("[name=name_zh]").fill("第一分行")
+            form.locator("[name=name_en]").fill("First")
+            submit(form)
+            expect(page.locator("body")).to_have_attribute("data-loaded", "first")
+            expect(page.locator("#ad-tab-services")).to_be_enabled()
+            expect(page.locator("#ad-no-branch")).to_be_hidden()
+            expect(page.locator("#ad-branch-select")).to_have_value("first")
+        finally:
+            pages.close()
+        assert not pages.errors, pages.errors
