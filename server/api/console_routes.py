@@ -103,7 +103,10 @@ def device_setup_link():
         kind, code = row[0].device_kind, row[1]
     if kind not in SETUP_PAGES:
         raise ApiError(400, "no_setup_page", f"a {kind} token has no page to open: give it to the device's agent")
-    url = url_for(SETUP_PAGES[kind], branch_code=code, token=data["token"], _external=True)
+    # Behind a proxy the devices reach the hub at its public address (public_base_url), as ticket QR codes do.
+    path = url_for(SETUP_PAGES[kind], branch_code=code, token=data["token"])
+    base = hub().settings.public_base_url or request.url_root
+    url = base.rstrip("/") + path
     return jsonify(kind=kind, branch=code, url=url, qr=qr_data_url(url))
 
 

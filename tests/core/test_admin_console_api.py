@@ -4,6 +4,7 @@ accounts changed and signed out, the device-token set-up link and QR code, and `
 from __future__ import annotations
 
 import base64
+import dataclasses
 import datetime as dt
 
 import pytest
@@ -116,6 +117,11 @@ def test_a_kiosk_token_gives_a_setup_link_and_a_qr_code_that_opens_the_kiosk(hub
     assert link["qr"].startswith("data:image/svg+xml;base64,")
     assert b"<svg" in base64.b64decode(link["qr"].split(",", 1)[1])
     assert client.get("/kiosk/demo").status_code == 200
+    # Behind a proxy: the devices' address is the public one.
+    hub.settings = dataclasses.replace(hub.settings, public_base_url="https://queue.example.test/")
+    display = admin.post("/api/v1/device-tokens", json={"name": "display-9", "kind": "display", "branch": "demo"})
+    link = admin.post("/api/v1/device-tokens/setup-link", json={"token": display.get_json()["token"]}).get_json()
+    assert link["url"] == f"https://queue.example.test/display/demo?token={display.get_json()['token']}"
     # Rotating it invalidates the old link; the audit keeps the rotation, never a token.
     token_id = created.get_json()["id"]
     assert admin.post(f"/api/v1/device-tokens/{token_id}/rotate", json={}).status_code == 200
