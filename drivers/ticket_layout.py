@@ -52,6 +52,7 @@ class TicketContent:
     issued_at: datetime  # timezone-aware
     tracking_url: str
     footer: str | None = None
+    header: tuple[str, ...] | list[str] | None = None  # the branch's own lines above its name (a slogan, hours)
 
 
 @dataclass(frozen=True)
@@ -261,6 +262,8 @@ def build_ticket(ticket: TicketContent, settings: LayoutSettings) -> bytes:
     issued = ticket.issued_at.astimezone(settings.tz) if settings.tz else ticket.issued_at
     labels = LABELS[settings.encoding]
     job = TicketJob(settings)
+    for line in ticket.header or ():
+        job.wrapped(line, align="center")
     job.wrapped(ticket.branch_name, align="center", bold=True)
     job.wrapped(ticket.service_name_zh, align="center", bold=True)
     job.wrapped(ticket.service_name_en, align="center")

@@ -83,6 +83,11 @@ def public_event_data(name: str, data: dict, queue_rows: list[dict] | None) -> d
         return {"queue": public_queue(queue_rows or [])}
     if name.startswith("counter.") and isinstance(data.get("counter"), dict):
         return {"counter": public_counter(data["counter"])}
+    # A set-up change (admin console): public anyway; clients re-join for a fresh snapshot (docs/ui.md).
+    if name == "branch.updated" and isinstance(data.get("branch"), dict):
+        return {"branch": pick(data["branch"], ("code", "name_zh", "name_en", "name_zh_hans", "timezone"))}
+    if name == "service.updated" and isinstance(data.get("service"), dict):
+        return {"service": pick(data["service"], ("code", "name_zh", "name_en", "name_zh_hans", "active"))}
     if name == "display.message":
         return {"message": data.get("message", "")}
     if name == "day.closed" and isinstance(data.get("day_close"), dict):

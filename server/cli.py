@@ -168,9 +168,9 @@ def cmd_devices(args) -> int:
             except ValueError:
                 settings[key] = value
         view = registry.add(args.branch, kind=args.kind, name=args.name, url=args.url, counter=args.counter,
-                            kiosk=args.kiosk, settings=settings, enabled=not args.disabled)
+                            kiosk=args.kiosk, settings=settings, enabled=not args.disabled, by="cli")
         sys.stdout.write(f"added {view['kind']} {view['name']} (id {view['id']}); a running hub picks it up "
-                         "at its next start\n")
+                         "within a second\n")
         return 0
     if args.devices_command == "remove":
         from .queue.actors import SYSTEM
@@ -380,6 +380,10 @@ def build_parser() -> argparse.ArgumentParser:
     db.add_argument("db_command", choices=["upgrade", "current"])
     db.set_defaults(func=cmd_db)
 
+    from . import cli_branches
+
+    cli_branches.add_parser(sub)  # counterflow branches create|list
+
     users = sub.add_parser("users", help="staff accounts")
     users_sub = users.add_subparsers(dest="users_command", required=True)
     add = users_sub.add_parser("add", help="create a staff account")
@@ -433,7 +437,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     sub.add_parser("ports", help="list serial ports and USB printers").set_defaults(func=cmd_ports)
 
-    devices = sub.add_parser("devices", help="the device table (a running hub reads it at start)")
+    devices = sub.add_parser("devices", help="the device table (a running hub follows changes within a second)")
     devices_sub = devices.add_subparsers(dest="devices_command", required=True)
     listing = devices_sub.add_parser("list", help="devices and their last known state")
     listing.add_argument("--branch")

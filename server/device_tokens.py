@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from . import audit, auth
 from .models import ApiToken, Branch
+from .queue import setup_audit
 from .queue.errors import NotFound
 
 
@@ -38,7 +39,10 @@ def create(session: Session, name: str, kind: str, branch: Branch, now: dt.datet
     expires_at = now + dt.timedelta(days=expires_in_days) if expires_in_days else None
     token, row = auth.create_device_token_row(session, name, kind, branch.id, now, expires_at)
     audit.record(session, "device_token_created", now, username=by, token_id=row.id, detail=f"{kind} {name}")
-    return token, view(row, branch.code, now)
+    session.flush()
+    created = view(row, branch.code, now)
+    setup_audit.record(session, now, by, branch.id, "device_token", name, "created", after=_audit(created))
+    return token, created
 
 
 def _device_row(session: Session, token_id: int) -> ApiToken:
@@ -50,11 +54,15 @@ def _device_row(session: Session, token_id: int) -> ApiToken:
 
 def revoke(session: Session, token_id: int, now: dt.datetime, *, by: str = "") -> dict:
     row = _device_row(session, token_id)
+    code = session.get(Branch, row.branch_id).code
     if row.revoked_at is None:
+        before = view(row, code, now)
         row.revoked_at = now
         audit.record(session, "device_token_revoked", now, username=by, token_id=row.id,
                      detail=f"{row.device_kind} {row.device_name}")
-    return view(row, session.get(Branch, row.branch_id).code, now)
+        setup_audit.record(session, now, by, row.branch_id, "device_token", row.device_name, "revoked",
+                           _audit(before), _audit(view(row, code, now)))
+    return view(row, code, now)
 
 
 def rotate(session: Session, token_id: int, now: dt.datetime, *, expires_in_days: int | None = None,
@@ -72,4 +80,13 @@ def rotate(session: Session, token_id: int, now: dt.datetime, *, expires_in_days
                                               now + lifetime if lifetime else None)
     audit.record(session, "device_token_rotated", now, username=by, token_id=row.id,
                  detail=f"{row.device_kind} {row.device_name}: replaces token {old.id}")
-    return token, view(row, session.get(Branch, row.branch_id).code, now)
+    session.flush()
+    code = session.get(Branch, row.branch_id).code
+    setup_audit.record(session, now, by, row.branch_id, "device_token", row.device_name, "rotated",
+                       {"id": old.id}, _audit(view(row, code, now)))
+    return token, view(row, code, now)
+
+
+def _audit(token_view: dict) -> dict:
+    """A token's audit fields: never the token itself (only its hash is stored anyway)."""
+    return {k: token_view[k] for k in ("id", "kind", "expires_at", "revoked_at", "active")}

@@ -388,3 +388,21 @@ class EventLogEntry(Base):
     name: Mapped[str] = mapped_column(String(64))
     data: Mapped[dict] = mapped_column(JSON)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime)
+
+
+class SetupChange(Base):
+    """Audit of every set-up change (branches, services, counters, staff accounts, devices, device
+    tokens): who, when, what, and the fields before -> after (server/setup_audit.py)."""
+
+    __tablename__ = "setup_changes"
+    __table_args__ = (Index("ix_setup_changes_branch_at", "branch_id", "at"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[dt.datetime] = mapped_column(DateTime)
+    actor: Mapped[str] = mapped_column(String(120))
+    # No foreign key: the record outlives what it describes (a removed device, a renamed branch).
+    branch_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    entity: Mapped[str] = mapped_column(String(24))  # branch, service, counter, user, device, device_token
+    entity_key: Mapped[str] = mapped_column(String(120))  # the code, number, username or name
+    action: Mapped[str] = mapped_column(String(24))  # created, changed, removed, revoked, rotated, ...
+    before: Mapped[dict | None] = mapped_column(JSON, nullable=True)
+    after: Mapped[dict | None] = mapped_column(JSON, nullable=True)

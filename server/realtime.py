@@ -45,6 +45,7 @@ TICK = "tick"
 BATCH = "batch"
 HEARTBEAT = "heartbeat"
 COUNTER_CACHE_S = 30.0
+DEVICE_SETUP_EVENTS = ("device.added", "device.updated", "device.removed")
 
 
 class _CounterRooms:
@@ -213,6 +214,10 @@ class Realtime:
         Each room set gets its messages in order, in one packet: the message itself when there is
         one, else a `batch` (a list of messages). Fewer packets is what keeps hundreds of screens fast.
         """
+        # A device set up by another process (the CLI) reaches this hub's device manager now, not at
+        # its next start; a change made through this hub's API was already applied (reloading twice is harmless).
+        if self.hub.devices is not None and any(e.name in DEVICE_SETUP_EVENTS for e in events):
+            self.hub.devices.reload()
         outbox: dict[tuple[str, ...], list[dict]] = {}
         listening: dict[str, bool] = {}
         for event in events:

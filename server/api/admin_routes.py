@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask import jsonify, request
 from sqlalchemy import select
 
-from .. import auth, device_tokens
+from .. import auth, device_tokens, staff_accounts
 from ..models import ROLES, Branch, User
 from ..queue import queries, setup
 from ..queue.clock import utc_now
@@ -24,12 +24,12 @@ BRANCH_BODY = {"code": (str, True, "", {"minLength": 1, "maxLength": 32}), "name
                "timezone": (str, False, "IANA zone, default Asia/Taipei", {"minLength": 1, "maxLength": 64})}
 SERVICE_BODY = {"code": (str, True, "A-Z", {"minLength": 1, "maxLength": 4}), "name_zh": (str, True, "", NAME),
                 "name_en": (str, True, "", NAME), "name_zh_hans": HANS, "wait_target_min": (int, False, "", WAIT_MIN),
-                "wait_warning_min": (int, False, "", WAIT_MIN), "default_service_s": (int, False, "", SERVICE_S)}
+                "wait_warning_min": (int, False, "", WAIT_MIN), "default_service_s": (int, False, "", SERVICE_S),
+                "staff_only": (bool, False, "issued by staff only: offered on the kiosk in guide mode")}
 SERVICE_PATCH = {"name_zh": (str, False, "", NAME), "name_en": (str, False, "", NAME), "name_zh_hans": HANS,
                  "wait_target_min": (int, False, "", WAIT_MIN), "wait_warning_min": (int, False, "", WAIT_MIN),
                  "default_service_s": (int, False, "", SERVICE_S), "active": (bool, False, ""),
-                 "staff_only": (bool, False, "offered only in the kiosk's guide mode")}
-BRANCH_PATCH = {"name_zh": (str, False, "", NAME), "name_en": (str, False, "", NAME), "name_zh_hans": HANS}
+                 "staff_only": (bool, False, "issued by staff only: offered on the kiosk in guide mode")}
 COUNTER_BODY = {"number": (int, True, "", {"minimum": 1, "maximum": 999}),
                 "services": (list, True, "service codes in rank order", {"maxItems": 50}),
                 "policy": (str, False, "strict | longest_wait", POLICY), "name": (str, False, "", {"maxLength": 60})}
@@ -76,16 +76,9 @@ def create_branch():
     data = json_body(BRANCH_BODY)
     _admin()
     view = hub().setup.create_branch(data["code"], data["name_zh"], data["name_en"],
-                                     data.get("timezone") or "Asia/Taipei", data.get("name_zh_hans") or "")
+                                     data.get("timezone") or "Asia/Taipei", data.get("name_zh_hans") or "",
+                                     by=principal().name)
     return jsonify(view), 201
-
-
-@route("/branches/<code>", ["PATCH"], summary="Change a branch's names (admin); an empty name_zh_hans is made "
-       "again from name_zh", capability="may_administer", body=BRANCH_PATCH, tag="admin")
-def update_branch(code: str):
-    data = json_body(BRANCH_PATCH)
-    _admin()
-    return jsonify(hub().setup.update_branch(code, data))
 
 
 @route("/branches/<code>/services", ["POST"], summary="Add a service (admin)",
@@ -96,7 +89,8 @@ def create_service(code: str):
     _admin()
     view = hub().setup.add_service(code, data["code"], data["name_zh"], data["name_en"],
                                    data.get("wait_target_min", 20), data.get("wait_warning_min", 15),
-                                   data.get("default_service_s", 300), data.get("name_zh_hans") or "")
+                                   data.get("default_service_s", 300), data.get("staff_only", False),
+                                   data.get("name_zh_hans") or "", by=principal().name)
     return jsonify(view), 201
 
 
@@ -106,7 +100,7 @@ def create_service(code: str):
 def update_service(code: str, service_code: str):
     data = json_body(SERVICE_PATCH)
     _admin()
-    return jsonify(hub().setup.update_service(code, service_code, data))
+    return jsonify(hub().setup.update_service(code, service_code, data, by=principal().name))
 
 
 @route("/branches/<code>/counters", ["POST"], summary="Add a counter (admin)",
@@ -116,7 +110,8 @@ def create_counter(code: str):
     data = json_body(COUNTER_BODY)
     _admin()
     counter_id = hub().setup.add_counter(code, data["number"], _strings_list(data["services"], "services"),
-                                         data.get("policy") or "strict", data.get("name") or "")
+                                         data.get("policy") or "strict", data.get("name") or "",
+                                         by=principal().name)
     with hub().db.read() as session:
         return jsonify(queries.counter_detail(session, counter_id)), 201
 
@@ -128,7 +123,8 @@ def update_counter(counter_id: int):
     data = json_body(COUNTER_PATCH)
     _admin()
     services = _strings_list(data["services"], "services") if "services" in data else None
-    hub().setup.update_counter(counter_id, services=services, policy=data.get("policy"), name=data.get("name"))
+    hub().setup.update_counter(counter_id, services=services, policy=data.get("policy"), name=data.get("name"),
+                               by=principal().name)
     with hub().db.read() as session:
         return jsonify(queries.counter_detail(session, counter_id))
 
@@ -149,10 +145,10 @@ def create_user():
     data = json_body(USER_BODY)
     _admin()
     with hub().db.write() as session:
-        branch_id = _branch(session, data["branch"]).id if data.get("branch") else None
-        user = auth.create_user(session, data["username"], data["password"], data["role"], branch_id,
-                                data.get("display_name") or "")
-        return jsonify(username=user.username, role=user.role, branch=data.get("branch")), 201
+        branch = _branch(session, data["branch"]) if data.get("branch") else None
+        view = staff_accounts.create(session, utc_now(), principal().name, data["username"], data["password"],
+                                     data["role"], branch, data.get("display_name") or "")
+        return jsonify(username=view["username"], role=view["role"], branch=view["branch"]), 201
 
 
 @route("/device-tokens", summary="Device tokens with their state (admin). ?branch=CODE", capability="may_administer",

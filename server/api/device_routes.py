@@ -15,7 +15,7 @@ DEVICE_BODY = {"branch": (str, True, "branch code", {"minLength": 1, "maxLength"
                                   "loopback or link-local outside demo mode", {"minLength": 1, "maxLength": 300}),
                "counter": (int, False, "counter number (displays, pads, keypads)", {"minimum": 1, "maximum": 999}),
                "kiosk": (str, False, "kiosk device-token name this printer serves", {"maxLength": 60}),
-               "settings": (dict, False, "printer: encoding, paper_mm, qr_mode, footer, default, backup_for"),
+               "settings": (dict, False, "printer: encoding, paper_mm, qr_mode, header, footer, default, backup_for"),
                "enabled": (bool, False, "default true")}
 DEVICE_PATCH = {k: (spec[0], False, *spec[2:]) for k, spec in DEVICE_BODY.items() if k not in ("branch", "kind")}
 FAULT_BODY = {"branch": (str, False, "branch code (default: yours)", {"maxLength": 32}),
@@ -69,7 +69,7 @@ def devices_add():
     _admin()
     view = devices().registry.add(data["branch"], kind=data["kind"], name=data["name"], url=data["url"],
                                   counter=data.get("counter"), kiosk=data.get("kiosk"), settings=data.get("settings"),
-                                  enabled=data.get("enabled", True))
+                                  enabled=data.get("enabled", True), by=principal().name)
     devices().reload()
     return jsonify(view), 201
 
@@ -87,7 +87,7 @@ def devices_update(device_id: int):
     _admin()
     # json_body treats null as absent; for counter and kiosk null means "none" (detach).
     changes = {k: v for k, v in data.items() if v is not None or k in ("counter", "kiosk")}
-    view = devices().registry.update(device_id, changes)
+    view = devices().registry.update(device_id, changes, by=principal().name)
     devices().reload()
     return jsonify(view)
 

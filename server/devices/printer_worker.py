@@ -18,7 +18,7 @@ from .worker import Timing, Worker
 log = logging.getLogger(__name__)
 
 TICKET_FIELDS = ("branch_name", "service_name_zh", "service_name_en", "number", "people_ahead",
-                 "estimated_wait_s", "tracking_url", "footer")
+                 "estimated_wait_s", "tracking_url", "footer", "header")
 
 
 def ticket_content(data: dict) -> TicketContent:

@@ -109,6 +109,7 @@ class TicketPrinting:
             "issued_at": ticket.get("created_at"),
             "tracking_url": tracking_url(self.settings, ticket.get("tracking_token", "")),
             "footer": printer.settings.get("footer"),
+            "header": list(printer.settings.get("header") or []),
         }
 
     def _late(self, ticket_id: int, printer: DeviceInfo):

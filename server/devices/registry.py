@@ -2,6 +2,7 @@
 
 Device settings (Device.settings, JSON):
     printer   encoding "gb18030"|"big5", paper_mm 80|58, qr_mode "native"|"image", footer "...",
+              header ["line", ...] (at most 3 lines above the branch name),
               default true (staff-issued tickets print here), backup_for "<kiosk or printer name>"
               | [names] | "*" (prints when that one cannot; see printing.py)
     led, pad, keypad   none yet
@@ -20,12 +21,14 @@ from drivers.urls import SerialUrl, TcpUrl, parse_device_url
 
 from ..models import Branch, Counter, Device, DeviceFault
 from ..queue.actors import Actor
+from ..queue import setup_audit
 from ..queue.errors import Conflict, Invalid, NotFound
 from ..queue.uow import unit_of_work
 from .faults import SYSTEM, device_view_of, resolve_fault
 from .protocol import BUS_KINDS, KINDS
 from .sim_urls import parse_sim_url
 
+MAX_HEADER_LINES = 3  # the ticket's own lines above the branch name
 PRINTER_SETTINGS = {"encoding": ("gb18030", "big5"), "paper_mm": (80, 58), "qr_mode": ("native", "image")}
 
 
@@ -88,6 +91,11 @@ def check_settings(kind: str, settings) -> dict:
         raise Invalid("invalid_settings", "settings.backup_for is a name or a list of names")
     if "footer" in settings and not isinstance(settings["footer"], str):
         raise Invalid("invalid_settings", "settings.footer must be text")
+    header = settings.get("header")
+    if header is not None and not (isinstance(header, list) and len(header) <= MAX_HEADER_LINES
+                                   and all(isinstance(line, str) and len(line) <= 64 for line in header)):
+        raise Invalid("invalid_settings", f"settings.header is a list of at most {MAX_HEADER_LINES} lines of "
+                                          "at most 64 characters")
     return settings
 
 
@@ -153,7 +161,7 @@ class DeviceRegistry:
             return device_view_of(session, device, session.get(Branch, device.branch_id)), device.branch_id
 
     def add(self, branch_code: str, *, kind: str, name: str, url: str, counter: int | None = None,
-            kiosk: str | None = None, settings: dict | None = None, enabled: bool = True) -> dict:
+            kiosk: str | None = None, settings: dict | None = None, enabled: bool = True, by: str = "") -> dict:
         if kind not in KINDS:
             raise Invalid("invalid_kind", f"kind must be one of {', '.join(KINDS)}")
         url = check_url(kind, url, self.allow_local)
@@ -170,16 +178,18 @@ class DeviceRegistry:
             s.add(device)
             s.flush()
             view = device_view_of(s, device, branch)
+            setup_audit.record(s, uow.now, by, branch.id, "device", name, "created", after=_audit_view(device))
             uow.emit("device.added", branch, {"device": view})
             return view
 
-    def update(self, device_id: int, changes: dict) -> dict:
+    def update(self, device_id: int, changes: dict, by: str = "") -> dict:
         with self._uow() as uow:
             s = uow.session
             device = s.get(Device, device_id, with_for_update=True)
             if device is None:
                 raise NotFound("device_not_found", f"no device with id {device_id}")
             branch = s.get(Branch, device.branch_id)
+            before = _audit_view(device)
             if "name" in changes:
                 device.name = self._free_name(s, branch, changes["name"], device.id)
             if "url" in changes:
@@ -193,7 +203,10 @@ class DeviceRegistry:
             if "enabled" in changes:
                 device.enabled = bool(changes["enabled"])
             self._check_place(device.kind, device.counter_id, device.kiosk)
+            s.flush()
             view = device_view_of(s, device, branch)
+            setup_audit.record(s, uow.now, by, branch.id, "device", device.name, "changed", before,
+                               _audit_view(device))
             uow.emit("device.updated", branch, {"device": view})
             return view
 
@@ -213,6 +226,14 @@ class DeviceRegistry:
                     fault.message = f"[{device.name}] {fault.message}"[:500]
                 fault.device_id = None
             s.flush()
+            setup_audit.record(s, uow.now, actor.name, branch.id, "device", device.name, "removed",
+                               before=_audit_view(device))
             s.delete(device)
             uow.emit("device.removed", branch, {"device": dict(view, state="removed")})
             return view
+
+
+def _audit_view(device: Device) -> dict:
+    """What the set-up audit keeps of a device: its set-up, not its live state."""
+    return {"kind": device.kind, "name": device.name, "url": device.url, "counter_id": device.counter_id,
+            "kiosk": device.kiosk, "settings": dict(device.settings or {}), "enabled": device.enabled}

@@ -8,6 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ..models import Branch, Counter, CounterService, Service, Ticket
+from . import hall_hours, setup_audit
 from .errors import Conflict, Invalid, NotFound
 from .repository import branch_by_code
 from .selection import POLICIES
@@ -18,14 +19,18 @@ BRANCH_CODE = re.compile(r"^[a-z0-9][a-z0-9_-]{0,31}$")
 SERVICE_CODE = re.compile(r"^[A-Z]{1,2}$")
 
 
-def create_branch(session: Session, code: str, name_zh: str, name_en: str, timezone: str = "Asia/Taipei",
-                  name_zh_hans: str = "") -> Branch:
-    if not BRANCH_CODE.match(code or ""):
-        raise Invalid("invalid_branch_code", "branch code: 1-32 of a-z, 0-9, '-', '_', starting with a letter or digit")
+def _check_timezone(timezone: str) -> None:
     try:
         ZoneInfo(timezone)
     except (ZoneInfoNotFoundError, ValueError):
         raise Invalid("invalid_timezone", f"unknown time zone {timezone!r}") from None
+
+
+def create_branch(session: Session, code: str, name_zh: str, name_en: str, timezone: str = "Asia/Taipei",
+                  name_zh_hans: str = "") -> Branch:
+    if not BRANCH_CODE.match(code or ""):
+        raise Invalid("invalid_branch_code", "branch code: 1-32 of a-z, 0-9, '-', '_', starting with a letter or digit")
+    _check_timezone(timezone)
     if session.execute(select(Branch.id).where(Branch.code == code)).first():
         raise Conflict("branch_exists", f"branch {code} already exists")
     branch = Branch(code=code, name_zh=name_zh, name_en=name_en, name_zh_hans=name_zh_hans, timezone=timezone,
@@ -45,7 +50,7 @@ def _check_service_s(value: int) -> None:
 
 def add_service(session: Session, branch: Branch, code: str, name_zh: str, name_en: str,
                 wait_target_min: int = 20, wait_warning_min: int = 15, default_service_s: int = 300,
-                name_zh_hans: str = "") -> Service:
+                staff_only: bool = False, name_zh_hans: str = "") -> Service:
     if not SERVICE_CODE.match(code or ""):
         raise Invalid("invalid_service_code", "service code: one or two capital letters, e.g. A")
     if not (1 <= wait_warning_min <= wait_target_min <= 24 * 60):
@@ -56,7 +61,7 @@ def add_service(session: Session, branch: Branch, code: str, name_zh: str, name_
     service = Service(branch_id=branch.id, code=code, name_zh=name_zh, name_en=name_en, name_zh_hans=name_zh_hans,
                       active=True,
                       wait_target_min=wait_target_min, wait_warning_min=wait_warning_min,
-                      default_service_s=default_service_s)
+                      default_service_s=default_service_s, staff_only=bool(staff_only))
     session.add(service)
     session.flush()
     return service
@@ -99,16 +104,17 @@ def set_counter_services(session: Session, counter: Counter, service_codes: list
 
 class SetupOperations:
     """Admin changes to a branch's set-up, each one unit of work that publishes what changed, so screens
-    follow at once (`branch.updated`, `service.updated`, `counter.updated`). The set-up cache of every
-    hub process follows through branches.config_version (catalog.py)."""
+    follow at once (`branch.updated`, `service.updated`, `counter.updated`), and leaves its audit record
+    (who, when, before -> after; setup_audit.py) in the same transaction. `by` names who made it. The
+    set-up cache of every hub process follows through branches.config_version (catalog.py)."""
 
     def __init__(self, uow_factory):
         self._uow = uow_factory
 
-    def update_hall_settings(self, branch_code: str, changes: dict) -> dict:
+    def update_hall_settings(self, branch_code: str, changes: dict, *, by: str = "") -> dict:
         """The emergency call policy, the kiosk's unavailable-service policy and the opening hours
         (docs/architecture.md, "Emergency plan" and "Kiosk states")."""
-        from . import emergency, hall_hours
+        from . import emergency
 
         if "emergency_policy" in changes and changes["emergency_policy"] not in emergency.POLICIES:
             raise Invalid("invalid_policy", f"emergency_policy must be one of {', '.join(emergency.POLICIES)}")
@@ -118,44 +124,60 @@ class SetupOperations:
             changes = dict(changes, opening_hours=hall_hours.validate(changes["opening_hours"]))
         with self._uow() as uow:
             branch = branch_by_code(uow.session, branch_code, lock=True)
+            before = hall_settings_view(branch)
             for key, value in changes.items():
                 setattr(branch, key, value)
             view = hall_settings_view(branch)
+            setup_audit.record(uow.session, uow.now, by, branch.id, "branch", branch_code, "changed", before, view)
             uow.emit(EventName.BRANCH_UPDATED, branch, {"branch": branch_view(branch), "hall_settings": view})
         return view
 
     def create_branch(self, code: str, name_zh: str, name_en: str, timezone: str = "Asia/Taipei",
-                      name_zh_hans: str = "") -> dict:
+                      name_zh_hans: str = "", *, by: str = "") -> dict:
         with self._uow() as uow:
             branch = create_branch(uow.session, code, name_zh, name_en, timezone, name_zh_hans)
             uow.session.flush()  # fills name_zh_hans (names.py)
             view = branch_view(branch)
+            setup_audit.record(uow.session, uow.now, by, branch.id, "branch", code, "created", after=view)
             uow.emit(EventName.BRANCH_UPDATED, branch, {"branch": view})
         return view
 
-    def update_branch(self, branch_code: str, names: dict) -> dict:
-        """A branch's names (name_zh, name_en, name_zh_hans); an empty name_zh_hans is derived again."""
+    def update_branch(self, code: str, changes: dict, *, by: str = "") -> dict:
+        """Names (an empty name_zh_hans is derived again from name_zh), time zone and opening hours (the
+        code is the branch's address in every URL: it does not change)."""
         with self._uow() as uow:
-            branch = branch_by_code(uow.session, branch_code)
-            for key in ("name_zh", "name_en", "name_zh_hans"):
-                if key in names:
-                    setattr(branch, key, names[key])
-            uow.session.flush()
+            branch = uow.session.execute(select(Branch).where(Branch.code == code).with_for_update()).scalar_one_or_none()
+            if branch is None:
+                raise NotFound("branch_not_found", f"no branch {code}")
+            before = branch_view(branch)
+            if "timezone" in changes:
+                _check_timezone(changes["timezone"])
+            if "opening_hours" in changes:
+                changes = dict(changes, opening_hours=hall_hours.validate(changes["opening_hours"]))
+            for key in ("name_zh", "name_en", "name_zh_hans", "timezone", "opening_hours"):
+                if key in changes:
+                    setattr(branch, key, changes[key])
+            uow.session.flush()  # fills name_zh_hans (names.py)
             view = branch_view(branch)
+            setup_audit.record(uow.session, uow.now, by, branch.id, "branch", code, "changed", before, view)
             uow.emit(EventName.BRANCH_UPDATED, branch, {"branch": view})
         return view
 
     def add_service(self, branch_code: str, code: str, name_zh: str, name_en: str, wait_target_min: int = 20,
-                    wait_warning_min: int = 15, default_service_s: int = 300, name_zh_hans: str = "") -> dict:
+                    wait_warning_min: int = 15, default_service_s: int = 300, staff_only: bool = False,
+                    name_zh_hans: str = "", *, by: str = "") -> dict:
         with self._uow() as uow:
             branch = branch_by_code(uow.session, branch_code)
             service = add_service(uow.session, branch, code, name_zh, name_en, wait_target_min, wait_warning_min,
-                                  default_service_s, name_zh_hans)
+                                  default_service_s, staff_only, name_zh_hans)
             view = service_view(service)
+            setup_audit.record(uow.session, uow.now, by, branch.id, "service", code, "created",
+                               after=_service_audit(service))
             uow.emit(EventName.SERVICE_UPDATED, branch, {"service": view})
+            uow.emit(EventName.QUEUE_CHANGED, branch, {"services": [service.id]})  # kiosks offer it now
         return view
 
-    def update_service(self, branch_code: str, service_code: str, changes: dict) -> dict:
+    def update_service(self, branch_code: str, service_code: str, changes: dict, *, by: str = "") -> dict:
         with self._uow() as uow:
             branch = branch_by_code(uow.session, branch_code)
             service = uow.session.execute(
@@ -163,6 +185,7 @@ class SetupOperations:
             ).scalar_one_or_none()
             if service is None:
                 raise NotFound("service_not_found", f"no service {service_code} in {branch_code}")
+            before = _service_audit(service)
             for key, value in changes.items():
                 setattr(service, key, value)
             if not 1 <= service.wait_warning_min <= service.wait_target_min <= 24 * 60:
@@ -170,20 +193,24 @@ class SetupOperations:
             _check_service_s(service.default_service_s)
             uow.session.flush()  # fills name_zh_hans when name_zh changed alone (names.py)
             view = service_view(service)
+            setup_audit.record(uow.session, uow.now, by, branch.id, "service", service_code, "changed", before,
+                               _service_audit(service))
             uow.emit(EventName.SERVICE_UPDATED, branch, {"service": view})
             uow.emit(EventName.QUEUE_CHANGED, branch, {"services": [service.id]})
         return view
 
     def add_counter(self, branch_code: str, number: int, service_codes: list[str], policy: str = "strict",
-                    name: str = "") -> int:
+                    name: str = "", *, by: str = "") -> int:
         with self._uow() as uow:
             branch = branch_by_code(uow.session, branch_code)
             counter = add_counter(uow.session, branch, number, service_codes, policy, name)
+            setup_audit.record(uow.session, uow.now, by, branch.id, "counter", str(number), "created",
+                               after=_counter_audit(counter))
             uow.emit(EventName.COUNTER_UPDATED, branch, {"counter": _counter_view(uow.session, counter)})
             return counter.id
 
     def update_counter(self, counter_id: int, *, services: list[str] | None = None, policy: str | None = None,
-                       name: str | None = None) -> dict:
+                       name: str | None = None, by: str = "") -> dict:
         """Services, policy and name change together or not at all."""
         if policy is not None and policy not in POLICIES:
             raise Invalid("invalid_policy", f"policy must be one of {', '.join(POLICIES)}")
@@ -192,6 +219,7 @@ class SetupOperations:
                 select(Counter).where(Counter.id == counter_id).with_for_update()).scalar_one_or_none()
             if counter is None:
                 raise NotFound("counter_not_found", f"no counter with id {counter_id}")
+            before = _counter_audit(counter)
             if services is not None:
                 set_counter_services(uow.session, counter, services)
             if policy is not None:
@@ -200,6 +228,8 @@ class SetupOperations:
                 counter.name = name[:60]
             uow.session.flush()
             view = _counter_view(uow.session, counter)
+            setup_audit.record(uow.session, uow.now, by, counter.branch_id, "counter", str(counter.number),
+                               "changed", before, _counter_audit(counter))
             uow.emit(EventName.COUNTER_UPDATED, counter.branch, {"counter": view})
             if services is not None:
                 uow.emit(EventName.QUEUE_CHANGED, counter.branch,
@@ -215,9 +245,20 @@ def hall_settings_view(branch: Branch) -> dict:
             "opening_hours": branch.opening_hours or None}
 
 
+def _service_audit(service: Service) -> dict:
+    return {"name_zh": service.name_zh, "name_en": service.name_en, "wait_target_min": service.wait_target_min,
+            "wait_warning_min": service.wait_warning_min, "default_service_s": service.default_service_s,
+            "active": service.active, "staff_only": bool(service.staff_only)}
+
+
+def _counter_audit(counter: Counter) -> dict:
+    return {"name": counter.name, "policy": counter.policy,
+            "services": [link.service.code for link in counter.service_links]}
+
+
 def branch_view(branch: Branch) -> dict:
     return {"code": branch.code, "name_zh": branch.name_zh, "name_en": branch.name_en,
-            "name_zh_hans": branch.name_zh_hans, "timezone": branch.timezone}
+            "name_zh_hans": branch.name_zh_hans, "timezone": branch.timezone, "opening_hours": branch.opening_hours}
 
 
 def _counter_view(session: Session, counter: Counter) -> dict:

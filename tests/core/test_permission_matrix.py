@@ -68,6 +68,11 @@ ROUTE_CAPABILITY = {
     ('GET', '/api/v1/branches/<code>/charts/satisfaction'): 'may_read_reports',
     ('GET', '/api/v1/branches/<code>/charts/wait-distribution'): 'may_read_reports',
     ('POST', '/api/v1/branches/<code>/counters'): 'may_administer',
+    ('PATCH', '/api/v1/branches/<code>'): 'may_administer',
+    ('GET', '/api/v1/branches/<code>/setup'): 'may_supervise',
+    ('PATCH', '/api/v1/users/<username>'): 'may_administer',
+    ('POST', '/api/v1/users/<username>/password'): 'may_administer',
+    ('POST', '/api/v1/device-tokens/setup-link'): 'may_administer',
     ('GET', '/api/v1/branches/<code>/counters'): 'may_watch_branch',
     ('POST', '/api/v1/branches/<code>/day-close'): 'may_close_day',
     ('PUT', '/api/v1/branches/<code>/display-message'): 'may_supervise',
@@ -214,7 +219,7 @@ def world(app, client, signed_in):
     values = {"code": "demo", "branch_code": "demo", "counter_id": 1, "ticket_id": ticket_id, "alert_id": alert_id,
               "fault_id": fault["id"], "device_id": admin.get("/api/v1/devices").get_json()["devices"][0]["id"],
               "token_id": device["kiosk"]["id"], "service_code": "A", "day": "2026-03-02",
-              "token": ticket["tracking_token"], "number": 1, "comment_id": 1}
+              "token": ticket["tracking_token"], "number": 1, "comment_id": 1, "username": "teller4"}
     return tokens, values
 
 

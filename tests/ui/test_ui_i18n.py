@@ -16,7 +16,7 @@ from babel.messages.pofile import read_po
 from server.i18n import LOCALES, TRANSLATIONS_DIR, normalize
 
 ROOT = Path(__file__).resolve().parents[2]
-SURFACES = ["server/web_common", "kiosk", "display", "ticket_page", "counter_terminal", "supervisor"]
+SURFACES = ["server/web_common", "kiosk", "display", "ticket_page", "counter_terminal", "supervisor", "admin"]
 PLACEHOLDER = re.compile(r"%\((\w+)\)s")
 CJK = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uff00-\uffef]")
 

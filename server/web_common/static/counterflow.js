@@ -182,6 +182,7 @@
       this.listeners.push(fn);
     },
   };
+  const SETUP_EVENTS = ["branch.updated", "service.updated"];
 
   function connect(options) {
     const opts = Object.assign({ gapWaitMs: 700, refreshMs: 5 * 60 * 1000, nudgeDelayMs: 250 }, options);
@@ -216,6 +217,8 @@
       gapWait = opts.gapWaitMs;
       hall.observe(message);
       if (message.event !== "tick" && opts.onEvent) opts.onEvent(message);
+      // The branch's set-up changed (admin console): services may have come or gone, names changed.
+      if (SETUP_EVENTS.includes(message.event)) resync();
     }
 
     function drain() {
