@@ -64,7 +64,7 @@
       button.classList.toggle("is-unavailable", unavailable);
       button.disabled = disabled || ks.refused(row, guide);
     });
-    box.setAttribute("aria-busy", offered.length ? "false" : "true");
+    box.setAttribute("aria-busy", rows.length ? "false" : "true");
     renderNotice();
   }
 
