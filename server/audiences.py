@@ -30,8 +30,9 @@ PUBLIC_TICKET = ("number", "service", "service_name_zh", "service_name_en", "sta
                  "called_at")
 # The customer's own ticket page adds its place in the queue.
 OWN_TICKET = PUBLIC_TICKET + ("people_ahead", "estimated_wait_s", "created_at", "business_day")
-# counters_open and staff_only let a kiosk say "currently unavailable" and hide staff-only services.
-PUBLIC_QUEUE = ("service", "name_zh", "name_en", "waiting", "estimated_wait_s", "counters_open", "staff_only")
+# counters_open and guide_only (a staff-only service) let a kiosk say "currently unavailable" and keep
+# staff-only services for guide mode.
+PUBLIC_QUEUE = ("service", "name_zh", "name_en", "waiting", "estimated_wait_s", "counters_open", "guide_only")
 # Events after which the hall may take tickets differently (day close, opening, hours or policies).
 HALL_EVENTS = ("day.closed", "branch.opened", "branch.updated")
 MAX_TRACKING_TOKEN = 64
