@@ -12,7 +12,8 @@ Each counter is a lane that starts serving `s` after a delay and then at a pace:
   every other service with `longest_wait`, whose waiting customers all arrived earlier), each
   service's backlog shared among the open counters that serve it;
 - pace: share / m_s, where the share is what future arrivals of services ranked above `s` leave over
-  (their offered load, arrivals of the last hour times mean service time, shared among their counters).
+  (their offered load, arrivals of the last hour times mean service time, shared among their counters,
+  and taken only as often as those customers find all their counters busy: Erlang C).
 A backlog at one counter holds up only that counter: the customer needs the first free lane, not all.
 With no counter shared this is the plain (k - free + 1) * m / n of an M/M/n queue. The mean service time
 is a running figure (`ServiceTimes`): read from the newest finished tickets of the service through an
@@ -32,6 +33,7 @@ from sqlalchemy.orm import Session
 
 from ..models import Counter, CounterService, Service, Ticket
 from . import ticket_store as store
+from .erlang import erlang_c
 from .states import CounterState, TicketStatus
 
 RECENT_SERVICES = 20
@@ -154,10 +156,17 @@ def service_load(conn, service_id: int, default_s: int, now: dt.datetime,
         rank = services.index(service_id)
         first_here = services[:rank] if policy == "strict" else [x for x in services if x != service_id]
         above = services[:rank] if policy == "strict" else []
-        share = max(MIN_SHARE, 1.0 - sum(rate.get(x, 0.0) * means[x] / serving[x] for x in above))
+        share = max(MIN_SHARE, 1.0 - sum(_spill(rate.get(x, 0.0) * means[x], serving[x]) for x in above))
         other_work = sum(waiting.get(x, 0) * means[x] / serving[x] for x in first_here)
         lanes.append((other_work / share, share))
     return ServiceLoad(m_s, len(mine), free, tuple(lanes))
+
+
+def _spill(load: float, counters: int) -> float:
+    """The share of one of its counters that a service's arrivals take from the services below it there:
+    its load per counter, but only as often as its customers find every counter busy (Erlang C); a
+    service with spare counters rarely holds up the lower-ranked services of a shared counter."""
+    return load / counters * erlang_c(counters, load)
 
 
 def estimate_wait_s(people_ahead: int, load: ServiceLoad) -> int | None:
