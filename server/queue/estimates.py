@@ -32,7 +32,7 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
 from ..models import Counter, CounterService, Service, Ticket
-from . import ticket_store as store
+from . import emergency, ticket_store as store
 from .erlang import erlang_c
 from .states import CounterState, TicketStatus
 
@@ -61,6 +61,9 @@ _OPEN_LINKS = (  # every open counter of the service's branch with its services 
     .order_by(C.c.id, CS.c.rank)
 )
 _SERVICES = select(S.c.id, S.c.default_service_s).where(S.c.branch_id == _BRANCH_OF)
+_SERVICE = select(S.c.branch_id, S.c.wait_target_min).where(S.c.id == bindparam("service_id"))
+_HEAD_ARRIVAL = select(func.min(T.c.arrived_at)).where(T.c.service_id == bindparam("service_id"),
+                                                       T.c.status == TicketStatus.WAITING)
 _WAITING = (select(T.c.service_id, func.count()).where(T.c.branch_id == _BRANCH_OF, T.c.status == TicketStatus.WAITING)
             .group_by(T.c.service_id))
 _ARRIVED = (  # through ix_tickets_branch_day: a business day is never before the UTC day before
@@ -130,6 +133,7 @@ def service_load(conn, service_id: int, default_s: int, now: dt.datetime,
     counters: dict[int, tuple[str, bool, list[int]]] = {}
     for cid, policy, current, sid in conn.execute(_OPEN_LINKS, key):
         counters.setdefault(cid, (policy, current is None, []))[2].append(sid)
+    counters = _as_the_plan_calls(conn, service_id, counters, now)
     mine = {cid: c for cid, c in counters.items() if service_id in c[2]}
 
     def mean(sid: int, default: int) -> float:
@@ -160,6 +164,20 @@ def service_load(conn, service_id: int, default_s: int, now: dt.datetime,
         other_work = sum(waiting.get(x, 0) * means[x] / serving[x] for x in first_here)
         lanes.append((other_work / share, share))
     return ServiceLoad(m_s, len(mine), free, tuple(lanes))
+
+
+def _as_the_plan_calls(conn: Connection, service_id: int, counters: dict, now: dt.datetime) -> dict:
+    """While the emergency plan is on, counters call as it says (emergency.py): longest wait first, and
+    every open counter also serves this service once it is past its wait target (or always, with
+    `all_longest_wait`). So the kiosk's estimate and "no counter open" follow the plan too."""
+    branch_id, target_min = conn.execute(_SERVICE, {"service_id": service_id}).one()
+    policy = emergency.active_policy(conn, branch_id)
+    if policy is None or policy == "unchanged":
+        return counters
+    head = conn.execute(_HEAD_ARRIVAL, {"service_id": service_id}).scalar()
+    joins = policy == "all_longest_wait" or (head is not None and now - head > dt.timedelta(minutes=target_min))
+    return {cid: ("longest_wait", idle, services + [service_id] if joins and service_id not in services else services)
+            for cid, (_policy, idle, services) in counters.items()}
 
 
 def _spill(load: float, counters: int) -> float:

@@ -101,3 +101,24 @@ def test_the_api_asks_for_a_reason_and_returns_the_instruction(signed_in):
     assert started.status_code == 201
     assert started.get_json()["emergency"]["instruction"] == "open counter 4"
     assert supervisor.get("/api/v1/branches/demo/emergency").get_json()["emergency"]["reason"] == "queue at A"
+
+
+def test_during_the_plan_the_estimate_counts_the_counters_that_now_serve_a_breached_service(db, engine, clock):
+    from server.models import Service
+    from server.queue import estimates
+
+    open_counter(db, engine, 1)  # serves A and B, never C
+    long_wait_for_wealth(engine, clock)
+
+    def wealth():
+        with db.read() as s:
+            service = s.execute(select(Service).where(Service.code == "C")).scalar_one()
+            load = estimates.service_load(s, service.id, service.default_service_s, clock.now)
+        return load.counters_open, estimates.estimate_wait_s(1, load)
+
+    assert wealth() == (0, None)  # no promise: no open counter serves C
+    engine.start_emergency("demo", SUPERVISOR, "C waits too long")
+    counters_open, estimate = wealth()
+    assert counters_open == 1 and estimate is not None and estimate > 0
+    engine.end_emergency("demo", SUPERVISOR)
+    assert wealth() == (0, None)
