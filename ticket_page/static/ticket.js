@@ -28,7 +28,8 @@
         h("p", { class: "tp-ahead" }, t("people_ahead", { n: ticket.people_ahead ?? 0 })),
         // null: no open counter serves the service now, so no time is promised.
         h("p", { class: "tp-wait" }, ticket.estimated_wait_s == null ? t("no_counter_open")
-          : ticket.estimated_wait_s ? t("estimated_wait", { min: cf.ui.minutes(ticket.estimated_wait_s) }) : t("no_wait")),
+          : ticket.estimated_wait_s ? t("estimated_wait", { min: cf.ui.minutes(ticket.estimated_wait_s) })
+            : t("no_wait")),
       ];
     } else if (ticket.status === "called") {
       children = [
