@@ -31,8 +31,8 @@ from sqlalchemy import bindparam, func, select
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
-from ..models import Counter, CounterService, Service, Ticket
-from . import emergency, ticket_store as store
+from ..models import Counter, CounterService, EmergencyMode, Service, Ticket
+from . import ticket_store as store
 from .erlang import erlang_c
 from .states import CounterState, TicketStatus
 
@@ -61,7 +61,9 @@ _OPEN_LINKS = (  # every open counter of the service's branch with its services 
     .order_by(C.c.id, CS.c.rank)
 )
 _SERVICES = select(S.c.id, S.c.default_service_s).where(S.c.branch_id == _BRANCH_OF)
-_SERVICE = select(S.c.branch_id, S.c.wait_target_min).where(S.c.id == bindparam("service_id"))
+E = EmergencyMode.__table__
+_PLAN_FOR_SERVICE = (select(E.c.policy, S.c.wait_target_min).select_from(E.join(S, S.c.branch_id == E.c.branch_id))
+                     .where(S.c.id == bindparam("service_id"), E.c.ended_at.is_(None)))
 _HEAD_ARRIVAL = select(func.min(T.c.arrived_at)).where(T.c.service_id == bindparam("service_id"),
                                                        T.c.status == TicketStatus.WAITING)
 _WAITING = (select(T.c.service_id, func.count()).where(T.c.branch_id == _BRANCH_OF, T.c.status == TicketStatus.WAITING)
@@ -170,10 +172,10 @@ def _as_the_plan_calls(conn: Connection, service_id: int, counters: dict, now: d
     """While the emergency plan is on, counters call as it says (emergency.py): longest wait first, and
     every open counter also serves this service once it is past its wait target (or always, with
     `all_longest_wait`). So the kiosk's estimate and "no counter open" follow the plan too."""
-    branch_id, target_min = conn.execute(_SERVICE, {"service_id": service_id}).one()
-    policy = emergency.active_policy(conn, branch_id)
-    if policy is None or policy == "unchanged":
+    plan = conn.execute(_PLAN_FOR_SERVICE, {"service_id": service_id}).first()  # one read when none is on
+    if plan is None or plan.policy == "unchanged":
         return counters
+    policy, target_min = plan
     head = conn.execute(_HEAD_ARRIVAL, {"service_id": service_id}).scalar()
     joins = policy == "all_longest_wait" or (head is not None and now - head > dt.timedelta(minutes=target_min))
     return {cid: ("longest_wait", idle, services + [service_id] if joins and service_id not in services else services)
