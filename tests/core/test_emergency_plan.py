@@ -5,12 +5,11 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from server.models import Counter, TicketEvent
+from server.models import Branch, Counter, TicketEvent
 from server.queue.actors import Actor
 from server.queue.errors import Invalid
 from server.queue.setup import SetupOperations
-from server.reports import reads
-from server.models import Branch
+from server.reports import export, reads
 
 SUPERVISOR = Actor("user", "supervisor", 6, "supervisor")
 TELLER = Actor("user", "teller1", 1, "teller")
@@ -88,6 +87,10 @@ def test_the_day_report_records_who_started_and_ended_the_plan_and_its_calls(db,
     assert plan["started_by"] == plan["ended_by"] == "supervisor"
     assert plan["calls_by_plan"] == 1 and plan["duration_s"] == 600.0
     assert plan["started_local"] == "2026-03-02 09:27"  # the branch's time (Asia/Taipei)
+    printed = export.to_html(report)
+    assert "應急方案" in printed and "ticket machine down" in printed and "take customers by hand" in printed
+    [table] = [t for t in export.report_tables(report) if t.name == "emergencies"]
+    assert table.rows[0][table.columns.index("calls_by_plan")] == 1
 
 
 def test_the_api_asks_for_a_reason_and_returns_the_instruction(signed_in):
