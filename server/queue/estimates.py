@@ -38,6 +38,7 @@ from .states import CounterState, TicketStatus
 
 RECENT_SERVICES = 20
 ARRIVAL_WINDOW = dt.timedelta(hours=1)  # offered load from the arrivals of the last hour
+ARRIVALS_REFRESH = dt.timedelta(minutes=1)  # of the clock: simulations on a virtual clock read as often
 MIN_SHARE = 0.1  # a counter always gives a service at least this much of its time (no division by ~0)
 RECENT_WINDOW = dt.timedelta(hours=3)
 REFRESH_S = 15.0
@@ -52,22 +53,24 @@ _RECENT = (
 )
 
 
-C, CS, S = Counter.__table__, CounterService.__table__, Service.__table__
+C, CS, S, E = Counter.__table__, CounterService.__table__, Service.__table__, EmergencyMode.__table__
 _BRANCH_OF = select(S.c.branch_id).where(S.c.id == bindparam("service_id")).scalar_subquery()
-_OPEN_LINKS = (  # every open counter of the service's branch with its services in rank order
-    select(C.c.id, C.c.policy, C.c.current_ticket_id, CS.c.service_id)
+# One read on the hot path: every open counter of the service's branch with its services in rank order,
+# each service's waiting count (through ix_tickets_queue_head) and the running plan's policy, if any.
+_WAITING_OF = (select(func.count()).select_from(T)
+               .where(T.c.service_id == CS.c.service_id, T.c.status == TicketStatus.WAITING).scalar_subquery())
+_PLAN_OF = select(E.c.policy).where(E.c.branch_id == C.c.branch_id, E.c.ended_at.is_(None)).scalar_subquery()
+_OPEN_LINKS = (
+    select(C.c.id, C.c.policy, C.c.current_ticket_id, CS.c.service_id, _WAITING_OF.label("waiting"),
+           _PLAN_OF.label("plan"))
     .select_from(C.join(CS, CS.c.counter_id == C.c.id))
     .where(C.c.branch_id == _BRANCH_OF, C.c.state == CounterState.OPEN)
     .order_by(C.c.id, CS.c.rank)
 )
 _SERVICES = select(S.c.id, S.c.default_service_s).where(S.c.branch_id == _BRANCH_OF)
-E = EmergencyMode.__table__
-_PLAN_FOR_SERVICE = (select(E.c.policy, S.c.wait_target_min).select_from(E.join(S, S.c.branch_id == E.c.branch_id))
-                     .where(S.c.id == bindparam("service_id"), E.c.ended_at.is_(None)))
-_HEAD_ARRIVAL = select(func.min(T.c.arrived_at)).where(T.c.service_id == bindparam("service_id"),
-                                                       T.c.status == TicketStatus.WAITING)
-_WAITING = (select(T.c.service_id, func.count()).where(T.c.branch_id == _BRANCH_OF, T.c.status == TicketStatus.WAITING)
-            .group_by(T.c.service_id))
+_HEAD = (select(S.c.wait_target_min, select(func.min(T.c.arrived_at))
+                .where(T.c.service_id == S.c.id, T.c.status == TicketStatus.WAITING).scalar_subquery())
+         .where(S.c.id == bindparam("service_id")))
 _ARRIVED = (  # through ix_tickets_branch_day: a business day is never before the UTC day before
     select(T.c.service_id, func.count(), func.min(T.c.created_at))
     .where(T.c.branch_id == _BRANCH_OF, T.c.business_day >= bindparam("day_from"), T.c.created_at >= bindparam("since"),
@@ -101,6 +104,7 @@ class ServiceTimes:
 
     def __init__(self, refresh_s: float = REFRESH_S, monotonic=time.monotonic):
         self._means: dict[int, tuple[float, float, dt.datetime]] = {}  # service -> (mean, read at, clock)
+        self._arrivals: dict[int, tuple[dt.datetime, tuple]] = {}  # service -> (clock, read_arrivals)
         self._lock = threading.Lock()
         self._refresh_s = refresh_s
         self._monotonic = monotonic
@@ -116,6 +120,17 @@ class ServiceTimes:
             self._means[service_id] = (mean, self._monotonic(), now)
         return mean
 
+    def arrivals(self, conn, service_id: int, now: dt.datetime) -> tuple[dict[int, int], dict[int, float]]:
+        """The branch's service defaults and last-hour arrival rates, read again after a minute of the
+        clock: rates over an hour move slowly, and the hot path (issue) spares two grouped reads."""
+        cached = self._arrivals.get(service_id)
+        if cached is not None and dt.timedelta(0) <= now - cached[0] < ARRIVALS_REFRESH:
+            return cached[1]
+        value = read_arrivals(conn, service_id, now)
+        with self._lock:
+            self._arrivals[service_id] = (now, value)
+        return value
+
     def completed(self, service_id: int) -> None:
         """A ticket of the service was completed here: the next estimate reads the figure again."""
         with self._lock:
@@ -124,6 +139,18 @@ class ServiceTimes:
     def clear(self) -> None:
         with self._lock:
             self._means.clear()
+            self._arrivals.clear()
+
+
+def read_arrivals(conn, service_id: int, now: dt.datetime) -> tuple[dict[int, int], dict[int, float]]:
+    """({service: default service s}, {service: arrivals per second over the last hour}) of the branch."""
+    key = {"service_id": service_id}
+    defaults = dict(conn.execute(_SERVICES, key).all())
+    since = now - ARRIVAL_WINDOW
+    arrived = conn.execute(_ARRIVED, {**key, "since": since, "day_from": since.date() - dt.timedelta(days=1)}).all()
+    first = min((at for _sid, _n, at in arrived if at is not None), default=now)
+    window_s = max(15 * 60.0, (now - first).total_seconds())  # early in the day: the time since opening
+    return defaults, {sid: n / window_s for sid, n, _at in arrived}
 
 
 def service_load(conn, service_id: int, default_s: int, now: dt.datetime,
@@ -133,9 +160,13 @@ def service_load(conn, service_id: int, default_s: int, now: dt.datetime,
         conn = conn.connection()
     key = {"service_id": service_id}
     counters: dict[int, tuple[str, bool, list[int]]] = {}
-    for cid, policy, current, sid in conn.execute(_OPEN_LINKS, key):
+    waiting: dict[int, int] = {}
+    plan = None
+    for cid, policy, current, sid, count, plan in conn.execute(_OPEN_LINKS, key):
         counters.setdefault(cid, (policy, current is None, []))[2].append(sid)
-    counters = _as_the_plan_calls(conn, service_id, counters, now)
+        waiting[sid] = count
+    if plan is not None and plan != "unchanged":
+        counters = _as_the_plan_calls(conn, service_id, plan, counters, now)
     mine = {cid: c for cid, c in counters.items() if service_id in c[2]}
 
     def mean(sid: int, default: int) -> float:
@@ -148,14 +179,8 @@ def service_load(conn, service_id: int, default_s: int, now: dt.datetime,
     shared = {sid for _policy, _idle, services in mine.values() for sid in services} - {service_id}
     if not shared:
         return ServiceLoad(m_s, len(mine), free)
-    defaults = dict(conn.execute(_SERVICES, key).all())
+    defaults, rate = times.arrivals(conn, service_id, now) if times else read_arrivals(conn, service_id, now)
     means = {sid: mean(sid, defaults.get(sid, default_s)) for sid in shared}
-    waiting = dict(conn.execute(_WAITING, key).all())
-    since = now - ARRIVAL_WINDOW
-    arrived = conn.execute(_ARRIVED, {**key, "since": since, "day_from": since.date() - dt.timedelta(days=1)}).all()
-    first = min((at for _sid, _n, at in arrived if at is not None), default=now)
-    window_s = max(15 * 60.0, (now - first).total_seconds())  # early in the day: the time since opening
-    rate = {sid: n / window_s for sid, n, _at in arrived}
     serving = {sid: sum(1 for c in counters.values() if sid in c[2]) for sid in shared}
     lanes = []
     for policy, _idle, services in mine.values():
@@ -168,16 +193,12 @@ def service_load(conn, service_id: int, default_s: int, now: dt.datetime,
     return ServiceLoad(m_s, len(mine), free, tuple(lanes))
 
 
-def _as_the_plan_calls(conn: Connection, service_id: int, counters: dict, now: dt.datetime) -> dict:
+def _as_the_plan_calls(conn: Connection, service_id: int, policy: str, counters: dict, now: dt.datetime) -> dict:
     """While the emergency plan is on, counters call as it says (emergency.py): longest wait first, and
-    every open counter also serves this service once it is past its wait target (or always, with
-    `all_longest_wait`). So the kiosk's estimate and "no counter open" follow the plan too."""
-    plan = conn.execute(_PLAN_FOR_SERVICE, {"service_id": service_id}).first()  # one read when none is on
-    if plan is None or plan.policy == "unchanged":
-        return counters
-    policy, target_min = plan
-    head = conn.execute(_HEAD_ARRIVAL, {"service_id": service_id}).scalar()
-    joins = policy == "all_longest_wait" or (head is not None and now - head > dt.timedelta(minutes=target_min))
+    every open counter also serves this service once someone has waited past its target (or always,
+    with `all_longest_wait`). So the kiosk's estimate and "no counter open" follow the plan too."""
+    target_min, oldest = conn.execute(_HEAD, {"service_id": service_id}).one()
+    joins = policy == "all_longest_wait" or (oldest is not None and now - oldest > dt.timedelta(minutes=target_min))
     return {cid: ("longest_wait", idle, services + [service_id] if joins and service_id not in services else services)
             for cid, (_policy, idle, services) in counters.items()}
 
