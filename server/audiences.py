@@ -30,9 +30,10 @@ PUBLIC_TICKET = ("number", "service", "service_name_zh", "service_name_en", "ser
                  "recall_count", "called_at")
 # The customer's own ticket page adds its place in the queue.
 OWN_TICKET = PUBLIC_TICKET + ("people_ahead", "estimated_wait_s", "created_at", "business_day")
-# counters_open and staff_only let a kiosk say "currently unavailable" and hide staff-only services.
+# counters_open and guide_only (a staff-only service) let a kiosk say "currently unavailable" and keep
+# staff-only services for guide mode.
 PUBLIC_QUEUE = ("service", "name_zh", "name_en", "name_zh_hans", "waiting", "estimated_wait_s", "counters_open",
-                "staff_only")
+                "guide_only")
 # Events after which the hall may take tickets differently (day close, opening, hours or policies).
 HALL_EVENTS = ("day.closed", "branch.opened", "branch.updated")
 MAX_TRACKING_TOKEN = 64

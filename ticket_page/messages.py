@@ -7,6 +7,7 @@ MESSAGES = {
     "people_ahead": _l("People ahead of you: %(n)s"),
     "estimated_wait": _l("Estimated wait: about %(min)s min"),
     "no_wait": _l("You will be called shortly"),
+    "no_counter_open": _l("No counter is serving this service right now."),
     "your_turn": _l("It's your turn!"),
     "please_go": _l("Please go to counter %(counter)s"),
     "called_again": _l("Called again"),

@@ -677,7 +677,8 @@
           waiting(row)
             ? h("span", { class: "ct-q-detail" },
               t("longest_wait", { min: Math.floor((row.longest_wait_s || 0) / 60) }),
-              row.estimated_wait_s != null ? [" · ", t("est_wait", { min: cf.ui.minutes(row.estimated_wait_s) })] : null)
+              row.estimated_wait_s != null // null: no open counter serves it, no promise
+                ? [" · ", t("est_wait", { min: cf.ui.minutes(row.estimated_wait_s) })] : null)
             : null,
         ),
       ),

@@ -44,7 +44,7 @@ window.counterflowKioskStates = (function () {
       }
       return { key: hall.reason === "day_closed" ? "closed_for_today" : "closed_today" };
     },
-    visible: (rows, guide) => rows.filter((row) => guide || !row.staff_only),
+    visible: (rows, guide) => rows.filter((row) => guide || !row.guide_only),
     unavailable: (row) => row.counters_open === 0,
     refused: (row, guide) => row.counters_open === 0 && !guide && hall.unavailable_policy === "refuse",
   };

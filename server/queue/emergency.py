@@ -13,18 +13,21 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.engine import Connection
 
-from ..models import EmergencyMode
-from . import ticket_store as store
+from ..models import EmergencyMode, Ticket
 from .catalog import BranchConfig
+from .states import TicketStatus
 
 POLICIES = ("breached_longest_wait", "all_longest_wait", "unchanged")
 DEFAULT_POLICY = POLICIES[0]
 
 E = EmergencyMode.__table__
 _ACTIVE_POLICY = select(E.c.policy).where(E.c.branch_id == bindparam("branch_id"), E.c.ended_at.is_(None))
+T = Ticket.__table__
+_OLDEST_WAITING = select(func.min(T.c.arrived_at)).where(T.c.service_id == bindparam("service_id"),
+                                                         T.c.status == TicketStatus.WAITING)
 
 
 def active_policy(conn: Connection, branch_id: int) -> str | None:
@@ -33,13 +36,14 @@ def active_policy(conn: Connection, branch_id: int) -> str | None:
 
 
 def breached_services(conn: Connection, config: BranchConfig, now: dt.datetime) -> list[int]:
-    """Active services whose first waiting customer has waited past the service's target."""
+    """Active services where someone has waited past the service's target (as the wait monitor's
+    `critical`). A plain read, not the locking head-of-queue read: nothing is taken here."""
     breached = []
     for service in config.services.values():
         if not service.active:
             continue
-        head = store.head_of_service(conn, service.id)
-        if head is not None and now - head.arrived_at > dt.timedelta(minutes=service.wait_target_min):
+        oldest = conn.execute(_OLDEST_WAITING, {"service_id": service.id}).scalar()
+        if oldest is not None and now - oldest > dt.timedelta(minutes=service.wait_target_min):
             breached.append(service.id)
     return breached
 

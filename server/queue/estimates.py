@@ -12,7 +12,8 @@ Each counter is a lane that starts serving `s` after a delay and then at a pace:
   every other service with `longest_wait`, whose waiting customers all arrived earlier), each
   service's backlog shared among the open counters that serve it;
 - pace: share / m_s, where the share is what future arrivals of services ranked above `s` leave over
-  (their offered load, arrivals of the last hour times mean service time, shared among their counters).
+  (their offered load, arrivals of the last hour times mean service time, shared among their counters,
+  and taken only as often as those customers find all their counters busy: Erlang C).
 A backlog at one counter holds up only that counter: the customer needs the first free lane, not all.
 With no counter shared this is the plain (k - free + 1) * m / n of an M/M/n queue. The mean service time
 is a running figure (`ServiceTimes`): read from the newest finished tickets of the service through an
@@ -30,12 +31,14 @@ from sqlalchemy import bindparam, func, select
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
-from ..models import Counter, CounterService, Service, Ticket
+from ..models import Counter, CounterService, EmergencyMode, Service, Ticket
 from . import ticket_store as store
+from .erlang import erlang_c
 from .states import CounterState, TicketStatus
 
 RECENT_SERVICES = 20
 ARRIVAL_WINDOW = dt.timedelta(hours=1)  # offered load from the arrivals of the last hour
+ARRIVALS_REFRESH = dt.timedelta(minutes=1)  # of the clock: simulations on a virtual clock read as often
 MIN_SHARE = 0.1  # a counter always gives a service at least this much of its time (no division by ~0)
 RECENT_WINDOW = dt.timedelta(hours=3)
 REFRESH_S = 15.0
@@ -50,17 +53,24 @@ _RECENT = (
 )
 
 
-C, CS, S = Counter.__table__, CounterService.__table__, Service.__table__
+C, CS, S, E = Counter.__table__, CounterService.__table__, Service.__table__, EmergencyMode.__table__
 _BRANCH_OF = select(S.c.branch_id).where(S.c.id == bindparam("service_id")).scalar_subquery()
-_OPEN_LINKS = (  # every open counter of the service's branch with its services in rank order
-    select(C.c.id, C.c.policy, C.c.current_ticket_id, CS.c.service_id)
+# One read on the hot path: every open counter of the service's branch with its services in rank order,
+# each service's waiting count (through ix_tickets_queue_head) and the running plan's policy, if any.
+_WAITING_OF = (select(func.count()).select_from(T)
+               .where(T.c.service_id == CS.c.service_id, T.c.status == TicketStatus.WAITING).scalar_subquery())
+_PLAN_OF = select(E.c.policy).where(E.c.branch_id == C.c.branch_id, E.c.ended_at.is_(None)).scalar_subquery()
+_OPEN_LINKS = (
+    select(C.c.id, C.c.policy, C.c.current_ticket_id, CS.c.service_id, _WAITING_OF.label("waiting"),
+           _PLAN_OF.label("plan"))
     .select_from(C.join(CS, CS.c.counter_id == C.c.id))
     .where(C.c.branch_id == _BRANCH_OF, C.c.state == CounterState.OPEN)
     .order_by(C.c.id, CS.c.rank)
 )
 _SERVICES = select(S.c.id, S.c.default_service_s).where(S.c.branch_id == _BRANCH_OF)
-_WAITING = (select(T.c.service_id, func.count()).where(T.c.branch_id == _BRANCH_OF, T.c.status == TicketStatus.WAITING)
-            .group_by(T.c.service_id))
+_HEAD = (select(S.c.wait_target_min, select(func.min(T.c.arrived_at))
+                .where(T.c.service_id == S.c.id, T.c.status == TicketStatus.WAITING).scalar_subquery())
+         .where(S.c.id == bindparam("service_id")))
 _ARRIVED = (  # through ix_tickets_branch_day: a business day is never before the UTC day before
     select(T.c.service_id, func.count(), func.min(T.c.created_at))
     .where(T.c.branch_id == _BRANCH_OF, T.c.business_day >= bindparam("day_from"), T.c.created_at >= bindparam("since"),
@@ -94,6 +104,7 @@ class ServiceTimes:
 
     def __init__(self, refresh_s: float = REFRESH_S, monotonic=time.monotonic):
         self._means: dict[int, tuple[float, float, dt.datetime]] = {}  # service -> (mean, read at, clock)
+        self._arrivals: dict[int, tuple[dt.datetime, tuple]] = {}  # service -> (clock, read_arrivals)
         self._lock = threading.Lock()
         self._refresh_s = refresh_s
         self._monotonic = monotonic
@@ -109,6 +120,17 @@ class ServiceTimes:
             self._means[service_id] = (mean, self._monotonic(), now)
         return mean
 
+    def arrivals(self, conn, service_id: int, now: dt.datetime) -> tuple[dict[int, int], dict[int, float]]:
+        """The branch's service defaults and last-hour arrival rates, read again after a minute of the
+        clock: rates over an hour move slowly, and the hot path (issue) spares two grouped reads."""
+        cached = self._arrivals.get(service_id)
+        if cached is not None and dt.timedelta(0) <= now - cached[0] < ARRIVALS_REFRESH:
+            return cached[1]
+        value = read_arrivals(conn, service_id, now)
+        with self._lock:
+            self._arrivals[service_id] = (now, value)
+        return value
+
     def completed(self, service_id: int) -> None:
         """A ticket of the service was completed here: the next estimate reads the figure again."""
         with self._lock:
@@ -117,6 +139,18 @@ class ServiceTimes:
     def clear(self) -> None:
         with self._lock:
             self._means.clear()
+            self._arrivals.clear()
+
+
+def read_arrivals(conn, service_id: int, now: dt.datetime) -> tuple[dict[int, int], dict[int, float]]:
+    """({service: default service s}, {service: arrivals per second over the last hour}) of the branch."""
+    key = {"service_id": service_id}
+    defaults = dict(conn.execute(_SERVICES, key).all())
+    since = now - ARRIVAL_WINDOW
+    arrived = conn.execute(_ARRIVED, {**key, "since": since, "day_from": since.date() - dt.timedelta(days=1)}).all()
+    first = min((at for _sid, _n, at in arrived if at is not None), default=now)
+    window_s = max(15 * 60.0, (now - first).total_seconds())  # early in the day: the time since opening
+    return defaults, {sid: n / window_s for sid, n, _at in arrived}
 
 
 def service_load(conn, service_id: int, default_s: int, now: dt.datetime,
@@ -126,8 +160,13 @@ def service_load(conn, service_id: int, default_s: int, now: dt.datetime,
         conn = conn.connection()
     key = {"service_id": service_id}
     counters: dict[int, tuple[str, bool, list[int]]] = {}
-    for cid, policy, current, sid in conn.execute(_OPEN_LINKS, key):
+    waiting: dict[int, int] = {}
+    plan = None
+    for cid, policy, current, sid, count, plan in conn.execute(_OPEN_LINKS, key):
         counters.setdefault(cid, (policy, current is None, []))[2].append(sid)
+        waiting[sid] = count
+    if plan is not None and plan != "unchanged":
+        counters = _as_the_plan_calls(conn, service_id, plan, counters, now)
     mine = {cid: c for cid, c in counters.items() if service_id in c[2]}
 
     def mean(sid: int, default: int) -> float:
@@ -140,24 +179,35 @@ def service_load(conn, service_id: int, default_s: int, now: dt.datetime,
     shared = {sid for _policy, _idle, services in mine.values() for sid in services} - {service_id}
     if not shared:
         return ServiceLoad(m_s, len(mine), free)
-    defaults = dict(conn.execute(_SERVICES, key).all())
+    defaults, rate = times.arrivals(conn, service_id, now) if times else read_arrivals(conn, service_id, now)
     means = {sid: mean(sid, defaults.get(sid, default_s)) for sid in shared}
-    waiting = dict(conn.execute(_WAITING, key).all())
-    since = now - ARRIVAL_WINDOW
-    arrived = conn.execute(_ARRIVED, {**key, "since": since, "day_from": since.date() - dt.timedelta(days=1)}).all()
-    first = min((at for _sid, _n, at in arrived if at is not None), default=now)
-    window_s = max(15 * 60.0, (now - first).total_seconds())  # early in the day: the time since opening
-    rate = {sid: n / window_s for sid, n, _at in arrived}
     serving = {sid: sum(1 for c in counters.values() if sid in c[2]) for sid in shared}
     lanes = []
     for policy, _idle, services in mine.values():
         rank = services.index(service_id)
         first_here = services[:rank] if policy == "strict" else [x for x in services if x != service_id]
         above = services[:rank] if policy == "strict" else []
-        share = max(MIN_SHARE, 1.0 - sum(rate.get(x, 0.0) * means[x] / serving[x] for x in above))
+        share = max(MIN_SHARE, 1.0 - sum(_spill(rate.get(x, 0.0) * means[x], serving[x]) for x in above))
         other_work = sum(waiting.get(x, 0) * means[x] / serving[x] for x in first_here)
         lanes.append((other_work / share, share))
     return ServiceLoad(m_s, len(mine), free, tuple(lanes))
+
+
+def _as_the_plan_calls(conn: Connection, service_id: int, policy: str, counters: dict, now: dt.datetime) -> dict:
+    """While the emergency plan is on, counters call as it says (emergency.py): longest wait first, and
+    every open counter also serves this service once someone has waited past its target (or always,
+    with `all_longest_wait`). So the kiosk's estimate and "no counter open" follow the plan too."""
+    target_min, oldest = conn.execute(_HEAD, {"service_id": service_id}).one()
+    joins = policy == "all_longest_wait" or (oldest is not None and now - oldest > dt.timedelta(minutes=target_min))
+    return {cid: ("longest_wait", idle, services + [service_id] if joins and service_id not in services else services)
+            for cid, (_policy, idle, services) in counters.items()}
+
+
+def _spill(load: float, counters: int) -> float:
+    """The share of one of its counters that a service's arrivals take from the services below it there:
+    its load per counter, but only as often as its customers find every counter busy (Erlang C); a
+    service with spare counters rarely holds up the lower-ranked services of a shared counter."""
+    return load / counters * erlang_c(counters, load)
 
 
 def estimate_wait_s(people_ahead: int, load: ServiceLoad) -> int | None:

@@ -78,7 +78,7 @@ def _snapshot_rows(session: Session, branch_id: int, now: dt.datetime, service_i
                 "mean_service_s": round(load.mean_service_s),
                 "wait_target_min": service.wait_target_min,
                 "alert_level": levels.get(service.id, "ok"),
-                "staff_only": bool(service.staff_only),
+                "guide_only": bool(service.staff_only),  # the kiosk offers it in guide mode only
             }
         )
     return rows

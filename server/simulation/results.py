@@ -57,7 +57,8 @@ def estimate_accuracy(customers: list[Customer]) -> dict:
     """The engine's estimated_wait_s at issue against the wait that followed.
     error = estimate - actual: positive means the engine promised a longer wait than happened."""
     # (an estimate of None promised nothing: no counter was open for the service)
-    pairs = [(c.estimated_wait_s, c.wait_s) for c in customers if c.wait_s is not None and c.estimated_wait_s is not None]
+    pairs = [(c.estimated_wait_s, c.wait_s) for c in customers
+             if c.wait_s is not None and c.estimated_wait_s is not None]
     if not pairs:
         return {"count": 0, "mean_error_s": None, "mean_abs_error_s": None, "bias": None, "relative_bias": None}
     errors = [e - a for e, a in pairs]

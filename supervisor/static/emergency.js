@@ -63,9 +63,11 @@
       .map((c) => ({ counter: c, urgent: (c.services || []).some((code) => longWait.has(code)) }))
       .sort((a, b) => Number(b.urgent) - Number(a.urgent) || a.counter.number - b.counter.number);
     $("sv-emergency-counters").replaceChildren(...(closed.length
-      ? closed.map(({ counter, urgent }) => h("li", { dataset: { counter: counter.number }, class: urgent ? "sv-long-wait" : "" },
+      ? closed.map(({ counter, urgent }) => h(
+        "li", { dataset: { counter: counter.number }, class: urgent ? "sv-long-wait" : "" },
         t("counter_n", { counter: counter.number }), " · ",
-        t(urgent ? "emergency_serves_long_wait" : "emergency_serves", { list: (counter.services || []).join(", ") })))
+        t(urgent ? "emergency_serves_long_wait" : "emergency_serves", { list: (counter.services || []).join(", ") }),
+      ))
       : [h("li", { class: "sv-muted" }, t("emergency_none_closed"))]));
     const paused = sv.state.counters.filter((c) => c.state === "paused").length;
     $("sv-emergency-paused").textContent = paused ? t("emergency_paused_n", { n: paused }) : "";

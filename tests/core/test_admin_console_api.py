@@ -177,7 +177,8 @@ def test_a_staff_only_service_is_issued_by_staff_but_refused_to_a_kiosk(hub, sig
     assert signed_in("guide").post("/api/v1/branches/demo/tickets", json={"service": "C"}).status_code == 201
     # The kiosk reads the flag from the public queue rows (it hides the button from customers).
     rows = client.get("/api/v1/branches/demo/queue", headers=headers).get_json()["services"]
-    assert {r["service"]: r["staff_only"] for r in rows} == {"A": False, "B": False, "C": True, "V": True}  # the demo VIP service is staff-only
+    # (the demo VIP service is staff-only too)
+    assert {r["service"]: r["guide_only"] for r in rows} == {"A": False, "B": False, "C": True, "V": True}
     added = admin.post("/api/v1/branches/demo/services", json={"code": "S", "name_zh": "保管箱", "name_en": "Safe box",
                                                               "staff_only": True})
     assert added.status_code == 201 and added.get_json()["staff_only"] is True

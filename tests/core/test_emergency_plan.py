@@ -5,12 +5,11 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from server.models import Counter, TicketEvent
+from server.models import Branch, Counter, TicketEvent
 from server.queue.actors import Actor
 from server.queue.errors import Invalid
 from server.queue.setup import SetupOperations
-from server.reports import reads
-from server.models import Branch
+from server.reports import export, reads
 
 SUPERVISOR = Actor("user", "supervisor", 6, "supervisor")
 TELLER = Actor("user", "teller1", 1, "teller")
@@ -88,6 +87,10 @@ def test_the_day_report_records_who_started_and_ended_the_plan_and_its_calls(db,
     assert plan["started_by"] == plan["ended_by"] == "supervisor"
     assert plan["calls_by_plan"] == 1 and plan["duration_s"] == 600.0
     assert plan["started_local"] == "2026-03-02 09:27"  # the branch's time (Asia/Taipei)
+    printed = export.to_html(report)
+    assert "應急方案" in printed and "ticket machine down" in printed and "take customers by hand" in printed
+    [table] = [t for t in export.report_tables(report) if t.name == "emergencies"]
+    assert table.rows[0][table.columns.index("calls_by_plan")] == 1
 
 
 def test_the_api_asks_for_a_reason_and_returns_the_instruction(signed_in):
@@ -101,3 +104,24 @@ def test_the_api_asks_for_a_reason_and_returns_the_instruction(signed_in):
     assert started.status_code == 201
     assert started.get_json()["emergency"]["instruction"] == "open counter 4"
     assert supervisor.get("/api/v1/branches/demo/emergency").get_json()["emergency"]["reason"] == "queue at A"
+
+
+def test_during_the_plan_the_estimate_counts_the_counters_that_now_serve_a_breached_service(db, engine, clock):
+    from server.models import Service
+    from server.queue import estimates
+
+    open_counter(db, engine, 1)  # serves A and B, never C
+    long_wait_for_wealth(engine, clock)
+
+    def wealth():
+        with db.read() as s:
+            service = s.execute(select(Service).where(Service.code == "C")).scalar_one()
+            load = estimates.service_load(s, service.id, service.default_service_s, clock.now)
+        return load.counters_open, estimates.estimate_wait_s(1, load)
+
+    assert wealth() == (0, None)  # no promise: no open counter serves C
+    engine.start_emergency("demo", SUPERVISOR, "C waits too long")
+    counters_open, estimate = wealth()
+    assert counters_open == 1 and estimate is not None and estimate > 0
+    engine.end_emergency("demo", SUPERVISOR)
+    assert wealth() == (0, None)

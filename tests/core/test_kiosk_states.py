@@ -114,4 +114,4 @@ def test_the_hall_state_and_settings_over_the_api(signed_in, client):
     refused = signed_in("supervisor").patch("/api/v1/branches/demo/hall-settings", json={"unavailable_policy": "warn"})
     assert refused.status_code == 403
     public = client.get("/api/v1/branches/demo/queue", headers=signed_in("supervisor").headers).get_json()
-    assert {row["service"]: row["staff_only"] for row in public["services"]}["V"] is True
+    assert {row["service"]: row["guide_only"] for row in public["services"]}["V"] is True

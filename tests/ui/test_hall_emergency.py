@@ -163,3 +163,17 @@ def test_the_kiosk_says_closed_unavailable_and_keeps_staff_only_services_for_gui
     page.locator("#k-signin-form button[type=submit]").click()
     expect(page.locator('[data-service="V"]')).to_have_count(1)
     teller1.post(f"/counters/{c1}/close")
+
+
+def test_after_the_day_close_every_kiosk_says_closed_for_today(pages, staff, device_token):
+    """Last in this module: the day close ends the business day for the module's hub."""
+    kiosks = {locale: open_kiosk(pages, device_token, locale) for locale in LOCALES}
+    for page in kiosks.values():
+        expect(page.locator('[data-service="A"]')).to_be_enabled()
+    staff("supervisor").post("/branches/demo/day-close", {})
+    texts = {"zh-TW": "今日已結束營業", "zh-CN": "今日已结束营业", "en-US": "closed for today"}
+    for locale, page in kiosks.items():
+        expect(page.locator("#k-notice")).to_contain_text(texts[locale])  # at once, from day.closed
+        for button in page.locator(".k-service-btn").all():
+            expect(button).to_be_disabled()
+        shot(page, "kiosk-closed-for-today", locale)

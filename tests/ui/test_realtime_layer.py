@@ -137,7 +137,7 @@ def test_join_answers_with_a_snapshot_stamped_with_the_current_seq(socket, desk,
     assert ack["ok"] and ack["stream"] == "full"
     assert ack["seq"] == 4  # counter.opened, queue.changed, ticket.issued, queue.changed
     snapshot = ack["snapshot"]
-    assert set(snapshot) == {"branch", "services", "counters", "recent_calls", "message", "emergency"}
+    assert set(snapshot) == {"branch", "services", "counters", "recent_calls", "message", "emergency", "hall"}
     assert next(s for s in snapshot["services"] if s["service"] == "A")["waiting"] == 1
     assert snapshot["emergency"] == {"active": False}
     staff = join(socket(token("supervisor")), audience="supervisor", branch="demo")
@@ -246,7 +246,7 @@ def test_queue_changed_carries_the_rows_of_the_services_it_touched(socket, desk,
     assert [row["service"] for row in public[0]["data"]["queue"]] == ["B"]
     assert public[0]["data"]["queue"][0]["waiting"] == 1
     assert set(public[0]["data"]["queue"][0]) == {"service", "name_zh", "name_en", "name_zh_hans", "waiting",
-                                                  "estimated_wait_s", "counters_open", "staff_only"}
+                                                  "estimated_wait_s", "counters_open", "guide_only"}
     assert staff[0]["data"]["queue"][0]["service"] == "B" and "alert_level" in staff[0]["data"]["queue"][0]
 
 

@@ -25,8 +25,10 @@
     if (ticket.status === "waiting") {
       children = [
         h("p", { class: "tp-ahead" }, t("people_ahead", { n: ticket.people_ahead ?? 0 })),
-        h("p", { class: "tp-wait" }, ticket.estimated_wait_s
-          ? t("estimated_wait", { min: cf.ui.minutes(ticket.estimated_wait_s) }) : t("no_wait")),
+        // null: no open counter serves the service now, so no time is promised.
+        h("p", { class: "tp-wait" }, ticket.estimated_wait_s == null ? t("no_counter_open")
+          : ticket.estimated_wait_s ? t("estimated_wait", { min: cf.ui.minutes(ticket.estimated_wait_s) })
+            : t("no_wait")),
       ];
     } else if (ticket.status === "called") {
       children = [
