@@ -24,6 +24,7 @@ from .models import Branch, Counter, Ticket
 from .queue import event_log, queries
 from .queue.clock import utc_now
 from .queue.errors import Invalid, NotFound
+from .queue.wall_star import star_view
 
 # Fields of a ticket anyone in the hall may see: it is on the wall display anyway.
 PUBLIC_TICKET = ("number", "service", "service_name_zh", "service_name_en", "service_name_zh_hans", "status", "counter",
@@ -81,6 +82,8 @@ def public_event_data(name: str, data: dict, queue_rows: list[dict] | None) -> d
         return {"counter": public_counter(data["counter"])}
     if name == "display.message":
         return {"message": data.get("message", "")}
+    if name == "display.star":  # the service star on the display's rotation (queue/wall_star.py)
+        return {"star": data.get("star")}
     if name in ("emergency.started", "emergency.ended"):
         return {"emergency": {"active": name == "emergency.started"}}
     return None
@@ -106,6 +109,7 @@ def public_snapshot(session: Session, branch: Branch) -> dict:
         "counters": [public_counter(c) for c in queries.counters(session, branch)],
         "recent_calls": [pick(t, PUBLIC_TICKET) for t in queries.recent_calls(session, branch)],
         "message": branch.display_message or "",
+        "star": star_view(branch),
         "emergency": {"active": queries.active_emergency(session, branch) is not None},
     }
 

@@ -49,6 +49,9 @@ class Branch(Base):
     # keep that set-up in memory and reload it when this moves (server/queue/catalog.py).
     config_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     display_message: Mapped[str] = mapped_column(String(500), default="")
+    # The service star posted on the lobby display's rotation; no name = nothing posted (queue/wall_star.py).
+    wall_star_month: Mapped[str] = mapped_column(String(7), default="", server_default="")
+    wall_star_name: Mapped[str] = mapped_column(String(60), default="", server_default="")
     services: Mapped[list["Service"]] = relationship(back_populates="branch", order_by="Service.code")
     counters: Mapped[list["Counter"]] = relationship(back_populates="branch", order_by="Counter.number")
 

@@ -45,7 +45,7 @@ def _api_paths(code: str) -> dict:
         "chart_hourly": f"{branch}/charts/hourly", "chart_wait": f"{branch}/charts/wait-distribution",
         "chart_satisfaction": f"{branch}/charts/satisfaction", "staffing": f"{branch}/staffing",
         "staff_report": f"{branch}/reports/staff", "ranking": f"{branch}/reports/ranking",
-        "comments": f"{branch}/comments",
+        "comments": f"{branch}/comments", "wall_star": f"{branch}/wall-star",
     }
 
 

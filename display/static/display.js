@@ -128,7 +128,11 @@
     renderCounters();
   }
 
+  // Other display scripts (wall-star.js) follow the room through these DOM events.
+  const share = (detail) => document.dispatchEvent(new CustomEvent("counterflow:display", { detail }));
+
   function onSnapshot(snapshot, ack) {
+    share({ snapshot });
     state.services = snapshot.services;
     state.counters = new Map(snapshot.counters.map((c) => [c.number, c]));
     state.message = snapshot.message;
@@ -151,6 +155,7 @@
 
   function onEvent(message) {
     const data = message.data || {};
+    share({ message });
     switch (message.event) {
       case "ticket.called":
         call(data.ticket, "call");

@@ -1,5 +1,6 @@
 """REST API under /api/v1. Importing the route modules registers their routes on the blueprint."""
-from . import admin_routes, comment_routes, device_routes, openapi, queue_routes, report_routes  # noqa: F401,E501
+from . import (admin_routes, comment_routes, device_routes, openapi, queue_routes,  # noqa: F401  (registration by import)
+               report_routes, wall_star_routes)
 from .core import api, register_error_handlers
 
 __all__ = ["api", "register_error_handlers"]
