@@ -1,5 +1,6 @@
 """REST API under /api/v1. Importing the route modules registers their routes on the blueprint."""
-from . import (admin_routes, comment_routes, device_routes, openapi, queue_routes,  # noqa: F401  (registration by import)
+# Importing the route modules registers their routes.
+from . import (admin_routes, comment_routes, device_routes, openapi, queue_routes,  # noqa: F401
                report_routes, wall_star_routes)
 from .core import api, register_error_handlers
 

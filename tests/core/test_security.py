@@ -321,7 +321,8 @@ def test_devices_read_only_the_public_fields_over_rest(signed_in, client):
                      "/api/v1/branches/demo/opening", "/api/v1/faults"):
             assert client.get(path, headers=headers).status_code == 403, (kind, path)
         queue = client.get("/api/v1/branches/demo/queue", headers=headers).get_json()["services"]
-        assert all(set(row) == {"service", "name_zh", "name_en", "name_zh_hans", "waiting", "estimated_wait_s"} for row in queue)
+        public = {"service", "name_zh", "name_en", "name_zh_hans", "waiting", "estimated_wait_s"}
+        assert all(set(row) == public for row in queue)
 
 
 def test_an_agent_operates_only_the_counters_of_its_devices(signed_in, client):

@@ -254,7 +254,8 @@ def test_queue_changed_carries_the_rows_of_the_services_it_touched(socket, desk,
     staff = [m for m in messages(supervisor) if m["event"] == "queue.changed"]
     assert [row["service"] for row in public[0]["data"]["queue"]] == ["B"]
     assert public[0]["data"]["queue"][0]["waiting"] == 1
-    assert set(public[0]["data"]["queue"][0]) == {"service", "name_zh", "name_en", "name_zh_hans", "waiting", "estimated_wait_s"}
+    assert set(public[0]["data"]["queue"][0]) == {"service", "name_zh", "name_en", "name_zh_hans", "waiting",
+                                                  "estimated_wait_s"}
     assert staff[0]["data"]["queue"][0]["service"] == "B" and "alert_level" in staff[0]["data"]["queue"][0]
 
 
