@@ -73,6 +73,7 @@
     const shown = state.shown;
     star.hidden = true;
     table.hidden = true;
+    $("sv-ws").hidden = true;
     if (kindSelect.value === "day") {
       summary.textContent = t("rf.day_hint", { day: day() });
       return;
@@ -99,7 +100,8 @@
 
   async function wall(body) {
     try {
-      state.wall = body ? (await sv.api("PUT", page.api.wall_star, body)).star : (await sv.api("GET", page.api.wall_star)).star;
+      const answer = body ? await sv.api("PUT", page.api.wall_star, body) : await sv.api("GET", page.api.wall_star);
+      state.wall = answer.star;
       renderWall();
     } catch (err) {
       if (!(err instanceof cf.api.ApiError)) throw err;
@@ -176,6 +178,7 @@
   sv.hooks.locale.push(render);
   sv.hooks.signedIn.push(() => {
     state.shown = null;
+    state.wall = undefined; // read again with the next ranking shown
     render();
   });
   $("sv-day").addEventListener("change", render);
