@@ -100,7 +100,7 @@ class TicketPrinting:
 
     def _content(self, printer: DeviceInfo, ticket: dict) -> dict:
         return {
-            "branch_name": printer.branch_name,
+            "branch_name": (printer.branch_name_zh_hans if self._simplified(printer) else "") or printer.branch_name,
             "service_name_zh": self._chinese_name(printer, ticket),
             "service_name_en": ticket.get("service_name_en") or "",
             "number": ticket["number"],
@@ -112,10 +112,13 @@ class TicketPrinting:
         }
 
     @staticmethod
-    def _chinese_name(printer: DeviceInfo, ticket: dict) -> str:
+    def _simplified(printer: DeviceInfo) -> bool:
         """A gb18030 printer prints its labels in Simplified Chinese (drivers/ticket_layout.py), so the
-        service name too (server/queue/names.py); a Big5 printer prints the Traditional one."""
-        if printer.settings.get("encoding", "gb18030") == "gb18030" and ticket.get("service_name_zh_hans"):
+        branch and service names too (server/queue/names.py); a Big5 printer prints Traditional ones."""
+        return printer.settings.get("encoding", "gb18030") == "gb18030"
+
+    def _chinese_name(self, printer: DeviceInfo, ticket: dict) -> str:
+        if self._simplified(printer) and ticket.get("service_name_zh_hans"):
             return ticket["service_name_zh_hans"]
         return ticket.get("service_name_zh") or ""
 

@@ -19,8 +19,8 @@ def test_each_printer_prints_the_service_name_in_its_script(devices, signed_in, 
 
     assert issue()["printed_on"] == "printer-1"  # Big5
     [big5] = devices.printer_sim(1).wait_for_tickets(1)
-    assert "個人業務" in big5.text and "个人业务" not in big5.text
+    assert "示範分行" in big5.text and "個人業務" in big5.text and "个人业务" not in big5.text
     devices.printer_fault("paper_out")
     assert issue()["printed_on"] == "printer-2"  # gb18030, standing in
     [gb] = devices.printer_sim(2).wait_for_tickets(1)
-    assert "个人业务" in gb.text and "個人業務" not in gb.text and gb.encoding == "gb18030"
+    assert "示范分行" in gb.text and "个人业务" in gb.text and "個人業務" not in gb.text and gb.encoding == "gb18030"
