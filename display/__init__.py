@@ -17,6 +17,9 @@ bp = Blueprint("display", __name__, url_prefix="/display", template_folder="temp
 
 RECENT_CALLS = 6  # shown besides the current call
 
+# Seconds the service star and the recent calls each stay on screen in turn (wall-star.js).
+STAR_ROTATION_S = 10
+
 
 def second_locale(primary: str) -> str | None:
     """The smaller second language under every line: English under Chinese, Chinese under English."""
@@ -42,6 +45,7 @@ def display(branch_code: str):
         "secondary": secondary,
         "announce_locales": [loc for loc in (primary, secondary) if loc],
         "recent_calls": RECENT_CALLS,
+        "star_rotation_s": STAR_ROTATION_S,
     }
     return render_page("display/index.html", surface="display", messages=MESSAGES,
                        locales=[loc for loc in (primary, secondary) if loc], config=config)

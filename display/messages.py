@@ -20,4 +20,6 @@ MESSAGES = {
     # Spoken by the browser's speech synthesis; the number is spelled out character by character.
     "speech_call": _l("Number %(number)s, please go to counter %(counter)s."),
     "enable_sound": _l("Tap to enable sound"),
+    "star_title": _l("Service star"),
+    "star_month": _l("Service star of %(month)s"),
 }

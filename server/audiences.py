@@ -24,6 +24,7 @@ from .models import Branch, Counter, Ticket
 from .queue import event_log, queries
 from .queue.clock import utc_now
 from .queue.errors import Invalid, NotFound
+from .queue.wall_star import star_view
 
 # Fields of a ticket anyone in the hall may see: it is on the wall display anyway.
 PUBLIC_TICKET = ("number", "service", "service_name_zh", "service_name_en", "service_name_zh_hans", "status", "counter",
@@ -94,6 +95,8 @@ def public_event_data(name: str, data: dict, queue_rows: list[dict] | None) -> d
     if name == "day.closed" and isinstance(data.get("day_close"), dict):
         # The screens end the day too: no call of a closed day stays up (docs/architecture.md, "Real-time").
         return {"day_closed": {"business_day": data["day_close"].get("business_day")}}
+    if name == "display.star":  # the service star on the display's rotation (queue/wall_star.py)
+        return {"star": data.get("star")}
     if name in ("emergency.started", "emergency.ended"):
         return {"emergency": {"active": name == "emergency.started"}}
     if name in HALL_EVENTS:
@@ -121,6 +124,7 @@ def public_snapshot(session: Session, branch: Branch) -> dict:
         "counters": [public_counter(c) for c in queries.counters(session, branch)],
         "recent_calls": [pick(t, PUBLIC_TICKET) for t in queries.recent_calls(session, branch)],
         "message": branch.display_message or "",
+        "star": star_view(branch),
         "emergency": {"active": queries.active_emergency(session, branch) is not None},
         "hall": queries.hall_state(session, branch, utc_now()),
     }

@@ -57,6 +57,9 @@ class Branch(Base):
                                                   server_default="breached_longest_wait")
     unavailable_policy: Mapped[str] = mapped_column(String(16), default="warn", server_default="warn")
     opening_hours: Mapped[dict | None] = mapped_column(JSON, nullable=True)
+    # The service star posted on the lobby display's rotation; no name = nothing posted (queue/wall_star.py).
+    wall_star_month: Mapped[str] = mapped_column(String(7), default="", server_default="")
+    wall_star_name: Mapped[str] = mapped_column(String(60), default="", server_default="")
     services: Mapped[list["Service"]] = relationship(back_populates="branch", order_by="Service.code")
     counters: Mapped[list["Counter"]] = relationship(back_populates="branch", order_by="Counter.number")
 

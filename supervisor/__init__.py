@@ -56,7 +56,7 @@ def _api_paths(code: str) -> dict:
         "ticket_move": "/api/v1/tickets/{id}/move", "ticket_priority": "/api/v1/tickets/{id}/priority",
         "counter_close": "/api/v1/counters/{id}/supervisor-close",
         "staff_report": f"{branch}/reports/staff", "ranking": f"{branch}/reports/ranking",
-        "comments": f"{branch}/comments",
+        "comments": f"{branch}/comments", "wall_star": f"{branch}/wall-star",
     }
 
 

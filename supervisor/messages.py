@@ -281,7 +281,7 @@ ERRORS.update(wrong_branch="err.forbidden", network_error="err.network",
 PAUSE_REASONS = ("lunch", "meeting", "away", "system")
 
 # The report section's strings live with it (supervisor/report_messages.py).
-from .report_messages import COMMENT_ERRORS, REPORT_MESSAGES  # noqa: E402
+from .report_messages import SECTION_ERRORS, REPORT_MESSAGES  # noqa: E402
 
 MESSAGES.update(REPORT_MESSAGES)
-ERRORS.update({code: f"err.{code}" for code in COMMENT_ERRORS})
+ERRORS.update({code: f"err.{code}" for code in SECTION_ERRORS})

@@ -65,4 +65,16 @@ REPORT_MESSAGES.update({
     "err.invalid_reply": _l("Write the answer first."),
     "err.invalid_comment": _l("Write the comment first."),
 })
-COMMENT_ERRORS = ("comment_archived", "comment_handled", "comment_not_handled", "invalid_reply", "invalid_comment")
+SECTION_ERRORS = ("comment_archived", "comment_handled", "comment_not_handled", "invalid_reply", "invalid_comment")
+
+# The service star on the lobby display (reports-panel.js, ranking view).
+REPORT_MESSAGES.update({
+    "ws.post": _l("Post on the lobby display"),
+    "ws.take_down": _l("Take down from the display"),
+    "ws.name": _l("Name on the wall"),
+    "ws.posted": _l("On the lobby display now: %(name)s (%(month)s)"),
+    "ws.none": _l("No service star is on the lobby display."),
+    "err.no_star": _l("This month's ranking has no service star yet."),
+    "err.invalid_star_name": _l("The name on the wall is 1-60 characters."),
+})
+SECTION_ERRORS += ("no_star", "invalid_star_name")

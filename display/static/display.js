@@ -152,8 +152,11 @@
   // "Now calling" is the newest call still under way; the rest are the recent list.
   const nowCalling = () => (state.calls[0] && ACTIVE.includes(state.calls[0].status) ? state.calls[0] : null);
   const recentCalls = () => state.calls.slice(nowCalling() ? 1 : 0, page.recent_calls + (nowCalling() ? 1 : 0));
+  // Other display scripts (wall-star.js) follow the room through these DOM events.
+  const share = (detail) => document.dispatchEvent(new CustomEvent("counterflow:display", { detail }));
 
   function onSnapshot(snapshot, ack) {
+    share({ snapshot });
     state.services = snapshot.services;
     state.counters = new Map(snapshot.counters.map((c) => [c.number, c]));
     state.message = snapshot.message;
@@ -176,6 +179,7 @@
 
   function onEvent(message) {
     const data = message.data || {};
+    share({ message });
     switch (message.event) {
       case "ticket.called":
         call(data.ticket, "call");

@@ -326,4 +326,7 @@ def rate_own_ticket(token: str):
         raise ApiError(404, "ticket_not_found", "no such ticket")
     result = hub().engine.rate_ticket(token, data["score"], window_s=hub().settings.rating_window_s,
                                       comment=data.get("comment") or "")
-    return jsonify({k: result[k] for k in ("number", "score")} | {"comment": "comment_id" in result}), 201
+    answer = {k: result[k] for k in ("number", "score")}
+    if "comment_id" in result:
+        answer["comment"] = True  # it is in the comment book
+    return jsonify(answer), 201

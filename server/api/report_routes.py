@@ -93,7 +93,8 @@ Q_DATE = (str, "YYYY-MM-DD", DATE)
 Q_RANGE = {"date": Q_DATE, "from": Q_DATE, "to": Q_DATE}
 Q_FORMAT = {"format": (str, "json | csv | xlsx | html", {"enum": list(FORMATS)}),
             "table": (str, "csv: which table", {"maxLength": 32}),
-            "lang": (str, "zh-Hant | zh-Hans | en: the html page's language; csv/xlsx headers in words", {"maxLength": 16})}
+            "lang": (str, "zh-Hant | zh-Hans | en: the html page's language; csv/xlsx headers in words",
+                     {"maxLength": 16})}
 Q_FORMAT_NO_HTML = {"format": (str, "json | csv | xlsx", {"enum": ["json", "csv", "xlsx"]}), "lang": Q_FORMAT["lang"]}
 @route("/branches/<code>/day-close", ["POST"], summary="Close a business day (日結): abandon open tickets, close "
        "counters, lock the day, store the day-end report (supervisor)",

@@ -29,6 +29,7 @@ class DeviceInfo:
     kiosk: str | None
     enabled: bool
     settings: dict = field(default_factory=dict)
+    branch_name_zh_hans: str = ""  # for printers whose tickets are Simplified (printing.py)
 
     def config(self) -> DeviceConfig:
         return DeviceConfig(id=self.id, kind=self.kind, name=self.name, url=self.url, settings=dict(self.settings),
@@ -52,7 +53,7 @@ class Directory:
                 d.id: DeviceInfo(id=d.id, branch_id=b.id, branch_code=b.code, branch_name=b.name_zh,
                                  timezone=b.timezone, kind=d.kind, name=d.name, url=d.url, counter_id=d.counter_id,
                                  counter_number=number, kiosk=d.kiosk, enabled=d.enabled,
-                                 settings=dict(d.settings or {}))
+                                 settings=dict(d.settings or {}), branch_name_zh_hans=b.name_zh_hans)
                 for d, b, number in rows
             }
         with self._lock:

@@ -71,7 +71,6 @@ class TicketPrinting:
         printers = choose_printers(self.directory, branch_code, actor)
         if not printers:
             return dict(ticket, print_error="no_printer", printed_on=None)
-        content = self._content(printers[0], ticket)
         deadline = time.monotonic() + self.settings.device_print_timeout_s
         errors: list[str] = []
         printed_on = None
@@ -80,6 +79,7 @@ class TicketPrinting:
             if left <= 0.05:
                 errors.append(f"{printer.name}: no time left")
                 break
+            content = self._content(printer, ticket)  # each printer in its own script
             pending = self.send({"op": "print_ticket", "device": printer.id, "ticket": content,
                                  "deadline": time.time() + left})
             result = pending.wait(left)
@@ -100,8 +100,8 @@ class TicketPrinting:
 
     def _content(self, printer: DeviceInfo, ticket: dict) -> dict:
         return {
-            "branch_name": printer.branch_name,
-            "service_name_zh": ticket.get("service_name_zh") or "",
+            "branch_name": (printer.branch_name_zh_hans if self._simplified(printer) else "") or printer.branch_name,
+            "service_name_zh": self._chinese_name(printer, ticket),
             "service_name_en": ticket.get("service_name_en") or "",
             "number": ticket["number"],
             "people_ahead": int(ticket.get("people_ahead") or 0),
@@ -111,6 +111,17 @@ class TicketPrinting:
             "footer": printer.settings.get("footer"),
             "header": list(printer.settings.get("header") or []),
         }
+
+    @staticmethod
+    def _simplified(printer: DeviceInfo) -> bool:
+        """A gb18030 printer prints its labels in Simplified Chinese (drivers/ticket_layout.py), so the
+        branch and service names too (server/queue/names.py); a Big5 printer prints Traditional ones."""
+        return printer.settings.get("encoding", "gb18030") == "gb18030"
+
+    def _chinese_name(self, printer: DeviceInfo, ticket: dict) -> str:
+        if self._simplified(printer) and ticket.get("service_name_zh_hans"):
+            return ticket["service_name_zh_hans"]
+        return ticket.get("service_name_zh") or ""
 
     def _late(self, ticket_id: int, printer: DeviceInfo):
         def done(result: dict) -> None:

@@ -66,7 +66,8 @@ def report_tables(report: dict) -> list[Table]:
     combined.append({**report["totals"], "scope": "total", "key": None, "name": None})
     tables = [
         _table("settlement", ["scope", "key", "name"], combined),
-        _table("services", ["service", "name_zh", "name_en", "name_zh_hans", "wait_target_min", "issued_new", "transferred_in"],
+        _table("services", ["service", "name_zh", "name_en", "name_zh_hans", "wait_target_min", "issued_new",
+                            "transferred_in"],
                report["services"]),
         _table("counters", ["counter", "name"], report["counters"], PAUSE),
         _table("tellers", ["teller", "name"], report["tellers"], PAUSE),

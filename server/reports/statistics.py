@@ -75,7 +75,8 @@ def build(ds: Dataset) -> dict:
             continue
         transferred_in = sum(1 for t in tickets if t.transferred_from_id is not None)
         row = _row(ds, tickets, numbered.get(sid, 0) + transferred_in, problems, service=info.code,
-                   name_zh=info.name_zh, name_en=info.name_en, name_zh_hans=info.name_zh_hans, wait_target_min=info.wait_target_s // 60,
+                   name_zh=info.name_zh, name_en=info.name_en, name_zh_hans=info.name_zh_hans,
+                   wait_target_min=info.wait_target_s // 60,
                    issued_new=numbered.get(sid, 0), transferred_in=transferred_in)
         if any(m["service"] == info.code for m in missing):
             row["balanced"] = False

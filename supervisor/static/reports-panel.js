@@ -14,7 +14,7 @@
   const t = sv.t;
   const $ = (id) => document.getElementById(id);
   const kindSelect = $("sv-rf-kind");
-  const state = { shown: null }; // {kind, data} of the last report shown
+  const state = { shown: null, wall: undefined }; // {kind, data} of the last report shown; the posted star
 
   const intl = () => page.languages[cf.i18n.locale].intl;
   const number = (value, digits = 1) => (value === null || value === undefined ? "–"
@@ -51,6 +51,7 @@
       const data = await sv.api("GET", withQuery(path, params(kind)));
       if (kindSelect.value === kind) {
         state.shown = { kind, data };
+        if (kind === "ranking" && state.wall === undefined) await wall(null);
         render();
       }
     } catch (err) {
@@ -72,6 +73,7 @@
     const shown = state.shown;
     star.hidden = true;
     table.hidden = true;
+    $("sv-ws").hidden = true;
     if (kindSelect.value === "day") {
       summary.textContent = t("rf.day_hint", { day: day() });
       return;
@@ -81,7 +83,39 @@
     if (shown.kind === "staff") renderStaff(shown.data);
     else renderRanking(shown.data);
     table.hidden = false;
+    renderWall();
   }
+
+  // ---------------------------------------------------------------- the service star on the lobby display
+  function renderWall() {
+    const box = $("sv-ws");
+    const shown = state.shown;
+    box.hidden = !(shown && shown.kind === "ranking" && (shown.data.star || state.wall));
+    if (box.hidden) return;
+    if (shown.data.star && !$("sv-ws-name").value) $("sv-ws-name").value = shown.data.star.name || shown.data.star.teller;
+    $("sv-ws-post").hidden = !shown.data.star;
+    $("sv-ws-down").hidden = !state.wall;
+    $("sv-ws-state").textContent = state.wall ? t("ws.posted", state.wall) : t("ws.none");
+  }
+
+  async function wall(body) {
+    try {
+      const answer = body ? await sv.api("PUT", page.api.wall_star, body) : await sv.api("GET", page.api.wall_star);
+      state.wall = answer.star;
+      renderWall();
+    } catch (err) {
+      if (!(err instanceof cf.api.ApiError)) throw err;
+      sv.refuseError(err);
+    }
+  }
+  $("sv-ws-post").addEventListener("click", () => wall({ on: true, month: state.shown.data.month, name: $("sv-ws-name").value.trim() }));
+  $("sv-ws-down").addEventListener("click", () => wall({ on: false }));
+  sv.hooks.event.push((message) => {
+    if (message.event === "display.star") {
+      state.wall = (message.data || {}).star || null;
+      renderWall();
+    }
+  });
 
   function emptyRow(colspan) {
     return h("tr", {}, h("td", { colspan: String(colspan), class: "sv-empty" }, t("rf.empty")));
@@ -144,6 +178,7 @@
   sv.hooks.locale.push(render);
   sv.hooks.signedIn.push(() => {
     state.shown = null;
+    state.wall = undefined; // read again with the next ranking shown
     render();
   });
   $("sv-day").addEventListener("change", render);

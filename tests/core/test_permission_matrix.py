@@ -57,6 +57,8 @@ ROUTE_CAPABILITY = {
     ('POST', '/api/v1/auth/token'): 'public',
     ('POST', '/api/v1/branches'): 'may_administer',
     ('PATCH', '/api/v1/branches/<code>'): 'may_administer',
+    ('GET', '/api/v1/branches/<code>/wall-star'): 'may_read_reports',
+    ('PUT', '/api/v1/branches/<code>/wall-star'): 'may_supervise',
     ('GET', '/api/v1/branches/<code>/comments'): 'may_supervise',
     ('POST', '/api/v1/branches/<code>/comments'): 'may_read_staff_data',
     ('POST', '/api/v1/branches/<code>/comments/<int:comment_id>/archive'): 'may_supervise',

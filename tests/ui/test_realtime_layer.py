@@ -137,9 +137,10 @@ def test_join_answers_with_a_snapshot_stamped_with_the_current_seq(socket, desk,
     assert ack["ok"] and ack["stream"] == "full"
     assert ack["seq"] == 4  # counter.opened, queue.changed, ticket.issued, queue.changed
     snapshot = ack["snapshot"]
-    assert set(snapshot) == {"branch", "services", "counters", "recent_calls", "message", "emergency", "hall"}
+    assert set(snapshot) == {"branch", "services", "counters", "recent_calls", "message", "star", "emergency",
+                             "hall"}
     assert next(s for s in snapshot["services"] if s["service"] == "A")["waiting"] == 1
-    assert snapshot["emergency"] == {"active": False}
+    assert snapshot["emergency"] == {"active": False} and snapshot["star"] is None  # no service star posted
     staff = join(socket(token("supervisor")), audience="supervisor", branch="demo")
     assert staff["seq"] == ack["seq"] and "alerts" in staff["snapshot"]
     assert staff["snapshot"]["counters"][0]["staff"] == "teller1"  # staff see names; the hall does not

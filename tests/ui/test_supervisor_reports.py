@@ -175,3 +175,37 @@ def shoot_cb(page, name):
     SHOTS.mkdir(parents=True, exist_ok=True)
     page.locator("#sv-cb").scroll_into_view_if_needed()
     page.screenshot(path=str(SHOTS / f"{name}.png"))
+
+
+def test_the_service_star_posted_on_the_lobby_display(pages, staff):
+    # teller1's 30 rated services (the first test of this module) make them this month's star.
+    panel = open_reports(pages)
+    panel.locator("#sv-rf-kind").select_option("ranking")
+    panel.get_by_role("button", name="顯示", exact=True).click()
+    expect(panel.locator("#sv-ws-state")).to_have_text("大廳顯示屏目前沒有服務明星。")
+    display = pages.open("/display/demo", viewport={"width": 1920, "height": 1080})
+    expect(display.locator(".d-recent")).to_be_visible()
+    expect(display.locator("#d-star")).to_be_hidden()
+
+    panel.locator("#sv-ws-name").fill("王小明")
+    panel.get_by_role("button", name="張貼於大廳顯示屏").click()
+    expect(panel.locator("#sv-ws-state")).to_contain_text("大廳顯示屏正在輪播：王小明")
+    shoot(panel, "wall-star-panel-zh-Hant")
+    # The display shows it at once, in the recent calls' place, then takes turns with them.
+    expect(display.locator("#d-star-name")).to_have_text("王小明")
+    expect(display.locator("#d-star")).to_be_visible()
+    expect(display.locator(".d-recent")).to_be_hidden()
+    expect(display.locator("#d-star-month")).to_contain_text("服務明星")
+    display.screenshot(path=str(SHOTS / "wall-star-display-zh-Hant.png"))
+    expect(display.locator(".d-recent")).to_be_visible(timeout=12000)
+    english = pages.open("/display/demo?lang=en", viewport={"width": 1920, "height": 1080}, locale="en-US")
+    expect(english.locator("#d-star-month")).to_contain_text("Service star of")
+    english.screenshot(path=str(SHOTS / "wall-star-display-en.png"))
+    hans = pages.open("/display/demo?lang=zh-Hans", viewport={"width": 1920, "height": 1080}, locale="zh-CN")
+    expect(hans.locator("#d-star-month")).to_contain_text("服务明星")
+    hans.screenshot(path=str(SHOTS / "wall-star-display-zh-Hans.png"))
+
+    panel.get_by_role("button", name="從顯示屏撤下").click()
+    expect(display.locator("#d-star")).to_be_hidden()
+    expect(display.locator(".d-recent")).to_be_visible()
+    assert staff("supervisor").get("/branches/demo/wall-star") == {"star": None}

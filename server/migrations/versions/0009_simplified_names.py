@@ -1,5 +1,5 @@
 """branches and services get a Simplified Chinese name, filled from the Traditional one by OpenCC;
-the comment book (comments)
+the comment book (comments); the service star posted on the lobby display (branches.wall_star_*)
 
 Revision ID: 0009
 Revises: 0008
@@ -52,9 +52,15 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id"),
     )
     op.create_index("ix_comments_branch_day", "comments", ["branch_id", "business_day"], unique=False)
+    with op.batch_alter_table("branches") as batch:
+        batch.add_column(sa.Column("wall_star_month", sa.String(length=7), nullable=False, server_default=""))
+        batch.add_column(sa.Column("wall_star_name", sa.String(length=60), nullable=False, server_default=""))
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("branches") as batch:
+        batch.drop_column("wall_star_name")
+        batch.drop_column("wall_star_month")
     op.drop_index("ix_comments_branch_day", table_name="comments")
     op.drop_table("comments")
     for table in TABLES:

@@ -69,6 +69,9 @@ class Caller:
     def post(self, path, json=None, **kw):
         return self.client.post(path, headers=self.headers, json=json, **kw)
 
+    def put(self, path, json=None, **kw):
+        return self.client.put(path, headers=self.headers, json=json, **kw)
+
 
 @pytest.fixture
 def bearer(app, client):

@@ -71,7 +71,8 @@ def test_panel_report_files_print_and_download_each_kind(api):
     assert "attachment" not in day.headers.get("Content-Disposition", "")
     staff = report_file(api, kind="staff", format="csv", **{"from": DAY, "to": DAY}, lang="en")
     assert staff.status_code == 200 and staff.mimetype == "text/csv"
-    assert staff.headers["Content-Disposition"] == 'attachment; filename="counterflow-demo-2026-03-02-2026-03-02-staff.csv"'
+    assert staff.headers["Content-Disposition"] == \
+        'attachment; filename="counterflow-demo-2026-03-02-2026-03-02-staff.csv"'
     rows = list(csv.DictReader(io.StringIO(staff.data.decode("utf-8-sig"))))
     assert sorted((r["Teller"], r["Done"]) for r in rows if r["Teller"]) == [("teller1", "2"), ("teller2", "2")]
     ranking = report_file(api, kind="ranking", format="xlsx", month="2026-03", lang="zh-Hant")
