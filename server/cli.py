@@ -170,7 +170,7 @@ def cmd_devices(args) -> int:
         view = registry.add(args.branch, kind=args.kind, name=args.name, url=args.url, counter=args.counter,
                             kiosk=args.kiosk, settings=settings, enabled=not args.disabled)
         sys.stdout.write(f"added {view['kind']} {view['name']} (id {view['id']}); a running hub picks it up "
-                         "at its next start\n")
+                         "within a few seconds\n")
         return 0
     if args.devices_command == "remove":
         from .queue.actors import SYSTEM
@@ -433,7 +433,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     sub.add_parser("ports", help="list serial ports and USB printers").set_defaults(func=cmd_ports)
 
-    devices = sub.add_parser("devices", help="the device table (a running hub reads it at start)")
+    devices = sub.add_parser("devices", help="the device table (a running hub picks changes up within a few seconds)")
     devices_sub = devices.add_subparsers(dest="devices_command", required=True)
     listing = devices_sub.add_parser("list", help="devices and their last known state")
     listing.add_argument("--branch")

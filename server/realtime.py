@@ -213,6 +213,9 @@ class Realtime:
         Each room set gets its messages in order, in one packet: the message itself when there is
         one, else a `batch` (a list of messages). Fewer packets is what keeps hundreds of screens fast.
         """
+        devices = getattr(self.hub, "devices", None)
+        if devices is not None:
+            devices.on_logged(events)  # a device change committed by another process (CLI) reaches the devices
         outbox: dict[tuple[str, ...], list[dict]] = {}
         listening: dict[str, bool] = {}
         for event in events:

@@ -178,3 +178,25 @@ def test_a_hub_process_without_the_device_manager_refuses_agents(database_url):
         assert not client.is_connected(NAMESPACE)
     finally:
         hub.db.dispose()
+
+
+def test_a_device_added_by_another_process_reaches_its_agent(app, hub):
+    """`counterflow devices add` writes the table from its own process: the hub hears of it from the
+    event log (its delivery loop), not from a request, and reconfigures the agent."""
+    from server.devices.registry import DeviceRegistry
+
+    hub.realtime.start()
+    try:
+        client = connect(app, hub)
+        client.get_received(NAMESPACE)
+        elsewhere = DeviceRegistry(hub.db, hub.devices.clock, lambda events: None)  # publishes to no bus here
+        elsewhere.add("demo", kind="pad", name="pad-1", url="serial:///dev/ttyAGENT1?unit=101", counter=1,
+                      settings={"agent": AGENT})
+
+        def configured():
+            return [sorted(d["name"] for d in m["args"][0]["command"]["devices"])
+                    for m in client.get_received(NAMESPACE)
+                    if m["name"] == "command" and m["args"][0]["command"]["op"] == "configure"]
+        assert eventually(configured, 5, what="configure after the log") == [["keypad-1", "kiosk-printer", "pad-1"]]
+    finally:
+        hub.realtime.stop()
