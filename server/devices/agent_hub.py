@@ -319,6 +319,8 @@ class AgentHub:
         if s.bridge is None:
             return
         device_ids = [d.id for d in s.directory.all() if agent_of(d) == key]
+        if not device_ids:
+            return  # an agent with no devices (any more): nothing in the hall depends on it
         after = s.settings.agent_offline_after_s
         s.bridge.call(lambda: agent_offline.mark_offline(
             s.hub.db, s.clock, s.hub.bus.publish, branch_id=key[0], agent=key[1], device_ids=device_ids,
