@@ -409,3 +409,14 @@ class SetupChange(Base):
     action: Mapped[str] = mapped_column(String(24))  # created, changed, removed, revoked, rotated, ...
     before: Mapped[dict | None] = mapped_column(JSON, nullable=True)
     after: Mapped[dict | None] = mapped_column(JSON, nullable=True)
+
+
+class AgentReport(Base):
+    """A key press a branch agent reported, by the agent's report id: acted on once, also when the
+    hub was restarted before its acknowledgement reached the agent (server/devices/agent_receipts.py)."""
+
+    __tablename__ = "agent_reports"
+    branch_id: Mapped[int] = mapped_column(ForeignKey("branches.id"), primary_key=True, autoincrement=False)
+    agent: Mapped[str] = mapped_column(String(120), primary_key=True)
+    report_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    received_at: Mapped[dt.datetime] = mapped_column(DateTime, index=True)

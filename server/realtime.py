@@ -45,7 +45,6 @@ TICK = "tick"
 BATCH = "batch"
 HEARTBEAT = "heartbeat"
 COUNTER_CACHE_S = 30.0
-DEVICE_SETUP_EVENTS = ("device.added", "device.updated", "device.removed")
 
 
 class _CounterRooms:
@@ -214,10 +213,9 @@ class Realtime:
         Each room set gets its messages in order, in one packet: the message itself when there is
         one, else a `batch` (a list of messages). Fewer packets is what keeps hundreds of screens fast.
         """
-        # A device set up by another process (the CLI) reaches this hub's device manager now, not at
-        # its next start; a change made through this hub's API was already applied (reloading twice is harmless).
-        if self.hub.devices is not None and any(e.name in DEVICE_SETUP_EVENTS for e in events):
-            self.hub.devices.reload()
+        devices = getattr(self.hub, "devices", None)
+        if devices is not None:
+            devices.on_logged(events)  # a device change committed by another process (CLI) reaches the devices
         outbox: dict[tuple[str, ...], list[dict]] = {}
         listening: dict[str, bool] = {}
         for event in events:

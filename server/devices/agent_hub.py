@@ -5,15 +5,16 @@ in-hub manager: DeviceService.send hands its commands here. The wire (docs/devic
 "Branch agents"):
 
     agent -> hub   connect  auth {token, version}     an `agent` device token, else refused
-                   hello    {version, devices}        -> {ok, agent}; the hub then sends `configure`
-                   report   {id, report}              -> {ok, duplicate?, dropped?}; acked once handled
+                   hello    {version}                 -> {ok, agent}; the hub then sends `configure`
+                   report   {id, report}              -> {ok, duplicate?, dropped?, queued?}; acked once handled
     hub -> agent   command  {id, link, n, sent_at, command} -> {id, reply}
 
 Exactly once: commands carry an id and a per-link number `n` (the agent runs them in n order and
 answers a repeated id from its memory); reports carry an id, the hub acknowledges only once the
-bridge has handled one and answers a repeated id as a duplicate without acting again. The hub never
-re-sends a command after a reconnect: displays are re-synced from the database instead, and a print
-that was not confirmed in time stays `printed: false` (the kiosk shows the ticket and its QR).
+bridge has handled one and answers a repeated id as a duplicate without acting again (key presses
+also across hub restarts: agent_receipts.py). The hub never re-sends a command after a reconnect:
+displays are re-synced from the database instead, and a print that was not confirmed in time stays
+`printed: false` (the kiosk shows the ticket and its QR).
 """
 from __future__ import annotations
 
@@ -31,7 +32,7 @@ from socketio.exceptions import ConnectionRefusedError  # noqa: A004 - the one S
 from ..auth import authenticate
 from ..queue.clock import utc_now
 from ..queue.errors import DomainError
-from . import agent_offline
+from . import agent_offline, agent_receipts
 from .directory import DeviceInfo
 from .protocol import Pending, reply
 
@@ -73,6 +74,7 @@ class AgentHub:
         self._last: dict[AgentKey, dict] = {}  # what the supervisor panel shows of agents seen since start
         self._seen: dict[AgentKey, OrderedDict] = {}
         self._timers: dict[AgentKey, threading.Timer] = {}
+        self._pruned_at = 0.0  # agent_receipts: old ids dropped at most hourly
 
     # -- wiring -----------------------------------------------------------------------------------
     def install(self, socketio) -> None:
@@ -247,11 +249,28 @@ class AgentHub:
             log.info("agent report dropped", extra={"agent": key[1], "event": report.get("event"),
                                                     "device": report.get("device"), "reason": why})
             return {"ok": True, "dropped": why}
+        if report.get("event") == "device.key":
+            try:
+                fresh = self._first_time(key, report_id, now)
+            except Exception:  # noqa: BLE001 - database away: not recorded, so not acted on; the agent retries
+                with self._lock:
+                    seen.pop(report_id, None)
+                log.warning("agent key press not recorded", extra={"agent": key[1]}, exc_info=True)
+                return {"ok": False, "error": {"code": "database_unavailable", "message": "send it again"}}
+            if not fresh:
+                return {"ok": True, "duplicate": True}
         if not self._handle(report):
-            with self._lock:
-                seen.pop(report_id, None)  # not handled: the agent sends it again
-            return {"ok": False, "error": {"code": "busy", "message": "not handled in time; send it again"}}
+            # Still queued on the bridge, which will act on it: a re-send would count it twice.
+            log.warning("agent report still queued", extra={"agent": key[1], "event": report.get("event")})
+            return {"ok": True, "queued": True}
         return {"ok": True}
+
+    def _first_time(self, key: AgentKey, report_id: str, now: dt.datetime) -> bool:
+        db = self.service.hub.db
+        if time.monotonic() - self._pruned_at > 3600:
+            self._pruned_at = time.monotonic()
+            agent_receipts.prune(db, now)
+        return agent_receipts.first_time(db, branch_id=key[0], agent=key[1], report_id=report_id, now=now)
 
     def _refusal(self, key: AgentKey, report: dict) -> str | None:
         """Why a report is not acted on: another agent's device, or a key press too old to mean anything."""
@@ -300,6 +319,8 @@ class AgentHub:
         if s.bridge is None:
             return
         device_ids = [d.id for d in s.directory.all() if agent_of(d) == key]
+        if not device_ids:
+            return  # an agent with no devices (any more): nothing in the hall depends on it
         after = s.settings.agent_offline_after_s
         s.bridge.call(lambda: agent_offline.mark_offline(
             s.hub.db, s.clock, s.hub.bus.publish, branch_id=key[0], agent=key[1], device_ids=device_ids,

@@ -26,6 +26,8 @@ from .worker import Timing
 
 log = logging.getLogger(__name__)
 
+DEVICE_TABLE_EVENTS = ("device.added", "device.updated", "device.removed")
+
 
 def _no_simulators(config: DeviceConfig) -> str:
     if config.url.startswith("sim:"):
@@ -121,6 +123,12 @@ class DeviceService:
             pending.resolve(reply(False, "device manager not running"))
             return pending
         return manager.submit(command)
+
+    def on_logged(self, events) -> None:
+        """Committed events from the event log (any process): a change of the device table made
+        elsewhere, e.g. `counterflow devices add`, reaches the manager and the agents within a poll."""
+        if self.running and any(e.name in DEVICE_TABLE_EVENTS for e in events):
+            self.bridge.call(self.reload)
 
     def reload(self) -> None:
         """Re-read the device table and hand it to the manager (after any device change)."""

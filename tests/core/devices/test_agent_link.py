@@ -104,6 +104,9 @@ def test_a_repeated_report_counts_once_and_an_old_press_is_dropped(app, hub, sig
 
     assert report(client, "press-1", key_report(keypad, "call_next")) == {"ok": True}
     assert report(client, "press-1", key_report(keypad, "call_next")) == {"ok": True, "duplicate": True}
+    # A restarted hub has forgotten the ids it saw; the database has not (agent_receipts.py).
+    hub.devices.agents._seen.clear()
+    assert report(client, "press-1", key_report(keypad, "call_next")) == {"ok": True, "duplicate": True}
     ten_minutes_ago = utc_now() - dt.timedelta(minutes=10)
     assert report(client, "press-2", key_report(keypad, "call_next", ten_minutes_ago)) == {"ok": True,
                                                                                            "dropped": "stale"}
@@ -138,8 +141,9 @@ def test_a_lost_agent_raises_one_fault_and_clears_it_when_back(app, hub, signed_
 
     connect(app, hub)
     eventually(lambda: [f for f in agent_faults() if AGENT in f["message"]] == [], 5, what="fault cleared")
-    [record] = [f for f in agent_faults(open_only=False) if AGENT in f["message"]]
-    assert record["resolved_at"] is not None and record["resolved_by"] == "system"
+    # (On a slow machine the fault armed at hub start may have come and gone before the first hello.)
+    records = [f for f in agent_faults(open_only=False) if AGENT in f["message"]]
+    assert records and all(r["resolved_at"] is not None and r["resolved_by"] == "system" for r in records)
 
 
 def test_the_supervisor_sees_each_agent(app, hub, signed_in):
@@ -161,7 +165,9 @@ def test_a_device_added_through_the_api_reaches_its_agent_at_once(app, hub, sign
     assert response.status_code == 201, response.get_json()
     commands = [m["args"][0]["command"] for m in client.get_received(NAMESPACE) if m["name"] == "command"]
     configure = [c for c in commands if c["op"] == "configure"]
-    assert [sorted(d["name"] for d in c["devices"]) for c in configure] == [["keypad-1", "kiosk-printer", "led-1"]]
+    # (A second, identical list may follow from the event log: harmless, the manager keeps what did not change.)
+    assert configure and {tuple(sorted(d["name"] for d in c["devices"])) for c in configure} == {
+        ("keypad-1", "kiosk-printer", "led-1")}
     # ... and the new display is brought in line with its counter (closed: blank) in the same breath.
     led = device_id(hub, "led-1")
     eventually(lambda: any(c.get("device") == led for c in
@@ -178,3 +184,25 @@ def test_a_hub_process_without_the_device_manager_refuses_agents(database_url):
         assert not client.is_connected(NAMESPACE)
     finally:
         hub.db.dispose()
+
+
+def test_a_device_added_by_another_process_reaches_its_agent(app, hub):
+    """`counterflow devices add` writes the table from its own process: the hub hears of it from the
+    event log (its delivery loop), not from a request, and reconfigures the agent."""
+    from server.devices.registry import DeviceRegistry
+
+    hub.realtime.start()
+    try:
+        client = connect(app, hub)
+        client.get_received(NAMESPACE)
+        elsewhere = DeviceRegistry(hub.db, hub.devices.clock, lambda events: None)  # publishes to no bus here
+        elsewhere.add("demo", kind="pad", name="pad-1", url="serial:///dev/ttyAGENT1?unit=101", counter=1,
+                      settings={"agent": AGENT})
+
+        def configured():
+            return [sorted(d["name"] for d in m["args"][0]["command"]["devices"])
+                    for m in client.get_received(NAMESPACE)
+                    if m["name"] == "command" and m["args"][0]["command"]["op"] == "configure"]
+        assert eventually(configured, 5, what="configure after the log")[-1] == ["keypad-1", "kiosk-printer", "pad-1"]
+    finally:
+        hub.realtime.stop()
