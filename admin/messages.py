@@ -33,6 +33,7 @@ MESSAGES = {
     "field.code": _l("Code"),
     "field.name_zh": _l("Chinese name"),
     "field.name_en": _l("English name"),
+    "field.name_zh_hans": _l("Simplified Chinese name (left empty: converted from the Chinese name)"),
     "field.timezone": _l("Time zone"),
     "links_title": _l("This branch's screens"),
     "hours_title": _l("Opening hours (the kiosks issue tickets)"),
