@@ -142,6 +142,9 @@ def _run_gunicorn(app, settings, started) -> None:
         raise SystemExit("error: COUNTERFLOW_ASYNC_MODE=threading needs gunicorn (pip install gunicorn)") from err
 
     gunicorn_wsgi.SERVER = SERVER_HEADER  # gunicorn's own Server header, bare
+    from .allocator import limit_arenas
+
+    limit_arenas()  # before any thread: per-thread malloc arenas made RSS climb (server/allocator.py)
     hub = app.extensions["counterflow"]
     hub.db.dispose()  # the worker is a fork: it opens its own connections
 

@@ -289,7 +289,7 @@
     $("sv-staffing-table").tBodies[0].replaceChildren(
       ...s.hours.map((r) =>
         h("tr", { class: r.shortfall ? "is-short" : "" },
-          h("th", { scope: "row" }, r.label || hourLabel(r.hour)),
+          h("th", { scope: "row" }, hourLabel(r.hour)),
           h("td", { class: "sv-num" }, number(r.arrivals_per_hour)),
           h("td", { class: "sv-num" }, minSec(r.mean_service_s)),
           h("td", { class: "sv-num sv-needed" }, String(r.counters)),
