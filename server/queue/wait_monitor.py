@@ -7,6 +7,8 @@ clears it and raises the new one, so the history shows when each level started a
 """
 from __future__ import annotations
 
+import math
+
 from sqlalchemy import func, select
 
 from ..models import WAITING, Alert, Branch, Service, Ticket
@@ -47,7 +49,9 @@ def evaluate(uow: UnitOfWork, branch: Branch, service_times: estimates.ServiceTi
         predicted = 0.0
         if count:
             load = estimates.service_load(s, service.id, service.default_service_s, uow.now, service_times)
-            predicted = estimates.estimate_wait_s(count, load) or 0.0  # None: no counter open, no prediction
+            predicted = estimates.estimate_wait_s(count, load)
+            if predicted is None:  # nobody serves it: the kiosk promises no time, but these customers will wait
+                predicted = float("inf")
         level = level_for(longest, predicted, service) if service.active else "ok"
         current = open_alerts.get(service.id)
         if current is not None and current.level == level:
@@ -66,7 +70,9 @@ def evaluate(uow: UnitOfWork, branch: Branch, service_times: estimates.ServiceTi
                 value_s=int(longest),
                 message=(
                     f"{service.code} {service.name_en}: longest wait {int(longest // 60)} min, "
-                    f"expected for a new customer {int(predicted // 60)} min, target {service.wait_target_min} min"
+                    + (f"expected for a new customer {int(predicted // 60)} min" if math.isfinite(predicted)
+                       else "no open counter serves it")
+                    + f", target {service.wait_target_min} min"
                 ),
                 raised_at=uow.now,
             )

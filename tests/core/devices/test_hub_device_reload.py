@@ -36,5 +36,8 @@ def test_a_printer_added_and_removed_from_the_cli_reaches_the_running_device_man
         sim.set_fault("cover_open")
         assert _wait_state(hub, "cli-printer", "fault") == "fault"  # the manager polls it: it is configured
     assert cli.main(["devices", "remove", "cli-printer", "--branch", "demo"]) == 0
-    hub.realtime.delivery.deliver_pending()
+    hub.realtime.delivery.deliver_pending()  # the device layer reloads on its own thread (DeviceService.on_logged)
+    deadline = time.monotonic() + 5.0
+    while "cli-printer" in {d["name"] for d in hub.devices.directory.configs()} and time.monotonic() < deadline:
+        time.sleep(0.05)
     assert "cli-printer" not in {d["name"] for d in hub.devices.directory.configs()}
