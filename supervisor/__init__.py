@@ -10,15 +10,14 @@ import logging
 
 from flask import Blueprint, current_app, make_response, request, url_for
 
-from server import permissions
 from server.api.core import RouteDoc, document
-from server.auth import authenticate
 from server.i18n import LOCALES, current_locale, normalize
 from server.queue.clock import business_day, utc_now
 from server.web_common import render_page
 from server.web_common.pages import branch_or_404
 
 from .messages import ERRORS, MESSAGES, PAUSE_REASONS
+from .report_access import report_reader
 from .ticket_messages import TICKET_ERRORS, TICKET_MESSAGES
 
 MESSAGES = {**MESSAGES, **TICKET_MESSAGES}  # the tickets tab's strings (ticket_messages.py)
@@ -98,18 +97,13 @@ document(RouteDoc("/<branch_code>/day-report", ["POST"], "The printable day-end 
 def day_report(branch_code: str):
     """The printable day-end report in a new tab. The panel posts its token in a form (a link cannot
     carry the Authorization header, and a token in a URL would end up in logs and history)."""
-    from server.queue import queries
     from server.reports import export, reads
     from server.reports.periods import parse_date
 
     hub = current_app.extensions["counterflow"]
-    token = (request.form.get("token") or "")[:256]
     now = utc_now()
     with hub.db.read() as session:
-        principal = authenticate(session, token, now)  # refusals become the API's JSON errors
-        permissions.require_admitted("may_read_reports", principal)
-        branch = queries.branch_by_code(session, branch_code)
-        permissions.require("may_read_reports", principal, branch_id=branch.id)
+        principal, branch = report_reader(session, branch_code, now)  # refusals: the API's JSON errors
         day = parse_date(request.form["date"]) if request.form.get("date") else business_day(now, branch.timezone)
         report, close = reads.day_report(session, branch, day, hub.engine.clock())
     log.info("day report printed", extra={"branch": branch_code, "business_day": day.isoformat(),

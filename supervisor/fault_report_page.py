@@ -8,15 +8,13 @@ from pathlib import Path
 from flask import current_app, make_response, render_template, request
 from flask_babel import force_locale
 
-from server import permissions
-from server.auth import authenticate
 from server.devices.fault_report import fault_report
 from server.i18n import HTML_LANG, normalize
-from server.queue import queries
 from server.queue.clock import business_day, utc_now
 from server.reports.periods import parse_date
 
 from . import REPORT_CSP, bp
+from .report_access import report_reader
 from .messages import MESSAGES
 
 log = logging.getLogger(__name__)
@@ -34,14 +32,10 @@ def who(label: str | None, system: str) -> str:
 @bp.post("/<branch_code>/fault-report")
 def fault_report_page(branch_code: str):
     hub = current_app.extensions["counterflow"]
-    token = (request.form.get("token") or "")[:256]
     locale = normalize(request.form.get("lang")) or "zh_Hant"
     now = utc_now()
     with hub.db.read() as session:
-        principal = authenticate(session, token, now)  # refusals become the API's JSON errors
-        permissions.require_admitted("may_read_reports", principal)
-        branch = queries.branch_by_code(session, branch_code)
-        permissions.require("may_read_reports", principal, branch_id=branch.id)
+        principal, branch = report_reader(session, branch_code, now)  # refusals: the API's JSON errors
         today = business_day(now, branch.timezone)
         first = parse_date(request.form["from"], "from") if request.form.get("from") else today.replace(day=1)
         last = parse_date(request.form["to"], "to") if request.form.get("to") else today

@@ -11,15 +11,14 @@ import logging
 
 from flask import current_app, make_response, request
 
-from server import permissions
 from server.api.core import ApiError, RouteDoc, document
-from server.auth import authenticate
 from server.i18n import current_locale, normalize
 from server.queue.clock import business_day, utc_now
 from server.reports.labels import Labels
 from server.reports.ranking import MIN_RATED
 
 from . import REPORT_CSP, bp
+from .report_access import report_reader
 
 log = logging.getLogger(__name__)
 
@@ -80,17 +79,12 @@ def _build(session, branch, kind: str, now, clock_now):
 
 @bp.post("/<branch_code>/report-file")
 def report_file(branch_code: str):
-    from server.queue import queries
     from server.reports import export
 
     hub = current_app.extensions["counterflow"]
-    token = (request.form.get("token") or "")[:256]
     now = utc_now()
     with hub.db.read() as session:
-        principal = authenticate(session, token, now)  # refusals become the API's JSON errors
-        permissions.require_admitted("may_read_reports", principal)
-        branch = queries.branch_by_code(session, branch_code)
-        permissions.require("may_read_reports", principal, branch_id=branch.id)
+        principal, branch = report_reader(session, branch_code, now)  # refusals: the API's JSON errors
         kind = _choice("kind", KINDS)
         fmt = _choice("format", FORMATS, "html")
         tables, page, stem = _build(session, branch, kind, now, hub.engine.clock())
