@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import subprocess
 import time
 from pathlib import Path
@@ -19,9 +18,9 @@ import requests
 import socketio
 import websocket
 
-from tests.support.live_hub import ROOT, LiveHub
+from tests.support.live_hub import LiveHub
+from tests.support.node_client import NODE_PREFIX, require_node_client
 
-NODE_CLIENT_DIR = ROOT / "var" / "node"
 CLOSE = websocket.ABNF.OPCODE_CLOSE
 
 
@@ -108,12 +107,11 @@ def test_python_socketio_displays_leave_quietly_over_websocket_and_after_an_upgr
     assert loud_log_lines(hub) == []
 
 
-@pytest.mark.skipif(shutil.which("node") is None or not (NODE_CLIENT_DIR / "node_modules" / "socket.io-client").is_dir(),
-                    reason="needs node and `make node-client`")
 def test_the_javascript_client_leaves_quietly(hub):
+    node = require_node_client()
     script = (
         "const { createRequire } = require('module');"
-        f"const {{ io }} = createRequire({json.dumps(str(NODE_CLIENT_DIR / 'package.json'))})('socket.io-client');"
+        f"const {{ io }} = createRequire({json.dumps(str(NODE_PREFIX / 'package.json'))})('socket.io-client');"
         f"const s = io({json.dumps(hub.base_url)}, {{ transports: ['websocket'], reconnection: false }});"
         "s.on('connect', () => s.timeout(5000).emit('join', {audience: 'display', branch: 'demo'}, (err, ack) => {"
         "  if (err || !ack.ok) process.exit(2);"
@@ -122,8 +120,8 @@ def test_the_javascript_client_leaves_quietly(hub):
         "s.on('connect_error', () => process.exit(3));"
     )
     before = time.monotonic()
-    done = subprocess.run(["node", "-e", script], capture_output=True, text=True, timeout=30,
-                          env=dict(os.environ, NODE_PATH=str(NODE_CLIENT_DIR / "node_modules")))
+    done = subprocess.run([node, "-e", script], capture_output=True, text=True, timeout=30,
+                          env=dict(os.environ, NODE_PATH=str(NODE_PREFIX / "node_modules")))
     assert done.returncode == 0, done.stderr
     assert time.monotonic() - before < 10.0  # node exits once its socket is closed, not after a timeout
     assert wait_for_sockets(hub, 0) < 1.0

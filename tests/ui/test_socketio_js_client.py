@@ -21,8 +21,8 @@ from server.models import User
 from server.queue.actors import Actor
 from server.settings import Settings
 from tests.support.live_hub import ROOT, LiveHub
+from tests.support.node_client import SOCKET_IO_CLIENT, require_node_client
 
-NODE_CLIENT_DIR = ROOT / "var" / "node" / "node_modules" / "socket.io-client"
 SCRIPT = ROOT / "tests" / "support" / "js_display.cjs"
 
 
@@ -31,7 +31,7 @@ class NodeDisplay:
         self.lines: queue.Queue = queue.Queue()
         self.seen: list[dict] = []
         self.proc = subprocess.Popen([shutil.which("node"), str(SCRIPT), url], stdout=subprocess.PIPE,
-                                     env=dict(os.environ, NODE_CLIENT_DIR=str(NODE_CLIENT_DIR)), text=True)
+                                     env=dict(os.environ, NODE_CLIENT_DIR=str(SOCKET_IO_CLIENT)), text=True)
         threading.Thread(target=self._read, daemon=True).start()
 
     def _read(self) -> None:
@@ -56,8 +56,7 @@ class NodeDisplay:
 
 
 def test_the_official_javascript_client_as_a_display(template_database, tmp_path):
-    if shutil.which("node") is None or not NODE_CLIENT_DIR.exists():
-        pytest.fail("node and socket.io-client are needed: run `make node-client` (make test does)")
+    require_node_client()
     url = f"sqlite:///{tmp_path / 'hub.db'}"
     shutil.copy(template_database.split("///", 1)[1], tmp_path / "hub.db")
     hub = LiveHub(url, env={"COUNTERFLOW_REALTIME_HEARTBEAT_S": "1"}, log_path=tmp_path / "hub.log").start()
