@@ -91,3 +91,18 @@ def signed_in(client):
         return cache[username]
 
     return _get
+
+
+@pytest.fixture
+def hub(app):
+    """The app's hub (engine, database, event bus, devices)."""
+    return app.extensions["counterflow"]
+
+
+@pytest.fixture
+def published(hub):
+    """Every event the hub publishes from now on."""
+    seen = []
+    hub.bus.subscribe(seen.append)
+    yield seen
+    hub.bus.unsubscribe(seen.append)

@@ -11,19 +11,6 @@ from server.models import AuthEvent, TicketEvent
 
 
 @pytest.fixture
-def hub(app):
-    return app.extensions["counterflow"]
-
-
-@pytest.fixture
-def published(hub):
-    seen = []
-    hub.bus.subscribe(seen.append)
-    yield seen
-    hub.bus.unsubscribe(seen.append)
-
-
-@pytest.fixture
 def counters(signed_in):
     rows = signed_in("supervisor").get("/api/v1/branches/demo/counters").get_json()["counters"]
     return {c["number"]: c["id"] for c in rows}

@@ -41,19 +41,5 @@ def app(database_url, extra_devices):
 
 
 @pytest.fixture
-def hub(app):
-    return app.extensions["counterflow"]
-
-
-@pytest.fixture
-def published(hub):
-    """Every event the hub publishes from now on."""
-    seen = []
-    hub.bus.subscribe(seen.append)
-    yield seen
-    hub.bus.unsubscribe(seen.append)
-
-
-@pytest.fixture
 def devices(hub, signed_in):
     return HubDevices(hub, signed_in("admin"))

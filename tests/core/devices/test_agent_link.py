@@ -38,11 +38,6 @@ def app(database_url):
     hub.db.dispose()
 
 
-@pytest.fixture
-def hub(app):
-    return app.extensions["counterflow"]
-
-
 def token_for(hub, name: str, kind: str = "agent") -> str:
     with hub.db.write() as session:
         branch = session.execute(select(Branch).where(Branch.code == "demo")).scalar_one()
