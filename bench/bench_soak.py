@@ -72,6 +72,7 @@ class Display:
 
     def __init__(self, ws_url: str):
         self.ws = websocket.create_connection(ws_url, timeout=15, skip_utf8_validation=True)
+        self.sock = self.ws.sock  # kept: websocket-client drops ws.sock when the connection fails
         assert self.ws.recv().startswith("0")
         self.ws.send("40")
         while not (reply := self.ws.recv()).startswith("40"):
@@ -97,15 +98,16 @@ def display_worker(ws_url: str, count: int, churn: int, churn_every: float, stop
     selector = selectors.DefaultSelector()
     displays: list[Display] = []
     closes: list[float] = []
+    drops: list[str] = []  # connections lost without a close: a lobby that would miss calls
     messages = 0
 
     def add() -> None:
         display = Display(ws_url)
         displays.append(display)
-        selector.register(display.ws.sock, selectors.EVENT_READ, display)
+        selector.register(display.sock, selectors.EVENT_READ, display)
 
     def remove(display: Display) -> None:
-        selector.unregister(display.ws.sock)
+        selector.unregister(display.sock)
         displays.remove(display)
         closes.append(display.close())
 
@@ -116,8 +118,9 @@ def display_worker(ws_url: str, count: int, churn: int, churn_every: float, stop
         for key, _ in selector.select(timeout=0.2):
             try:
                 frame = key.data.ws.recv()
-            except (OSError, websocket.WebSocketException):
-                selector.unregister(key.data.ws.sock)
+            except (OSError, websocket.WebSocketException) as err:
+                drops.append(f"{type(err).__name__}: {err}")
+                selector.unregister(key.data.sock)
                 displays.remove(key.data)
                 add()
                 continue
@@ -130,7 +133,7 @@ def display_worker(ws_url: str, count: int, churn: int, churn_every: float, stop
                 add()
     for display in list(displays):
         remove(display)
-    results.put({"messages": messages, "closes": closes})
+    results.put({"messages": messages, "closes": closes, "drops": drops})
 
 
 # ---------------------------------------------------------------------------- traffic
@@ -217,10 +220,14 @@ def soak(base_url: str, pid: int, token: str, *, minutes: float, displays: int, 
     summary = {"minutes": minutes, "ops": teller.ops, "displays": displays, "messages": shown["messages"],
                "rss_slope_mib_per_hour": round(per_hour, 2), "rss_slope_mib_per_1000_ops": round(per_kop, 3),
                "display_closes": len(closes), "close_p50_s": round(percentile(closes, 50), 3),
-               "close_max_s": round(max(closes, default=0.0), 3), "samples": samples}
+               "close_max_s": round(max(closes, default=0.0), 3), "display_drops": len(shown["drops"]),
+               "samples": samples}
     out(f"RSS slope: {per_hour:+.2f} MiB/hour, {per_kop:+.3f} MiB per 1,000 operations "
         f"({teller.ops} operations, {shown['messages']} frames to displays)")
-    out(f"display closes: {len(closes)}, p50 {summary['close_p50_s']} s, max {summary['close_max_s']} s")
+    out(f"display closes: {len(closes)}, p50 {summary['close_p50_s']} s, max {summary['close_max_s']} s; "
+        f"connections lost (replaced): {len(shown['drops'])}")
+    for reason in sorted(set(shown["drops"]))[:5]:
+        out(f"  lost: {reason}")
     return summary
 
 
