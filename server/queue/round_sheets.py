@@ -27,7 +27,7 @@ _SEED = {
             ("counters_clean", "柜面內部環境衛生良好", "Counter area clean and tidy"),
         ]),
         (("設施與物品", "Facilities and supplies"), [
-            ("air_conditioning", "空調已開啟,溫度適宜", "Air conditioning on, temperature comfortable"),
+            ("air_conditioning", "空調已開啟，溫度適宜", "Air conditioning on, temperature comfortable"),
             ("water_cups", "飲水機的水和水杯充足", "Water dispenser filled, enough cups"),
             ("forms", "填單區的資料完整", "Forms at the writing desk complete"),
             ("pens_glasses", "書寫筆、老花眼鏡配備齊全", "Pens and reading glasses in place"),
@@ -41,7 +41,7 @@ _SEED = {
     ],
     "midday": [
         (("大廳", "Hall"), [
-            ("hall_order", "大廳秩序井然,無喧嘩吵鬧", "Hall orderly and quiet"),
+            ("hall_order", "大廳秩序井然，無喧嘩吵鬧", "Hall orderly and quiet"),
             ("hall_clean", "大廳環境衛生良好", "Hall clean"),
             ("wait_time", "客戶等待時間不超過20分鐘", "No customer waits over 20 minutes"),
         ]),
@@ -52,7 +52,7 @@ _SEED = {
         ]),
         (("服務", "Service"), [
             ("etiquette", "柜員儀容儀表、服務禮儀標準", "Tellers' appearance and service manners as required"),
-            ("discipline", "柜員遵守服務紀律,離柜時物品入柜上鎖並暫停服務",
+            ("discipline", "柜員遵守服務紀律，離柜時物品入柜上鎖並暫停服務",
              "Tellers keep discipline: valuables locked away and service paused when leaving"),
             ("guide_duty", "咨詢引導崗盡職", "The guide desk attended"),
         ]),
@@ -60,13 +60,13 @@ _SEED = {
     "closing": [
         (("整理", "Tidying up"), [
             ("comment_box", "已查看意見簿和意見箱", "Comment book and box checked"),
-            ("desks_tidy", "工作臺面已清理,物品擺放整齊", "Desks cleared and tidy"),
+            ("desks_tidy", "工作臺面已清理，物品擺放整齊", "Desks cleared and tidy"),
             ("hall_cleaning", "已通知保潔人員清潔大廳", "Cleaners called for the hall"),
         ]),
         (("安全檢查", "Safety round"), [
-            ("systems_signed_out", "柜員已退出業務系統,關閉電腦", "Tellers signed out of the systems, computers off"),
+            ("systems_signed_out", "柜員已退出業務系統，關閉電腦", "Tellers signed out of the systems, computers off"),
             ("power_off", "辦公機具、空調、設備電源已關閉", "Office machines, air conditioning and devices switched off"),
-            ("items_stored", "物品妥善存放,無遺落", "Items stored away, nothing left behind"),
+            ("items_stored", "物品妥善存放，無遺落", "Items stored away, nothing left behind"),
             ("fire_safety", "無消防隱患", "No fire hazard"),
             ("hall_locked", "營業大廳已關閉", "Hall closed and locked"),
         ]),
