@@ -170,3 +170,19 @@ def test_the_supervisor_edits_the_sheet_in_three_languages(pages, staff):
     expect(page.locator('.rd-item[data-key="brochures"]')).to_contain_text("宣传单张已补充")
     guide = open_rounds(pages, "guide", "zh-TW")
     expect(guide.locator("#rd-edit")).to_be_hidden()
+
+
+def test_the_rounds_page_has_no_serious_accessibility_violation(pages):
+    from tests.ui.test_accessibility import serious_violations
+
+    page = pages.open("/supervisor/demo/rounds", viewport=TABLET, bypass_csp=True)  # axe is injected
+    page.locator("#rd-user").fill("supervisor")
+    page.locator("#rd-pass").fill("demo")
+    page.locator("#rd-signin-form button[type=submit]").click()
+    choose(page, "midday")
+    problem(page, "hall_clean", "wet floor")
+    assert serious_violations(page) == []
+    choose(page, "closing")
+    page.locator("#rd-edit").click()
+    expect(page.locator("#rd-editor tbody tr").first).to_be_visible()
+    assert serious_violations(page) == []
