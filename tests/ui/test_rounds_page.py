@@ -170,6 +170,25 @@ def test_the_supervisor_edits_the_sheet_in_three_languages(pages, staff):
     expect(page.locator('.rd-item[data-key="brochures"]')).to_contain_text("宣传单张已补充")
     guide = open_rounds(pages, "guide", "zh-TW")
     expect(guide.locator("#rd-edit")).to_be_hidden()
+    expect(guide.locator("#rd-recurring-show")).to_be_hidden()  # a supervisor's report
+
+
+def test_history_downloads_as_csv_and_recurring_problems_are_listed(pages, staff):
+    guide_api = staff("guide")
+    sheet = guide_api.get(f"{BRANCH}/round-sheets/midday")["items"]
+    for note in ("no cups at 10:00", "no cups at 15:00"):
+        guide_api.post(f"{BRANCH}/rounds", {"kind": "midday", "answers": [
+            {"key": i["key"], "ok": True} if i["key"] != "water_cups" else {"key": i["key"], "ok": False, "note": note}
+            for i in sheet]})
+    page = open_rounds(pages, "supervisor", "zh-TW")
+    choose(page, "midday")
+    with page.expect_download() as download:
+        page.locator("#rd-csv").click()
+    text = Path(download.value.path()).read_text(encoding="utf-8-sig")
+    assert "water_cups" in text and "no cups at 15:00" in text
+    page.locator("#rd-recurring-show").click()
+    expect(page.locator("#rd-recurring")).to_contain_text(re.compile(r"營業中巡視 · 飲水機的水和水杯充足：\d+ 次巡視中 \d+ 次有問題"))
+    shot(page, "history-zh_Hant")
 
 
 def test_the_rounds_page_has_no_serious_accessibility_violation(pages):
