@@ -16,6 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ..models import Branch, Round, RoundChecklist
+from . import setup_audit
 from .actors import Actor
 from .clock import business_day, iso_utc
 from .errors import Invalid, NotFound
@@ -184,7 +185,12 @@ class RoundOperations:
     def set_opening_rule(self, branch_code: str, requires_round: bool, actor: Actor) -> dict:
         with self._uow() as uow:
             branch = branch_by_code(uow.session, branch_code, lock=True)
+            before = {"opening_requires_round": branch.opening_requires_round}
             branch.opening_requires_round = requires_round
+            # A branch setting like the hall settings: kept in the set-up audit (docs/architecture.md,
+            # "Set-up and its audit").
+            setup_audit.record(uow.session, uow.now, actor.label, branch.id, "branch", branch.code, "changed",
+                               before, {"opening_requires_round": requires_round})
             view = {"opening_requires_round": requires_round, "changed_by": actor.label}
             uow.emit(SETTINGS, branch, view)
         return view

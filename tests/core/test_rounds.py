@@ -8,6 +8,9 @@ import csv
 import io
 
 import pytest
+from sqlalchemy import select
+
+from server.models import SetupChange
 
 BRANCH = "/api/v1/branches/demo"
 
@@ -117,10 +120,14 @@ def test_a_problem_becomes_a_fault_or_a_task_with_an_owner(signed_in):
     assert before == 1  # the refused round raised nothing: one transaction
 
 
-def test_the_branch_can_require_the_opening_record_before_open(signed_in):
+def test_the_branch_can_require_the_opening_record_before_open(signed_in, hub):
     guide, supervisor = signed_in("guide"), signed_in("supervisor")
     assert guide.patch(f"{BRANCH}/round-settings", json={"opening_requires_round": True}).status_code == 403
     assert supervisor.patch(f"{BRANCH}/round-settings", json={"opening_requires_round": True}).status_code == 200
+    with hub.db.read() as session:
+        [change] = session.execute(select(SetupChange).where(SetupChange.entity == "branch")).scalars().all()
+        assert (change.actor, change.before, change.after) == (
+            "user:supervisor", {"opening_requires_round": False}, {"opening_requires_round": True})
 
     refused = supervisor.post(f"{BRANCH}/open")
     assert refused.status_code == 409 and error_code(refused) == "opening_record_incomplete"
