@@ -3,7 +3,8 @@
 A round is one walk of the hall on one sheet (opening, midday, closing): every item is answered
 "ok" or "problem" with a note; a problem may become a device fault (through the fault book the
 caller passes in: the domain knows no devices) or a task with an owner. Each change is one unit of
-work publishing `round.recorded` / `round.sheet_changed` / `round.settings` to the staff rooms.
+work publishing `round.recorded` / `round.updated` / `round.sheet_changed` / `round.settings` to the
+staff rooms.
 The opening round with the device check makes the opening record (開業登記); a branch may require
 both before `open` (server/devices/opening.py). See docs/architecture.md, "Rounds".
 """
@@ -25,7 +26,8 @@ from .round_sheets import KINDS, clean_items, default_items
 
 MAX_NOTE = 500
 MAX_OWNER = 60
-RECORDED, SHEET_CHANGED, SETTINGS = "round.recorded", "round.sheet_changed", "round.settings"
+RECORDED, UPDATED = "round.recorded", "round.updated"  # updated: a task of the round was done
+SHEET_CHANGED, SETTINGS = "round.sheet_changed", "round.settings"
 
 # (unit of work, branch, actor, message, device id or None) -> the fault's id. Given by the caller:
 # the fault book belongs to the device layer (docs/architecture.md, "Layers").
@@ -179,7 +181,7 @@ class RoundOperations:
             done.answers = answers  # a new list: JSON columns notice reassignment, not mutation
             uow.session.flush()
             view = round_view(done)
-            uow.emit(RECORDED, branch, {"round": view})
+            uow.emit(UPDATED, branch, {"round": view})
         return view
 
     def set_opening_rule(self, branch_code: str, requires_round: bool, actor: Actor) -> dict:

@@ -92,7 +92,7 @@ def test_a_round_answers_every_item_and_a_problem_says_what_is_wrong(signed_in, 
     assert [e.data["round"]["id"] for e in published if e.name == "round.recorded"] == [done["id"]]
 
 
-def test_a_problem_becomes_a_fault_or_a_task_with_an_owner(signed_in):
+def test_a_problem_becomes_a_fault_or_a_task_with_an_owner(signed_in, published):
     guide, supervisor = signed_in("guide"), signed_in("supervisor")
     response = record(guide, "midday", all_ok(guide, "midday",
                                               devices_running={"note": "self-service terminal frozen", "fault": {}},
@@ -111,6 +111,7 @@ def test_a_problem_becomes_a_fault_or_a_task_with_an_owner(signed_in):
     assert finished.status_code == 200
     task = next(a for a in finished.get_json()["answers"] if a["key"] == "water_cups")["task"]
     assert task["done_by"] == "user:guide" and task["done_at"]
+    assert [e.data["round"]["id"] for e in published if e.name == "round.updated"] == [round_id]
     no_task = guide.post(f"{BRANCH}/rounds/{round_id}/tasks/hall_order/done")
     assert no_task.status_code == 404 and error_code(no_task) == "task_not_found"
 
