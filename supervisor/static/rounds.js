@@ -69,18 +69,47 @@
     start({ token: account.token, name: account.display_name || account.username, role: account.role });
   });
 
+  // ---------------------------------------------------------------- live: another tablet's rounds
+  /* The staff room of the branch (guides may watch the hall): a round recorded elsewhere, a task done,
+   * a sheet changed, the branch opened or a device changing state refresh what this page shows. */
+  let client = null;
+  const banner = cf.ui.connectionBanner();
+  function connectLive() {
+    if (client) client.close();
+    client = cf.connect({
+      join: { audience: "supervisor", branch: page.branch.code },
+      token: () => state.auth && state.auth.token,
+      onSnapshot() {},
+      onEvent(message) {
+        const name = message.event;
+        if (name === "round.recorded" || name === "round.updated") refreshToday();
+        else if (name === "round.sheet_changed" && ((message.data || {}).sheet || {}).kind === state.kind &&
+          $("rd-editor").hidden && !Object.keys(state.answers).length) state.reload();
+        if (state.kind === "opening" && (name === "branch.opened" || name.startsWith("round."))) refreshRecord();
+        if (state.kind === "closing" && name === "device.state") refreshClosing();
+      },
+      onStatus: banner,
+      onRefused(error) {
+        if (["invalid_token", "token_expired", "auth_required"].includes(error.code)) endSession("session_ended");
+      },
+    });
+  }
+
   function start(auth) {
     state.auth = auth;
     saved.save({ auth });
     show(true);
+    connectLive();
     const supervisor = auth.role !== "guide";
     $("rd-edit").hidden = !supervisor;
     $("rd-open").hidden = !supervisor;
     $("rd-recurring-show").hidden = !supervisor;
-    choose(state.kind || defaultKind());
+    choose(state.kind || defaultKind(), true);
   }
 
   function endSession(messageKey) {
+    if (client) client.close();
+    client = null;
     state.auth = null;
     saved.clear();
     show(false);
@@ -106,7 +135,11 @@
     button.addEventListener("click", () => choose(button.dataset.kind));
   });
 
-  async function choose(kind) {
+  // Choosing the kind shown again keeps the answers given so far; `force` reloads the sheet (after an edit).
+  let loading = 0;
+  async function choose(kind, force) {
+    if (kind === state.kind && state.items.length && !force) return;
+    const ticket = ++loading;
     state.kind = kind;
     document.body.dataset.kind = kind;
     document.querySelectorAll(".rd-kind").forEach((b) => b.setAttribute("aria-checked", String(b.dataset.kind === kind)));
@@ -115,6 +148,7 @@
     $("rd-editor").hidden = true;
     try {
       const sheet = await api("GET", page.api.sheet.replace("{kind}", kind));
+      if (ticket !== loading) return; // another kind was chosen meanwhile: its sheet wins
       state.items = sheet.items;
       state.answers = {};
       renderSheet();
@@ -125,7 +159,7 @@
     if (kind === "opening") refreshRecord();
     if (kind === "closing") refreshClosing();
   }
-  state.reload = () => choose(state.kind);
+  state.reload = () => choose(state.kind, true);
 
   // ---------------------------------------------------------------- the sheet
   function renderSheet() {

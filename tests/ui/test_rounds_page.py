@@ -186,6 +186,11 @@ def test_history_downloads_as_csv_and_recurring_problems_are_listed(pages, staff
         page.locator("#rd-csv").click()
     text = Path(download.value.path()).read_text(encoding="utf-8-sig")
     assert "water_cups" in text and "no cups at 15:00" in text
+    # A round recorded on another tablet shows here without a reload (the branch's staff room).
+    guide_api.post(f"{BRANCH}/rounds", {"kind": "midday", "answers": [
+        {"key": i["key"], "ok": True} if i["key"] != "forms" else {"key": i["key"], "ok": False, "note": "forms gone"}
+        for i in sheet]})
+    expect(page.locator("#rd-today")).to_contain_text("forms gone")
     page.locator("#rd-recurring-show").click()
     expect(page.locator("#rd-recurring")).to_contain_text(re.compile(r"營業中巡視 · 飲水機的水和水杯充足：\d+ 次巡視中 \d+ 次有問題"))
     shot(page, "history-zh_Hant")
