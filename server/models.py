@@ -60,6 +60,8 @@ class Branch(Base):
     # The service star posted on the lobby display's rotation; no name = nothing posted (queue/wall_star.py).
     wall_star_month: Mapped[str] = mapped_column(String(7), default="", server_default="")
     wall_star_name: Mapped[str] = mapped_column(String(60), default="", server_default="")
+    # 開業登記: when set, `open` needs today's opening round and device check (server/queue/rounds.py).
+    opening_requires_round: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     services: Mapped[list["Service"]] = relationship(back_populates="branch", order_by="Service.code")
     counters: Mapped[list["Counter"]] = relationship(back_populates="branch", order_by="Counter.number")
 
@@ -420,3 +422,33 @@ class AgentReport(Base):
     agent: Mapped[str] = mapped_column(String(120), primary_key=True)
     report_id: Mapped[str] = mapped_column(String(64), primary_key=True)
     received_at: Mapped[dt.datetime] = mapped_column(DateTime, index=True)
+
+
+class RoundChecklist(Base):
+    """A branch's round sheet (巡視表) for one kind of round: opening, midday or closing. `items` is a list of
+    {"key", "group": {locale: text}, "text": {locale: text}} (server/queue/rounds.py)."""
+
+    __tablename__ = "round_checklists"
+    __table_args__ = (UniqueConstraint("branch_id", "kind"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    branch_id: Mapped[int] = mapped_column(ForeignKey("branches.id"))
+    kind: Mapped[str] = mapped_column(String(16))
+    items: Mapped[list] = mapped_column(JSON)
+    updated_by: Mapped[str] = mapped_column(String(120))
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime)
+
+
+class Round(Base):
+    """One round done: who, when, and each item's answer (ok / problem + note, and the fault or task a
+    problem became), with the item's texts as they were that day."""
+
+    __tablename__ = "rounds"
+    __table_args__ = (Index("ix_rounds_branch_day", "branch_id", "business_day"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    branch_id: Mapped[int] = mapped_column(ForeignKey("branches.id"))
+    kind: Mapped[str] = mapped_column(String(16))
+    business_day: Mapped[dt.date] = mapped_column(Date)
+    done_by: Mapped[str] = mapped_column(String(120))
+    done_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    problems: Mapped[int] = mapped_column(Integer, default=0)
+    answers: Mapped[list] = mapped_column(JSON)

@@ -129,3 +129,5 @@ document(RouteDoc("/<branch_code>/fault-report", ["POST"], "The printed fault re
                         "from": (str, False, "YYYY-MM-DD; default the 1st of this month", {"format": "date"}),
                         "to": (str, False, "YYYY-MM-DD; default today", {"format": "date"}),
                         "lang": (str, False, "zh-Hant | zh-Hans | en", {"maxLength": 16})}))
+
+from . import rounds_page  # noqa: E402,F401  (registers the rounds page on bp)

@@ -110,6 +110,9 @@ MESSAGES = {
     "opening_problems": _l("%(n)s device(s) not ready."),
     "opening_no_devices": _l("This branch has no devices registered."),
     "opening_open": _l("Open the branch"),
+    "rounds_link": _l("Rounds"),
+    "err.opening_record_incomplete": _l("The branch cannot open yet: the opening round and the device check "
+                                        "come first."),
     "opening_open_anyway": _l("Open the branch anyway"),
     "msg.branch_opened": _l("The branch is open for business."),
     "check_ok": _l("ready"),
@@ -270,6 +273,7 @@ ERRORS = {code: f"err.{code}" for code in (
     "not_emergency_owner", "emergency_active", "no_emergency", "reason_required", "message_too_long", "fault_resolved",
     "fault_acknowledged", "note_required", "alert_not_found", "fault_not_found", "branch_already_open",
     "day_not_balanced", "day_already_closed", "day_in_future", "day_closed", "forbidden",
+    "opening_record_incomplete",
 )}
 MESSAGES.update(FAULT_MESSAGES)
 ERRORS.update({code: f"err.{code}" for code in FAULT_ERRORS})

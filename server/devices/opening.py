@@ -16,6 +16,7 @@ from ..models import Branch, BranchOpening, Counter, Device
 from ..queue.actors import Actor
 from ..queue.clock import business_day, iso_utc
 from ..queue.errors import Conflict, NotFound
+from ..queue.rounds import has_round
 from ..queue.uow import unit_of_work
 from .faults import FaultBook
 from .protocol import WORKING_STATES
@@ -85,9 +86,13 @@ class OpeningDesk:
         with self.db.read() as session:
             branch = self._branch(session, branch_code)
             today = business_day(self.clock(), branch.timezone)
-            branch_id = branch.id
+            branch_id, requires_round = branch.id, branch.opening_requires_round
+            round_done = has_round(session, branch_id, today, "opening")
         with self._lock:
             last = self._last.get(branch_code)
+        checked_today = last is not None and last["business_day"] == today.isoformat()
+        if requires_round:
+            self._require_record(branch_code, round_done=round_done, checked=checked_today)
         if last is None or last["business_day"] != today.isoformat():
             last = self.check(branch_code, actor)
         outstanding = self.faults.list(branch_id, open_only=True)
@@ -106,6 +111,21 @@ class OpeningDesk:
             view = opening_view(opening, branch_code)
             uow.emit("branch.opened", branch, {"opening": view})
             return view
+
+    @staticmethod
+    def _require_record(branch_code: str, *, round_done: bool, checked: bool) -> None:
+        """The branch asks for the whole opening record (開業登記) first: today's opening round and a
+        device check (docs/architecture.md, "Rounds")."""
+        missing = [name for name, done in (("opening_round", round_done), ("device_check", checked)) if not done]
+        if missing:
+            raise Conflict("opening_record_incomplete",
+                           f"branch {branch_code} opens after today's {' and '.join(m.replace('_', ' ') for m in missing)}",
+                           detail={"missing": missing})
+
+    def last_check(self, branch_code: str) -> dict | None:
+        """The last device check this hub ran for the branch (any day), or None."""
+        with self._lock:
+            return self._last.get(branch_code)
 
     def today(self, branch_code: str) -> dict | None:
         with self.db.read() as session:

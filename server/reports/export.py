@@ -81,6 +81,11 @@ def report_tables(report: dict) -> list[Table]:
                       "duration_s", "calls_by_plan"]
     tables.append(Table("emergencies", emergency_cols,
                         [[e.get(c) for c in emergency_cols] for e in report.get("emergencies", [])]))
+    round_cols = ["kind", "business_day", "done_at", "done_by", "items", "problems"]
+    tables.append(Table("rounds", round_cols + ["problem_items"],  # a day closed before the rounds has none
+                        [[r.get(c) for c in round_cols] + ["; ".join(f"{a['key']}: {a['note']}"
+                                                                  for a in r["problem_items"])]
+                         for r in report.get("rounds", [])]))
     comment_cols = ["received", "answered", "open", "from_ticket_page", "on_paper"]
     comments = report.get("comments") or {}  # a day closed before the comment book has none
     tables.append(Table("comments", comment_cols, [[comments.get(c, 0) for c in comment_cols]]))

@@ -88,6 +88,16 @@ ROUTE_CAPABILITY = {
     ('GET', '/api/v1/branches/<code>/opening'): 'may_read_staff_data',
     ('GET', '/api/v1/branches/<code>/agents'): 'may_read_staff_data',
     ('POST', '/api/v1/branches/<code>/opening-check'): 'may_check_devices',
+    ('GET', '/api/v1/branches/<code>/opening-record'): 'may_read_staff_data',
+    ('GET', '/api/v1/branches/<code>/round-sheets/<kind>'): 'may_read_staff_data',
+    ('PUT', '/api/v1/branches/<code>/round-sheets/<kind>'): 'may_supervise',
+    ('GET', '/api/v1/branches/<code>/rounds'): 'may_read_staff_data',
+    ('POST', '/api/v1/branches/<code>/rounds'): 'may_check_devices',
+    ('POST', '/api/v1/branches/<code>/rounds/<int:round_id>/tasks/<key>/done'): 'may_check_devices',
+    ('PATCH', '/api/v1/branches/<code>/round-settings'): 'may_supervise',
+    ('GET', '/api/v1/branches/<code>/closing-status'): 'may_check_devices',
+    ('POST', '/api/v1/branches/<code>/devices/idle'): 'may_check_devices',
+    ('GET', '/api/v1/branches/<code>/reports/round-problems'): 'may_read_reports',
     ('GET', '/api/v1/branches/<code>/queue'): 'may_watch_branch',
     ('GET', '/api/v1/branches/<code>/waiting'): 'may_read_staff_data',
     ('GET', '/api/v1/branches/<code>/reports/day'): 'may_read_reports',
@@ -221,7 +231,8 @@ def world(app, client, signed_in):
     values = {"code": "demo", "branch_code": "demo", "counter_id": 1, "ticket_id": ticket_id, "alert_id": alert_id,
               "fault_id": fault["id"], "device_id": admin.get("/api/v1/devices").get_json()["devices"][0]["id"],
               "token_id": device["kiosk"]["id"], "service_code": "A", "day": "2026-03-02",
-              "token": ticket["tracking_token"], "number": 1, "comment_id": 1, "username": "teller4"}
+              "token": ticket["tracking_token"], "number": 1, "comment_id": 1, "username": "teller4",
+              "kind": "opening", "round_id": 1, "key": "signs"}
     return tokens, values
 
 
