@@ -42,6 +42,7 @@ ARRIVAL_WINDOW = dt.timedelta(hours=1)  # offered load from the arrivals of the 
 ARRIVALS_REFRESH = dt.timedelta(minutes=1)  # of the clock: simulations on a virtual clock read as often
 MIN_SHARE = 0.1  # a counter always gives a service at least this much of its time (no division by ~0)
 RECENT_WINDOW = dt.timedelta(hours=3)
+MIN_MEAN_S = 1.0
 MIN_LONGER = 3  # recent services that outlasted the current one, to trust their mean excess
 REFRESH_S = 15.0
 
@@ -114,7 +115,10 @@ def recent_services(conn: Connection | Session, service_id: int, default_s: int,
         for started, called, finished in rows
         if finished and (started or called)
     )
-    return RecentServices(sum(durations) / len(durations), durations) if durations else RecentServices(float(default_s))
+    if not durations:
+        return RecentServices(float(default_s))
+    # At least a second: tickets completed as soon as called must not make the pace infinite.
+    return RecentServices(max(MIN_MEAN_S, sum(durations) / len(durations)), durations)
 
 
 def mean_service_seconds(conn: Connection | Session, service_id: int, default_s: int, now: dt.datetime) -> float:
