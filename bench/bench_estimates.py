@@ -4,10 +4,11 @@ scenario of shared longest-wait counters with a pause, each over seeds 3-10.
 
 Goal (issue 11): mean bias within ±10 % and mean absolute error within 25 % of the mean wait. Next to
 the engine, the best any estimate could do (estimate_oracle.py: the mean wait over futures that share
-all that was known at the customer's arrival): its error per customer is the noise floor, 40-48 % in
-these scenarios, so the 25 % goal is met only by hourly means (the mean estimate against the mean wait
-of the customers who arrived in each hour of each day). Figures of 2026-12 (engine: bias -6 % / +1 %,
-per customer 47 % / 42 %, hourly means 19 % / 19 %) in docs/architecture.md, "Estimates".
+all that was known at the customer's arrival): its error per customer is the noise floor (35-45 % in
+these scenarios), so the 25 % goal can only be judged on hourly means (the mean estimate against the
+mean wait of the customers who arrived in each hour of each day). Figures of 2026-12, demo / own:
+engine bias -12.3 % / -1.1 % (best possible -7.7 % / +4.1 % on the same days), per customer 54 % / 38 %
+(best 45 % / 35 %), hourly means 26 % / 14 % (best 19 % / 15 %); docs/architecture.md, "Estimates".
 `python -m bench bench_estimates`."""
 from __future__ import annotations
 

@@ -8,14 +8,17 @@ that serve `s`, done at the rate those counters can give `s`:
     is free for them, None when no open counter serves `s` (no promise the hall will not keep).
 
 Each counter is a lane that starts serving `s` after a delay and then at a pace:
-- delay: the backlog of the services it takes before `s` (ranked above `s` with the `strict` policy;
-  every other service with `longest_wait`, whose waiting customers all arrived earlier), each
-  service's backlog shared among the open counters that serve it;
+- delay: the rest of the service of the customer at the counter less a turn of `s` (the mean excess of
+  the recent services of that customer's service over the time already spent: `RecentServices`), plus
+  the backlog of the services it takes before `s` (ranked above `s` with the `strict` policy; every
+  other service with `longest_wait`, whose waiting customers all arrived earlier), each service's
+  backlog shared among its open counters by the time each leaves it (`counter_capacity.py`);
 - pace: share / m_s, where the share is what future arrivals of services ranked above `s` leave over
   (their offered load, arrivals of the last hour times mean service time, shared among their counters,
   and taken only as often as those customers find all their counters busy: Erlang C).
 A backlog at one counter holds up only that counter: the customer needs the first free lane, not all.
-With no counter shared this is the plain (k - free + 1) * m / n of an M/M/n queue. The mean service time
+With no counter shared and every counter busy with a fresh exponential service this is the plain
+(k - free + 1) * m / n of an M/M/n queue. The mean service time
 is a running figure (`ServiceTimes`): read from the newest finished tickets of the service through an
 index (at most RECENT_SERVICES rows, however long the history), kept in memory, and read again when
 this process completes a ticket of that service or after REFRESH_S (completions in other hub processes).
@@ -89,8 +92,9 @@ class ServiceLoad:
     mean_service_s: float
     counters_open: int
     counters_free: int
-    # Per open counter of the service (shared counters only): (seconds of other services' work it does
-    # first, share of its time the service gets). Empty: every counter serves only this service.
+    # Per open counter of the service: (delay in seconds before it serves the service at its pace, can
+    # be negative when it is about to free; share of its time the service gets). Empty: every counter
+    # serves only this service and is idle, the plain M/M/n figure.
     lanes: tuple[tuple[float, float], ...] = ()
 
 
