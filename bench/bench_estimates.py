@@ -1,18 +1,27 @@
 """How honest the kiosk's wait estimates are: the engine's estimated_wait_s at issue against the wait
 that followed, in the demo-like branch (counters shared between services, strict ranks) and in a
-scenario of shared longest-wait counters with a pause. Goal (issue 11): mean bias within ±10 % and mean
-absolute error within 25 % of the mean wait. `python -m bench bench_estimates`; figures in
-docs/architecture.md, "Estimates"."""
+scenario of shared longest-wait counters with a pause, each over seeds 3-10.
+
+Goal (issue 11): mean bias within ±10 % and mean absolute error within 25 % of the mean wait. Next to
+the engine, the best any estimate could do (estimate_oracle.py: the mean wait over futures that share
+all that was known at the customer's arrival): its error per customer is the noise floor (35-45 % in
+these scenarios), so the 25 % goal can only be judged on hourly means (the mean estimate against the
+mean wait of the customers who arrived in each hour of each day). Figures of 2026-12, demo / own:
+engine bias -12.3 % / -1.1 % (best possible -7.7 % / +4.1 % on the same days), per customer 54 % / 38 %
+(best 45 % / 35 %), hourly means 26 % / 14 % (best 19 % / 15 %); docs/architecture.md, "Estimates".
+`python -m bench bench_estimates`."""
 from __future__ import annotations
 
 import multiprocessing
+import statistics
 import sys
 from concurrent.futures import ProcessPoolExecutor
 
+from bench.estimate_oracle import oracle_day
 from server.simulation import simulate
 from server.simulation.scenario import CounterSpec, PauseSpec, Scenario, ServiceSpec
 
-SEEDS = (3, 4, 5, 6)
+SEEDS = tuple(range(3, 11))
 
 
 def demo_like(seed: int) -> Scenario:
@@ -36,23 +45,44 @@ def shared_longest_wait(seed: int) -> Scenario:
 SCENARIOS = {"demo-like branch": demo_like, "shared longest-wait counters": shared_longest_wait}
 
 
-def _run(args) -> dict:
+def _run(args) -> tuple[list, list]:
+    """([(arrived_s, engine's estimate, wait)], [(arrived_s, best possible estimate, wait)]) of one day."""
     name, seed = args
-    return simulate(SCENARIOS[name](seed))["estimates"]
+    scenario = SCENARIOS[name](seed)
+    engine = [(a, e, w) for a, e, w in simulate(scenario, details=True)["estimates_detail"]
+              if e is not None and w is not None]
+    return engine, oracle_day(scenario)
+
+
+def scores(days: list[list[tuple[float, float, float]]]) -> dict:
+    """Bias, mean absolute error per customer and over hourly means, as shares of the mean wait."""
+    rows = [r for day in days for r in day]
+    total = sum(w for _a, _e, w in rows)
+    hourly = 0.0
+    for day in days:
+        hours: dict[int, list] = {}
+        for a, e, w in day:
+            hours.setdefault(int(a // 3600), []).append((e, w))
+        hourly += sum(abs(statistics.fmean(e for e, _ in h) - statistics.fmean(w for _, w in h)) * len(h)
+                      for h in hours.values())
+    return {"n": len(rows), "mean_wait": total / len(rows), "bias": sum(e - w for _a, e, w in rows) / total,
+            "mae": sum(abs(e - w) for _a, e, w in rows) / total, "hourly": hourly / total,
+            "per_day": [sum(e - w for _a, e, w in d) / max(1e-9, sum(w for *_x, w in d)) for d in days]}
 
 
 def main() -> None:
     with ProcessPoolExecutor(2, mp_context=multiprocessing.get_context("spawn")) as pool:
         for name in SCENARIOS:
             runs = list(pool.map(_run, [(name, s) for s in SEEDS]))
-            n = sum(r["count"] for r in runs)
-            actual = sum(r["mean_actual_s"] * r["count"] for r in runs) / n
-            error = sum(r["mean_error_s"] * r["count"] for r in runs) / n
-            abs_error = sum(r["mean_abs_error_s"] * r["count"] for r in runs) / n
-            sys.stdout.write(f"{name}, seeds {SEEDS[0]}-{SEEDS[-1]}, {n} customers: mean wait {actual:.0f} s; "
-                             f"bias {error:+.0f} s ({error / actual:+.1%}); mean absolute error {abs_error:.0f} s "
-                             f"({abs_error / actual:.1%}); per seed bias "
-                             + ", ".join(f"{r['relative_bias']:+.1%}" for r in runs) + "\n")
+            engine, oracle = scores([r[0] for r in runs]), scores([r[1] for r in runs])
+            sys.stdout.write(
+                f"{name}, seeds {SEEDS[0]}-{SEEDS[-1]}, {engine['n']} customers, mean wait {engine['mean_wait']:.0f} s\n"
+                f"  engine:        bias {engine['bias']:+.1%}, mean absolute error {engine['mae']:.1%} per customer, "
+                f"{engine['hourly']:.1%} over hourly means; per seed bias "
+                + ", ".join(f"{b:+.0%}" for b in engine["per_day"]) + "\n"
+                f"  best possible: bias {oracle['bias']:+.1%}, mean absolute error {oracle['mae']:.1%} per customer, "
+                f"{oracle['hourly']:.1%} over hourly means; per seed bias "
+                + ", ".join(f"{b:+.0%}" for b in oracle["per_day"]) + "\n")
             sys.stdout.flush()
 
 

@@ -43,6 +43,7 @@ MESSAGES = {
     "queues_title": _l("Queues"),
     "col.service": _l("Service"),
     "col.waiting": _l("Waiting"),
+    "waiting_for_counter": _l("+%(n)s for counter %(counter)s"),
     "col.longest": _l("Longest wait"),
     "col.estimate": _l("Estimate for a new customer"),
     "col.counters_open": _l("Counters open"),

@@ -8,14 +8,17 @@ that serve `s`, done at the rate those counters can give `s`:
     is free for them, None when no open counter serves `s` (no promise the hall will not keep).
 
 Each counter is a lane that starts serving `s` after a delay and then at a pace:
-- delay: the backlog of the services it takes before `s` (ranked above `s` with the `strict` policy;
-  every other service with `longest_wait`, whose waiting customers all arrived earlier), each
-  service's backlog shared among the open counters that serve it;
+- delay: the rest of the service of the customer at the counter less a turn of `s` (the mean excess of
+  the recent services of that customer's service over the time already spent: `RecentServices`), plus
+  the backlog of the services it takes before `s` (ranked above `s` with the `strict` policy; every
+  other service with `longest_wait`, whose waiting customers all arrived earlier), each service's
+  backlog shared among its open counters by the time each leaves it (`counter_capacity.py`);
 - pace: share / m_s, where the share is what future arrivals of services ranked above `s` leave over
   (their offered load, arrivals of the last hour times mean service time, shared among their counters,
   and taken only as often as those customers find all their counters busy: Erlang C).
 A backlog at one counter holds up only that counter: the customer needs the first free lane, not all.
-With no counter shared this is the plain (k - free + 1) * m / n of an M/M/n queue. The mean service time
+With no counter shared and every counter busy with a fresh exponential service this is the plain
+(k - free + 1) * m / n of an M/M/n queue. The mean service time
 is a running figure (`ServiceTimes`): read from the newest finished tickets of the service through an
 index (at most RECENT_SERVICES rows, however long the history), kept in memory, and read again when
 this process completes a ticket of that service or after REFRESH_S (completions in other hub processes).
@@ -33,6 +36,7 @@ from sqlalchemy.orm import Session
 
 from ..models import Counter, CounterService, EmergencyMode, Service, Ticket
 from . import ticket_store as store
+from .counter_capacity import capacities, effective_counters
 from .erlang import erlang_c
 from .states import CounterState, TicketStatus
 
@@ -41,6 +45,8 @@ ARRIVAL_WINDOW = dt.timedelta(hours=1)  # offered load from the arrivals of the 
 ARRIVALS_REFRESH = dt.timedelta(minutes=1)  # of the clock: simulations on a virtual clock read as often
 MIN_SHARE = 0.1  # a counter always gives a service at least this much of its time (no division by ~0)
 RECENT_WINDOW = dt.timedelta(hours=3)
+MIN_MEAN_S = 1.0
+MIN_LONGER = 3  # recent services that outlasted the current one, to trust their mean excess
 REFRESH_S = 15.0
 
 T = Ticket.__table__
@@ -60,10 +66,12 @@ _BRANCH_OF = select(S.c.branch_id).where(S.c.id == bindparam("service_id")).scal
 _WAITING_OF = (select(func.count()).select_from(T)
                .where(T.c.service_id == CS.c.service_id, T.c.status == TicketStatus.WAITING).scalar_subquery())
 _PLAN_OF = select(E.c.policy).where(E.c.branch_id == C.c.branch_id, E.c.ended_at.is_(None)).scalar_subquery()
+CUR = T.alias("current")  # the customer at the counter (none: idle), and since when
 _OPEN_LINKS = (
-    select(C.c.id, C.c.policy, C.c.current_ticket_id, CS.c.service_id, _WAITING_OF.label("waiting"),
-           _PLAN_OF.label("plan"))
-    .select_from(C.join(CS, CS.c.counter_id == C.c.id))
+    select(C.c.id, C.c.policy, CUR.c.service_id.label("serving"),
+           func.coalesce(CUR.c.started_at, CUR.c.called_at).label("since"), CS.c.service_id,
+           _WAITING_OF.label("waiting"), _PLAN_OF.label("plan"))
+    .select_from(C.join(CS, CS.c.counter_id == C.c.id).outerjoin(CUR, CUR.c.id == C.c.current_ticket_id))
     .where(C.c.branch_id == _BRANCH_OF, C.c.state == CounterState.OPEN)
     .order_by(C.c.id, CS.c.rank)
 )
@@ -84,41 +92,66 @@ class ServiceLoad:
     mean_service_s: float
     counters_open: int
     counters_free: int
-    # Per open counter of the service (shared counters only): (seconds of other services' work it does
-    # first, share of its time the service gets). Empty: every counter serves only this service.
+    # Per open counter of the service: (delay in seconds before it serves the service at its pace, can
+    # be negative when it is about to free; share of its time the service gets). Empty: every counter
+    # serves only this service and is idle, the plain M/M/n figure.
     lanes: tuple[tuple[float, float], ...] = ()
 
 
-def mean_service_seconds(conn: Connection | Session, service_id: int, default_s: int, now: dt.datetime) -> float:
+@dataclass(frozen=True)
+class RecentServices:
+    """The service's recent service times (newest RECENT_SERVICES) and their mean, or its default."""
+    mean: float
+    durations: tuple[float, ...] = ()
+
+    def remaining(self, elapsed: float) -> float:
+        """The expected rest of a service already `elapsed` seconds long: the mean excess of the recent
+        services that lasted longer (a short-tailed service ends sooner than a fresh one would take; an
+        exponential one takes a fresh mean). The mean itself when too few lasted that long."""
+        longer = [d - elapsed for d in self.durations if d > elapsed]
+        return sum(longer) / len(longer) if len(longer) >= MIN_LONGER else self.mean
+
+
+def recent_services(conn: Connection | Session, service_id: int, default_s: int, now: dt.datetime) -> RecentServices:
     rows = conn.execute(_RECENT, {"service_id": service_id, "since": now - RECENT_WINDOW}).all()
-    durations = [
+    durations = tuple(
         (finished - (started or called)).total_seconds()
         for started, called, finished in rows
         if finished and (started or called)
-    ]
-    return sum(durations) / len(durations) if durations else float(default_s)
+    )
+    if not durations:
+        return RecentServices(float(default_s))
+    # At least a second: tickets completed as soon as called must not make the pace infinite.
+    return RecentServices(max(MIN_MEAN_S, sum(durations) / len(durations)), durations)
+
+
+def mean_service_seconds(conn: Connection | Session, service_id: int, default_s: int, now: dt.datetime) -> float:
+    return recent_services(conn, service_id, default_s, now).mean
 
 
 class ServiceTimes:
     """Mean recent service time per service, kept as a running figure (see the module docstring)."""
 
     def __init__(self, refresh_s: float = REFRESH_S, monotonic=time.monotonic):
-        self._means: dict[int, tuple[float, float, dt.datetime]] = {}  # service -> (mean, read at, clock)
+        self._means: dict[int, tuple[RecentServices, float, dt.datetime]] = {}  # service -> (figures, read at, clock)
         self._arrivals: dict[int, tuple[dt.datetime, tuple]] = {}  # service -> (clock, read_arrivals)
         self._lock = threading.Lock()
         self._refresh_s = refresh_s
         self._monotonic = monotonic
 
     def mean(self, conn, service_id: int, default_s: int, now: dt.datetime) -> float:
+        return self.recent(conn, service_id, default_s, now).mean
+
+    def recent(self, conn, service_id: int, default_s: int, now: dt.datetime) -> RecentServices:
         cached = self._means.get(service_id)
         # A clock that moved backwards or far ahead (simulations) reads again, as does an old figure.
         if cached is not None and self._monotonic() - cached[1] < self._refresh_s \
                 and dt.timedelta(0) <= now - cached[2] < dt.timedelta(minutes=1):
             return cached[0]
-        mean = mean_service_seconds(conn, service_id, default_s, now)
+        recent = recent_services(conn, service_id, default_s, now)
         with self._lock:
-            self._means[service_id] = (mean, self._monotonic(), now)
-        return mean
+            self._means[service_id] = (recent, self._monotonic(), now)
+        return recent
 
     def arrivals(self, conn, service_id: int, now: dt.datetime) -> tuple[dict[int, int], dict[int, float]]:
         """The branch's service defaults and last-hour arrival rates, read again after a minute of the
@@ -159,36 +192,61 @@ def service_load(conn, service_id: int, default_s: int, now: dt.datetime,
     if isinstance(conn, Session):
         conn = conn.connection()
     key = {"service_id": service_id}
-    counters: dict[int, tuple[str, bool, list[int]]] = {}
+    counters: dict[int, tuple[str, int | None, list[int]]] = {}  # counter -> (policy, serving, services)
+    since: dict[int, dt.datetime] = {}  # counter -> when its current customer was called or started
     waiting: dict[int, int] = {}
     plan = None
-    for cid, policy, current, sid, count, plan in conn.execute(_OPEN_LINKS, key):
-        counters.setdefault(cid, (policy, current is None, []))[2].append(sid)
+    for cid, policy, serving_now, started, sid, count, plan in conn.execute(_OPEN_LINKS, key):
+        counters.setdefault(cid, (policy, serving_now, []))[2].append(sid)
         waiting[sid] = count
+        if started is not None:
+            since[cid] = started
     if plan is not None and plan != "unchanged":
         counters = _as_the_plan_calls(conn, service_id, plan, counters, now)
     mine = {cid: c for cid, c in counters.items() if service_id in c[2]}
 
+    def recent(sid: int, default: int) -> RecentServices:
+        return times.recent(conn, sid, default, now) if times else recent_services(conn, sid, default, now)
+
     def mean(sid: int, default: int) -> float:
-        return times.mean(conn, sid, default, now) if times else mean_service_seconds(conn, sid, default, now)
+        return recent(sid, default).mean
 
     m_s = mean(service_id, default_s)
     if not mine:
         return ServiceLoad(m_s, 0, 0)
-    free = sum(1 for _policy, idle, _services in mine.values() if idle)
-    shared = {sid for _policy, _idle, services in mine.values() for sid in services} - {service_id}
+    free = sum(1 for _policy, serving_now, _services in mine.values() if serving_now is None)
+
+    def rest_of_current(cid: int, serving_now: int, default: int) -> float:
+        """How much later than a fresh turn of `s` the counter frees: the expected rest of its current
+        customer's service (RecentServices.remaining) less the mean of `s` (the pace's own first turn)."""
+        elapsed = max(0.0, (now - since[cid]).total_seconds()) if cid in since else 0.0
+        return recent(serving_now, default).remaining(elapsed) - m_s
+
+    shared = {sid for _policy, _serving, services in mine.values() for sid in services} - {service_id}
     if not shared:
-        return ServiceLoad(m_s, len(mine), free)
+        lanes = tuple((rest_of_current(cid, serving_now, default_s), 1.0)
+                      for cid, (_policy, serving_now, _services) in mine.items() if serving_now is not None)
+        return ServiceLoad(m_s, len(mine), free, lanes + ((0.0, 1.0),) * free if lanes else ())
     defaults, rate = times.arrivals(conn, service_id, now) if times else read_arrivals(conn, service_id, now)
-    means = {sid: mean(sid, defaults.get(sid, default_s)) for sid in shared}
+    everyone = {sid for _policy, _serving, services in counters.values() for sid in services} - {service_id}
+    means = {sid: mean(sid, defaults.get(sid, default_s)) for sid in everyone} | {service_id: m_s}
+    cap = capacities({cid: (policy, services) for cid, (policy, _serving, services) in counters.items()},
+                     {sid: rate.get(sid, 0.0) * m for sid, m in means.items()})
+    room = effective_counters(cap)
     serving = {sid: sum(1 for c in counters.values() if sid in c[2]) for sid in shared}
     lanes = []
-    for policy, _idle, services in mine.values():
+    for cid, (policy, serving_now, services) in mine.items():
         rank = services.index(service_id)
         first_here = services[:rank] if policy == "strict" else [x for x in services if x != service_id]
         above = services[:rank] if policy == "strict" else []
         share = max(MIN_SHARE, 1.0 - sum(_spill(rate.get(x, 0.0) * means[x], serving[x]) for x in above))
-        other_work = sum(waiting.get(x, 0) * means[x] / serving[x] for x in first_here)
+        # Each other service's backlog is worked off by its counters in proportion to the time each
+        # has for it (counter_capacity.py): a counter that ranks it first takes most of it.
+        other_work = sum(waiting.get(x, 0) * means[x] * cap[cid, x] / room[x] for x in first_here if room[x] > 0)
+        # The customer at the counter: a lane busy with a longer service (or one just begun) frees later
+        # than a fresh turn of `s`; a shorter one, or one nearly done, sooner.
+        if serving_now is not None:
+            other_work += rest_of_current(cid, serving_now, defaults.get(serving_now, default_s))
         lanes.append((other_work / share, share))
     return ServiceLoad(m_s, len(mine), free, tuple(lanes))
 
@@ -199,8 +257,9 @@ def _as_the_plan_calls(conn: Connection, service_id: int, policy: str, counters:
     with `all_longest_wait`). So the kiosk's estimate and "no counter open" follow the plan too."""
     target_min, oldest = conn.execute(_HEAD, {"service_id": service_id}).one()
     joins = policy == "all_longest_wait" or (oldest is not None and now - oldest > dt.timedelta(minutes=target_min))
-    return {cid: ("longest_wait", idle, services + [service_id] if joins and service_id not in services else services)
-            for cid, (_policy, idle, services) in counters.items()}
+    return {cid: ("longest_wait", serving_now,
+                  services + [service_id] if joins and service_id not in services else services)
+            for cid, (_policy, serving_now, services) in counters.items()}
 
 
 def _spill(load: float, counters: int) -> float:
@@ -223,14 +282,18 @@ def estimate_wait_s(people_ahead: int, load: ServiceLoad) -> int | None:
 
 def _time_for_turns(turns: float, lanes, mean_service_s: float) -> float:
     """When the counters, each joining after its delay at its share's pace, have served `turns` of the
-    service: the earliest t with sum(share * (t - delay)) / mean >= turns over the lanes started by t."""
-    t, done, pace = 0.0, 0.0, 0.0
+    service: the earliest t >= 0 with sum(share * (t - delay)) / mean >= turns over the lanes started by t.
+    A negative delay (a counter about to finish a shorter service) is a lane ahead of its pace."""
+    pace = offset = 0.0  # served by t: pace * t - offset, over the lanes started by t
+    t = 0.0
     for delay, share in sorted(lanes):
-        if pace > 0 and t + (turns - done) / pace <= delay:
-            break
-        done += pace * (delay - t)
-        t, pace = max(t, delay), pace + share / mean_service_s
-    return t + (turns - done) / pace
+        if pace > 0:
+            t = max(0.0, (turns + offset) / pace)
+            if t <= delay:
+                return t
+        pace += share / mean_service_s
+        offset += share / mean_service_s * delay
+    return max(0.0, (turns + offset) / pace)
 
 
 def people_ahead_of(conn, ticket) -> int:

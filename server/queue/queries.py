@@ -48,14 +48,17 @@ def queue_snapshot(session: Session, branch: Branch, now: dt.datetime,
 def _snapshot_rows(session: Session, branch_id: int, now: dt.datetime, service_ids: set[int] | None,
                    service_times) -> list[dict]:
     """The snapshot with the oldest arrival kept as a time, so it can be rendered later."""
+    # A ticket transferred to a counter is in that counter's queue, not the service's: only that counter
+    # calls it (docs/architecture.md, "Hall figures"), so it is counted apart.
     stats = dict(
         (service_id, (count, oldest))
         for service_id, count, oldest in session.execute(
             select(Ticket.service_id, func.count(), func.min(Ticket.arrived_at))
-            .where(Ticket.branch_id == branch_id, Ticket.status == WAITING)
+            .where(Ticket.branch_id == branch_id, Ticket.status == WAITING, Ticket.target_counter_id.is_(None))
             .group_by(Ticket.service_id)
         )
     )
+    for_counters = waiting_for_counters(session, branch_id)
     levels = open_alert_levels(session, branch_id)
     rows = []
     wanted = select(Service).where(Service.branch_id == branch_id, Service.active.is_(True)).order_by(Service.code)
@@ -72,6 +75,7 @@ def _snapshot_rows(session: Session, branch_id: int, now: dt.datetime, service_i
                 "name_en": service.name_en,
                 "name_zh_hans": service.name_zh_hans,
                 "waiting": waiting,
+                "waiting_for_counters": for_counters.get(service.id, []),
                 "oldest_arrival": oldest,
                 "estimated_wait_s": estimates.estimate_wait_s(waiting, load),
                 "counters_open": load.counters_open,
@@ -82,6 +86,20 @@ def _snapshot_rows(session: Session, branch_id: int, now: dt.datetime, service_i
             }
         )
     return rows
+
+
+def waiting_for_counters(session: Session, branch_id: int) -> dict[int, list[dict]]:
+    """{service id: [{"counter": number, "waiting": n}, ...]}: waiting tickets transferred to one counter."""
+    found: dict[int, list[dict]] = {}
+    for service_id, number, count in session.execute(
+        select(Ticket.service_id, Counter.number, func.count())
+        .join(Counter, Counter.id == Ticket.target_counter_id)
+        .where(Ticket.branch_id == branch_id, Ticket.status == WAITING)
+        .group_by(Ticket.service_id, Counter.number)
+        .order_by(Counter.number)
+    ):
+        found.setdefault(service_id, []).append({"counter": number, "waiting": count})
+    return found
 
 
 def hall_state(session: Session, branch: Branch, now: dt.datetime) -> dict:

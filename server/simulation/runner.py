@@ -206,7 +206,8 @@ def opening_utc(scenario: Scenario) -> dt.datetime:
 
 def simulate(scenario: Scenario, keep_db: str | None = None, details: bool = False) -> dict:
     """Run one scenario on a fresh database; returns the summary (see results.summarize), and with
-    `details` every customer as [service, arrived_s, service_s, called_s] too."""
+    `details` every customer as [service, arrived_s, service_s, called_s] and [arrived_s, estimated_wait_s,
+    wait_s] too."""
     scenario.validate()
     started = time.perf_counter()
     sandbox = Sandbox(scenario, keep_path=keep_db)
@@ -229,6 +230,8 @@ def simulate(scenario: Scenario, keep_db: str | None = None, details: bool = Fal
             result["database"] = sandbox.url
         if details:
             result["customers_detail"] = [[c.service, c.arrived_s, c.service_s, c.called_s]
+                                          for c in sorted(sim.customers.values(), key=lambda c: c.arrived_s)]
+            result["estimates_detail"] = [[c.arrived_s, c.estimated_wait_s, c.wait_s]  # the kiosk's promise
                                           for c in sorted(sim.customers.values(), key=lambda c: c.arrived_s)]
         log.info("simulation finished", extra={"customers": len(sim.customers), "seconds": round(loop_s, 2)})
         return result

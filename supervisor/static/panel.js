@@ -296,6 +296,12 @@
     return row.waiting ? (row.longest_wait_s || 0) + (Date.now() - (row.receivedAt || Date.now())) / 1000 : 0;
   }
 
+  // Tickets transferred to one counter are that counter's, not the service queue's (only it calls them).
+  function forCounters(row) {
+    return (row.waiting_for_counters || []).map((x) =>
+      h("span", { class: "sv-for-counter" }, t("waiting_for_counter", { n: x.waiting, counter: x.counter })));
+  }
+
   function renderQueues() {
     $("sv-queues").tBodies[0].replaceChildren(
       ...state.services.map((row) =>
@@ -303,7 +309,7 @@
           "tr",
           { class: "level-" + row.alert_level, dataset: { service: row.service } },
           h("th", { scope: "row" }, h("span", { class: "sv-code" }, row.service), " ", serviceName(row)),
-          h("td", { class: "sv-num sv-waiting" }, String(row.waiting)),
+          h("td", { class: "sv-num sv-waiting" }, String(row.waiting), ...forCounters(row)),
           h("td", { class: "sv-num sv-longest", dataset: { service: row.service } }, row.waiting ? minutes(longestNow(row)) : "–"),
           h("td", { class: "sv-num" }, row.waiting ? minutes(row.estimated_wait_s) : "–"),
           h("td", { class: "sv-num" }, String(row.counters_open)),

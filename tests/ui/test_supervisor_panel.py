@@ -99,7 +99,7 @@ def test_the_hall_live_alerts_faults_opening_emergency_and_message(pages, staff,
     other = open_panel(pages, "supervisor2")
     expect(other.locator("#sv-emergency-banner")).to_contain_text("等候超過 20 分鐘")
     other.locator("#sv-emergency-end").click()
-    expect(other.locator("#sv-error")).to_have_text("只有啟動緊急應變的 supervisor 或系統管理員可以結束。")
+    expect(other.locator("#sv-error")).to_have_text("只有啟動應急方案的 supervisor 或系統管理員可以結束。")
     screenshot(other, "supervisor-emergency-refused")
     page.locator("#sv-emergency-end").click()
     expect(page.locator("#sv-emergency-banner")).to_be_hidden()
