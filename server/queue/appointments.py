@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from ..models import Appointment, AppointmentPolicy, AppointmentService, Branch, Service
 from . import appointment_slots as slots
+from . import estimates
 from . import ticket_store as store
 from .actors import Actor
 from .clock import business_day, iso_utc
@@ -112,9 +113,10 @@ def appointment_view(a: Appointment, service: Service, timezone: str, *, contact
 
 
 class AppointmentOperations:
-    def __init__(self, uow_factory, catalog):
+    def __init__(self, uow_factory, catalog, service_times):
         self._uow = uow_factory
         self.catalog = catalog
+        self.service_times = service_times
 
     # ------------------------------------------------------------------ set-up (supervisor)
     def update_policy(self, branch_code: str, changes: dict, actor: Actor) -> dict:
@@ -295,6 +297,11 @@ class AppointmentOperations:
                 "detail": {"channel": CHANNEL, "appointment": a.code, "slot_start": iso_utc(a.slot_start)}}])
             a.status, a.checked_in_at, a.checked_in_by, a.ticket_id = ARRIVED, uow.now, actor.label, ticket["id"]
             result = self._arrival_view(a, ticket, config, branch)
+            # Inside its window it heads its service's queue; before, it waits by arrival like a walk-in.
+            in_window = ticket["appointment_window_start"] <= uow.now
+            ahead = 0 if in_window else store.people_ahead(conn, ticket)
+            load = estimates.service_load(conn, service.id, service.default_service_s, uow.now, self.service_times)
+            result["ticket"].update(people_ahead=ahead, estimated_wait_s=estimates.estimate_wait_s(ahead, load))
             uow.emit(EventName.TICKET_ISSUED, config, {"ticket": dict(result["ticket"])})
             uow.emit(EventName.QUEUE_CHANGED, config, {"services": [service.id]})
             uow.emit("appointment.arrived", branch, {"appointment": result["appointment"]})

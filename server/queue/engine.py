@@ -45,7 +45,7 @@ class QueueEngine:
         # Staff acting on any ticket or counter (ticket_actions.py).
         self.staff = StaffTicketOperations(self._uow, self.catalog, self.counters)
         # Booking, cancelling and checking in appointments (appointments.py).
-        self.appointments = AppointmentOperations(self._uow, self.catalog)
+        self.appointments = AppointmentOperations(self._uow, self.catalog, self.service_times)
 
     def _uow(self):
         # The clock is read when the unit of work starts: tests and simulations may replace it.

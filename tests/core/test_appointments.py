@@ -87,6 +87,7 @@ def test_check_in_issues_a_p_ticket_with_its_event_once(db, engine, clock):
     arrived = engine.appointments.check_in(KIOSK, branch_code="demo", code=booked["code"].lower())
     ticket = arrived["ticket"]
     assert ticket["number"] == "PA001" and ticket["channel"] == "appointment" and ticket["status"] == "waiting"
+    assert ticket["people_ahead"] == 0 and "estimated_wait_s" in ticket  # nobody waits ahead of it
     again = engine.appointments.check_in(KIOSK, token=booked["token"])
     assert again["ticket"]["id"] == ticket["id"]  # a second scan answers the same ticket
     with db.read() as s:

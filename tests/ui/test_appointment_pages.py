@@ -94,3 +94,48 @@ def test_booking_pages_in_simplified_chinese_and_english_and_cancelling(pages, s
     english.locator(".ap-choice[data-value='A']").click()
     expect(english.locator("#ap-slots .ap-choice:not([disabled])").first).to_be_visible()
     shot(english, "book-en")
+
+
+def book_by_api(hub, name, phone):
+    import requests
+
+    base = hub.base_url + "/api/v1/public/branches/demo/appointments"
+    day = requests.get(base, timeout=10).json()["days"][0]
+    free = [s for s in requests.get(base + "/slots", params={"service": "A", "day": day}, timeout=10).json()["slots"]
+            if s["free"]]
+    made = requests.post(base, json={"service": "A", "day": day, "time": free[0]["time"], "name": name,
+                                     "phone": phone}, timeout=10)
+    assert made.status_code == 201, made.text
+    return made.json()
+
+
+def test_checking_in_by_code_at_the_kiosk_and_the_supervisor_tab(pages, staff, device_token, hub):
+    set_up(staff)
+    booked = book_by_api(hub, "林先生", "0933444555")
+    kiosk = pages.open(f"/kiosk/demo?token={device_token('kiosk')}", locale="en-US")
+    kiosk.get_by_role("button", name="I have an appointment").click()
+    kiosk.locator("#k-appointment-code").fill("NOSUCH")
+    kiosk.get_by_role("button", name="Check in").click()
+    expect(kiosk.locator("#k-appointment-error")).to_have_text("No appointment with this code here.")
+    kiosk.locator("#k-appointment-code").fill(booked["code"].lower())
+    kiosk.get_by_role("button", name="Check in").click()
+    expect(kiosk.locator("#k-number")).to_have_text(__import__("re").compile(r"^PA\d{3}$"))
+    shot(kiosk, "kiosk-checked-in-en")
+
+    for locale, shot_name, title in (("zh-TW", "supervisor-appointments-zh-Hant", "今日預約"),
+                                     ("zh-CN", "supervisor-appointments-zh-Hans", "今日预约"),
+                                     ("en-US", "supervisor-appointments-en", "Today's bookings")):
+        page = pages.open("/supervisor/demo", viewport={"width": 1440, "height": 900}, locale=locale)
+        page.locator("#sv-user").fill("supervisor")
+        page.locator("#sv-pass").fill("demo")
+        page.locator("#sv-signin-form button[type=submit]").click()
+        page.wait_for_function("() => window.counterflowSupervisor.state.snapshots > 0")
+        page.locator("#sv-tab-appointments").click()
+        expect(page.locator("#sv-ap-day-title")).to_have_text(title)
+        row = page.locator(f"#sv-ap-day tr[data-code='{booked['code']}']")
+        expect(row).to_have_attribute("data-status", "arrived")
+        expect(row).not_to_contain_text("0933444555")  # contact data only when asked for
+        page.locator("#sv-ap-show-contact").check()
+        expect(row).to_contain_text("0933444555")
+        expect(page.locator("#sv-ap-services tr[data-service='A'] input").first).to_have_value("1")
+        shot(page, shot_name)
