@@ -3,6 +3,7 @@ from flask_babel import lazy_gettext as _l
 
 APPOINTMENT_MESSAGES = {
     "tab.appointments": _l("Appointments"),
+    "ap.mark": _l("Appointment"),
     "ap.settings_title": _l("Appointments"),
     "ap.counters": _l("Counters set aside"),
     "ap.slot_min": _l("Slot length (min)"),

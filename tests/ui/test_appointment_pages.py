@@ -59,10 +59,16 @@ def test_booking_checking_in_and_being_called_ahead_of_a_walk_in(pages, staff, t
     number = page.locator("#ap-status").inner_text().rsplit("：", 1)[1]
     shot(page, "appointment-checked-in-zh-Hant")
 
-    # The teller calls: the appointment in its window goes before the walk-in who came first.
+    # The teller calls: the appointment in its window goes before the walk-in who came first, and the
+    # lobby display marks it as an appointment.
+    display = pages.open("/display/demo")
+    display.wait_for_function("() => document.documentElement.dataset.connection === 'online'")
     teller, cid = teller_at(1)
     called = teller.post(f"/counters/{cid}/call-next")["ticket"]
     assert called["number"] == number and called["channel"] == "appointment"
+    expect(display.locator("#d-current .d-number")).to_have_text(number)
+    expect(display.locator("#d-current .d-appointment .d-primary")).to_have_text("預約")
+    shot(display, "display-appointment-called")
     assert teller.post(f"/counters/{cid}/call-next", {"complete_current": True})["ticket"]["number"] == walk_in["number"]
 
     page.get_by_role("link", name="查看我的號碼").click()
