@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from ..models import Branch, Counter, CounterPause, NumberSequence, Rating, Service, Ticket, User
 from . import emergencies
+from ..queue import appointment_queries
 from ..queue.comments import day_counts
 from .periods import Period
 
@@ -92,6 +93,7 @@ class Dataset:
     _by_id: dict[int, TicketRow] = field(default_factory=dict, repr=False)
     branch_name_zh_hans: str = ""
     comments: dict = field(default_factory=dict)  # the comment book's counts (queue/comments.py)
+    appointments: dict = field(default_factory=dict)  # booked, arrived, no-show, on time (appointment_queries.py)
 
     def ticket(self, ticket_id: int) -> TicketRow | None:
         if not self._by_id:
@@ -142,4 +144,5 @@ def load(session: Session, branch: Branch, period: Period, now: dt.datetime) -> 
     return Dataset(branch.id, branch.code, branch.name_zh, branch.name_en, period, now, services, counters, staff,
                    tickets, ratings, pauses, numbered, emergencies.rows(session, branch.id, period, now),
                    branch_name_zh_hans=branch.name_zh_hans,
-                   comments=day_counts(session, branch.id, period.first, period.last))
+                   comments=day_counts(session, branch.id, period.first, period.last),
+                   appointments=appointment_queries.day_counts(session, branch.id, period.first, period.last))

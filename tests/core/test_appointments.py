@@ -13,6 +13,7 @@ from server.models import Appointment, Counter, Ticket, TicketEvent
 from server.queue import appointment_slots as slots
 from server.queue.actors import Actor
 from server.queue.errors import Conflict, DomainError
+from server.reports import export
 from server.reports.day_close import close_day
 
 DAY = dt.date(2026, 3, 2)  # the FakeClock starts at 09:00 Taipei on this day
@@ -204,3 +205,20 @@ def test_the_public_api_books_shows_no_contact_and_refuses_bad_input(client, sig
     asked = supervisor.get(f"/api/v1/branches/demo/appointments?day={day}&contact=1").get_json()
     assert asked["appointments"][0]["phone"] == "0912345678"
     assert client.get(f"/api/v1/branches/demo/appointments?day={day}").status_code == 401
+
+
+def test_the_day_report_counts_booked_arrived_no_show_and_on_time_without_contact_data(db, engine, clock):
+    set_aside(engine, counters=2)
+    on_time = book(engine, "09:30", phone="0911111111")
+    late = book(engine, "09:30", phone="0922222222")
+    book(engine, "10:00", phone="0933333333", name="Never came")
+    engine.appointments.cancel(book(engine, "10:00", phone="0944444444")["token"])
+    clock.advance(minutes=25)  # 09:25
+    engine.appointments.check_in(KIOSK, token=on_time["token"])
+    clock.advance(minutes=10)  # 09:35: within the window, but after the slot began
+    engine.appointments.check_in(KIOSK, token=late["token"])
+    report = close_day(engine, "demo", SUPERVISOR)["report"]
+    assert report["appointments"] == {"booked": 3, "arrived": 2, "no_show": 1, "cancelled": 1, "on_time": 1}
+    assert "0933333333" not in str(report) and "Never came" not in str(report)
+    printed = export.to_html(report, locale="zh_Hant")
+    assert "<h2>預約</h2>" in printed and "<td>3</td><td>2</td><td>1</td><td>1</td><td>1</td>" in printed
