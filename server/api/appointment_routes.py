@@ -143,11 +143,11 @@ def appointment_update_policy(code: str):
     return jsonify(policy=hub().engine.appointments.update_policy(code, data, principal().actor))
 
 
-@route("/branches/<code>/appointment-settings/services/<service>", ["PUT"], summary="Counters set aside for "
+@route("/branches/<code>/appointment-settings/services/<service_code>", ["PUT"], summary="Counters set aside for "
        "appointments of a service and its slot length (supervisor)", capability="may_supervise",
        body=SERVICE_BODY, tag="appointments")
-def appointment_update_service(code: str, service: str):
+def appointment_update_service(code: str, service_code: str):
     data = json_body(SERVICE_BODY, allow_empty=True)
     return jsonify(hub().engine.appointments.update_service(
-        code, service, data.get("counters"), data.get("slot_min"), principal().actor,
+        code, service_code, data.get("counters"), data.get("slot_min"), principal().actor,
         clear_slot="slot_min" in data and data["slot_min"] is None))
