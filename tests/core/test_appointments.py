@@ -4,12 +4,16 @@ double booking under concurrency (SQLite, and PostgreSQL when COUNTERFLOW_TEST_D
 from __future__ import annotations
 
 import datetime as dt
+import multiprocessing
 import threading
+from concurrent.futures import ProcessPoolExecutor
 
 import pytest
 from sqlalchemy import select
 
-from server.models import Appointment, Counter, Ticket, TicketEvent
+from server.db import Database
+from server.models import Appointment, Counter, TicketEvent
+from server.queue import QueueEngine
 from server.queue import appointment_slots as slots
 from server.queue.actors import Actor
 from server.queue.errors import Conflict, DomainError
@@ -176,6 +180,34 @@ def test_concurrent_bookings_never_share_a_seat(db, engine):
     with db.read() as s:
         taken = s.execute(select(Appointment.seat).where(Appointment.seat.is_not(None))).scalars().all()
     assert sorted(taken) == list(range(1, seats + 1))
+
+
+def _book_in_a_process(url: str, phones: list[str]) -> list[str]:
+    """One hub process's bookings of the 11:00 slot: the codes it got, or the error codes."""
+    db = Database(url)
+    engine = QueueEngine(db, clock=lambda: dt.datetime(2026, 3, 2, 1, 0, 0))
+    outcomes = []
+    try:
+        for phone in phones:
+            try:
+                outcomes.append(book(engine, "11:00", phone=phone)["code"])
+            except DomainError as err:
+                outcomes.append(err.code)
+    finally:
+        db.dispose()
+    return outcomes
+
+
+@pytest.mark.slow  # four spawned interpreters: ~20 s on the shared 2-CPU machine
+def test_bookings_from_several_processes_never_share_a_seat(database_url, db, engine):
+    set_aside(engine, counters=2)
+    engine.appointments.update_policy("demo", {"bookings_per_contact_day": 20}, SUPERVISOR)
+    batches = [[f"09{p}{n:07d}" for n in range(3)] for p in range(4)]
+    with ProcessPoolExecutor(4, mp_context=multiprocessing.get_context("spawn")) as pool:
+        outcomes = [o for batch in pool.map(_book_in_a_process, [database_url] * 4, batches) for o in batch]
+    assert len([o for o in outcomes if o != "slot_full"]) == 2 and outcomes.count("slot_full") == 10
+    with db.read() as s:
+        assert sorted(s.execute(select(Appointment.seat)).scalars()) == [1, 2]
 
 
 def test_the_public_api_books_shows_no_contact_and_refuses_bad_input(client, signed_in):

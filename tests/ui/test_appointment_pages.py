@@ -3,6 +3,7 @@ page, checks in there and is called ahead of a walk-in who came earlier (docs/ar
 "Appointments"). Screens in zh-Hant, zh-Hans and en."""
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from playwright.sync_api import expect
@@ -48,7 +49,7 @@ def test_booking_checking_in_and_being_called_ahead_of_a_walk_in(pages, staff, t
     shot(page, "book-zh-Hant")
     page.locator("#ap-book").click()
     page.wait_for_url("**/a/*")
-    expect(page.locator("#ap-code")).to_have_text(__import__("re").compile(r"^[A-Z0-9]{6}$"))
+    expect(page.locator("#ap-code")).to_have_text(re.compile(r"^[A-Z0-9]{6}$"))
     expect(page.locator("#ap-status")).to_have_text("預約成功，請於預約時間前幾分鐘到達。")
     page.wait_for_function("() => document.getElementById('ap-qr').naturalWidth > 0")  # the QR loaded
     assert "陳" not in page.content() and "0912345678" not in page.content()  # no contact on the page
@@ -125,7 +126,7 @@ def test_checking_in_by_code_at_the_kiosk_and_the_supervisor_tab(pages, staff, d
     expect(kiosk.locator("#k-appointment-error")).to_have_text("No appointment with this code here.")
     kiosk.locator("#k-appointment-code").fill(booked["code"].lower())
     kiosk.get_by_role("button", name="Check in").click()
-    expect(kiosk.locator("#k-number")).to_have_text(__import__("re").compile(r"^PA\d{3}$"))
+    expect(kiosk.locator("#k-number")).to_have_text(re.compile(r"^PA\d{3}$"))
     shot(kiosk, "kiosk-checked-in-en")
 
     for locale, shot_name, title in (("zh-TW", "supervisor-appointments-zh-Hant", "今日預約"),
