@@ -46,6 +46,7 @@ MESSAGES = {
     "priority.priority": _l("Priority"),
     "priority.vip": _l("VIP"),
     "transferred_in": _l("Transferred here"),
+    "appointment": _l("Appointment"),
     # actions (the shortcut key is shown on each button)
     "actions": _l("Actions"),
     "act.call_next": _l("Call next"),

@@ -17,6 +17,7 @@ MESSAGES = {
     "counter_idle": _l("Available"),
     "welcome": _l("Welcome"),
     "called_again": _l("Called again"),
+    "appointment": _l("Appointment"),
     # Spoken by the browser's speech synthesis; the number is spelled out character by character.
     "speech_call": _l("Number %(number)s, please go to counter %(counter)s."),
     "enable_sound": _l("Tap to enable sound"),

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 
 from sqlalchemy import select
 
@@ -11,6 +12,8 @@ from .outage import is_database_unavailable
 
 log = logging.getLogger(__name__)
 
+APPOINTMENT_SWEEP_S = 60  # no-shows past their window and contact purges (docs/architecture.md, "Appointments")
+
 
 class WaitMonitor:
     def __init__(self, db, engine, interval_s: float, outage=None):
@@ -18,6 +21,7 @@ class WaitMonitor:
         self.outage = outage  # server.outage.OutageTracker: an outage is logged once, not every pass
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
+        self._last_sweep = 0.0
 
     def run_once(self) -> int:
         with self.db.read() as session:
@@ -25,6 +29,10 @@ class WaitMonitor:
         changed = 0
         for code in codes:
             changed += len(self.engine.check_wait_times(code))
+        if time.monotonic() - self._last_sweep >= APPOINTMENT_SWEEP_S:
+            self._last_sweep = time.monotonic()
+            for code in codes:
+                self.engine.appointments.sweep(code)
         return changed
 
     def _loop(self) -> None:

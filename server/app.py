@@ -109,6 +109,7 @@ def create_app(settings: Settings | None = None) -> Flask:
 def _register_surfaces(app: Flask) -> None:
     """The browser pages: one blueprint per surface, plus what they share."""
     from admin import bp as admin_bp
+    from appointment_page import bp as appointment_bp
     from counter_terminal import bp as counter_bp
     from display import bp as display_bp
     from kiosk import bp as kiosk_bp
@@ -117,5 +118,6 @@ def _register_surfaces(app: Flask) -> None:
 
     from .web_common import bp as common_bp
 
-    for blueprint in (common_bp, kiosk_bp, display_bp, ticket_bp, counter_bp, supervisor_bp, admin_bp):
+    for blueprint in (common_bp, kiosk_bp, display_bp, ticket_bp, counter_bp, supervisor_bp, admin_bp,
+                      appointment_bp):
         app.register_blueprint(blueprint)

@@ -4,7 +4,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from .auth import create_user
-from .models import Branch, User
+from .models import AppointmentService, Branch, User
 from .queue import setup
 
 DEMO_BRANCH = "demo"
@@ -15,6 +15,7 @@ SERVICES = [
     ("C", "理財", "Wealth", 600),
     ("V", "貴賓", "VIP", 420),
 ]
+APPOINTMENT_SERVICE = "A"  # the demo books appointments for personal banking (docs/architecture.md, "Appointments")
 STAFF_ONLY = {"V"}  # VIP customers are brought to the kiosk's guide mode by staff, never self-served
 # Counter number -> services in rank order: two personal counters, a corporate one, a wealth/VIP one.
 COUNTERS = {1: ["A", "B"], 2: ["A", "C"], 3: ["B", "A"], 4: ["V", "C", "A"]}
@@ -31,6 +32,9 @@ def ensure_demo(db) -> bool:
         for code, zh, en, service_s in SERVICES:
             service = setup.add_service(session, branch, code, zh, en, default_service_s=service_s)
             service.staff_only = code in STAFF_ONLY
+            if code == APPOINTMENT_SERVICE:  # one counter's worth of 15-minute appointments (/b/demo/book)
+                session.flush()
+                session.add(AppointmentService(service_id=service.id, branch_id=branch.id, counters=1, slot_min=15))
         for number, codes in COUNTERS.items():
             setup.add_counter(session, branch, number, codes, policy="strict")
         for username, role in ACCOUNTS:

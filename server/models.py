@@ -178,6 +178,8 @@ class Ticket(Base):
         Index("ix_tickets_service_finished", "service_id", "status", "finished_at"),
         # A printer fault's report: the tickets that printer failed to print while it was broken.
         Index("ix_tickets_printer", "printer_id", "created_at"),
+        # Call next's appointment head: the waiting appointment tickets of a service whose window is open.
+        Index("ix_tickets_appointment_head", "service_id", "status", "appointment_window_end"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     branch_id: Mapped[int] = mapped_column(ForeignKey("branches.id"))
@@ -211,6 +213,10 @@ class Ticket(Base):
     printer_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
     # What a transfer or a supervisor's move tells the teller who calls it next (staff only).
     note: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    # An appointment's ticket: the span in which it is called ahead of walk-ins of its service
+    # (server/queue/selection.py; docs/architecture.md, "Appointments"). None for every other ticket.
+    appointment_window_start: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
+    appointment_window_end: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
     service: Mapped[Service] = relationship(foreign_keys=[service_id])
     counter: Mapped[Counter | None] = relationship(foreign_keys=[counter_id])
 
@@ -452,3 +458,61 @@ class Round(Base):
     done_at: Mapped[dt.datetime] = mapped_column(DateTime)
     problems: Mapped[int] = mapped_column(Integer, default=0)
     answers: Mapped[list] = mapped_column(JSON)
+
+class AppointmentPolicy(Base):
+    """A branch's appointment rules (server/queue/appointments.py); no row = the defaults."""
+
+    __tablename__ = "appointment_policies"
+    branch_id: Mapped[int] = mapped_column(ForeignKey("branches.id"), primary_key=True, autoincrement=False)
+    # Called ahead of walk-ins from `early_min` before the slot until `late_min` after it.
+    early_min: Mapped[int] = mapped_column(Integer, default=5)
+    late_min: Mapped[int] = mapped_column(Integer, default=10)
+    # Name, phone and e-mail are purged at the day close of the appointment's day (0) or N days later.
+    keep_contact_days: Mapped[int] = mapped_column(Integer, default=0)
+    bookings_per_contact_day: Mapped[int] = mapped_column(Integer, default=3)
+    horizon_days: Mapped[int] = mapped_column(Integer, default=14)
+    prefix: Mapped[str] = mapped_column(String(2), default="P")
+
+
+class AppointmentService(Base):
+    """How many counters a service sets aside for appointments, and its slot length."""
+
+    __tablename__ = "appointment_services"
+    service_id: Mapped[int] = mapped_column(ForeignKey("services.id"), primary_key=True, autoincrement=False)
+    branch_id: Mapped[int] = mapped_column(ForeignKey("branches.id"))
+    counters: Mapped[int] = mapped_column(Integer, default=0)
+    slot_min: Mapped[int | None] = mapped_column(Integer, nullable=True)  # None: the service's default time
+
+
+class Appointment(Base):
+    """A booked slot. `seat` is one of the slot's places (1..counters set aside); the unique constraint
+    makes a double booking impossible on both databases, and a cancel frees the seat (seat = None)."""
+
+    __tablename__ = "appointments"
+    __table_args__ = (
+        UniqueConstraint("branch_id", "service_id", "slot_start", "seat", name="uq_appointments_seat"),
+        Index("ix_appointments_branch_day", "branch_id", "business_day"),
+        Index("ix_appointments_contact", "branch_id", "contact_key", "business_day"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    branch_id: Mapped[int] = mapped_column(ForeignKey("branches.id"))
+    service_id: Mapped[int] = mapped_column(ForeignKey("services.id"))
+    business_day: Mapped[dt.date] = mapped_column(Date)
+    slot_start: Mapped[dt.datetime] = mapped_column(DateTime)
+    slot_end: Mapped[dt.datetime] = mapped_column(DateTime)
+    seat: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    code: Mapped[str] = mapped_column(String(12), unique=True)
+    public_token: Mapped[str] = mapped_column(String(48), unique=True)
+    status: Mapped[str] = mapped_column(String(16), default="booked")  # booked, arrived, cancelled, no_show
+    # Personal data, purged after the branch's keep_contact_days (docs/architecture.md, "Appointments").
+    name: Mapped[str | None] = mapped_column(String(80), nullable=True)
+    phone: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    email: Mapped[str | None] = mapped_column(String(120), nullable=True)
+    contact_key: Mapped[str | None] = mapped_column(String(64), nullable=True)  # hash, for the daily limit
+    contact_purged_at: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
+    booked_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    checked_in_at: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
+    checked_in_by: Mapped[str | None] = mapped_column(String(120), nullable=True)
+    cancelled_at: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
+    no_show_at: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
+    ticket_id: Mapped[int | None] = mapped_column(ForeignKey("tickets.id"), nullable=True)

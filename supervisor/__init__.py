@@ -16,11 +16,13 @@ from server.queue.clock import business_day, utc_now
 from server.web_common import render_page
 from server.web_common.pages import branch_or_404
 
+from .appointment_messages import APPOINTMENT_MESSAGES
 from .messages import ERRORS, MESSAGES, PAUSE_REASONS
 from .report_access import report_reader
 from .ticket_messages import TICKET_ERRORS, TICKET_MESSAGES
 
 MESSAGES = {**MESSAGES, **TICKET_MESSAGES}  # the tickets tab's strings (ticket_messages.py)
+MESSAGES = {**MESSAGES, **APPOINTMENT_MESSAGES}  # the appointments tab's (appointment_messages.py)
 ERRORS = {**ERRORS, **TICKET_ERRORS}
 
 log = logging.getLogger(__name__)
@@ -56,6 +58,8 @@ def _api_paths(code: str) -> dict:
         "counter_close": "/api/v1/counters/{id}/supervisor-close",
         "staff_report": f"{branch}/reports/staff", "ranking": f"{branch}/reports/ranking",
         "comments": f"{branch}/comments", "wall_star": f"{branch}/wall-star",
+        "appointments": f"{branch}/appointments", "appointment_settings": f"{branch}/appointment-settings",
+        "appointment_check_in": f"{branch}/appointments/check-in",
     }
 
 

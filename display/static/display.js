@@ -226,6 +226,7 @@
       h("p", { class: "d-to-counter" }, bi("please_go", { counter: ticket.counter })),
     ];
     if (ticket.recall_count) parts.push(h("p", { class: "d-again" }, bi("called_again")));
+    if (ticket.channel === "appointment") parts.push(h("p", { class: "d-appointment" }, bi("appointment")));
     box.replaceChildren(...parts);
     if (flash) {
       box.classList.remove("d-flash");
@@ -240,7 +241,7 @@
         h(
           "li",
           { class: "d-recent-item" },
-          h("span", { class: "d-r-number" }, ticket.number),
+          h("span", { class: "d-r-number" + (ticket.channel === "appointment" ? " is-appointment" : "") }, ticket.number),
           h("span", { class: "d-r-counter" }, bi("counter_n", { counter: ticket.counter })),
         ),
       ),

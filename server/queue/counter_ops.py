@@ -223,7 +223,7 @@ class CounterOperations:
             # While the emergency plan is on the counter may call from more services (emergency.py).
             service_ids, policy, widened = emergency.call_scope(cx.conn, cx.config, cx.id, cx.counter["policy"],
                                                                 cx.uow.now)
-            ticket = pick_next(cx.conn, cx.id, service_ids, policy)
+            ticket = pick_next(cx.conn, cx.id, service_ids, policy, cx.uow.now)
             if ticket is None:
                 if completed is None:
                     raise Conflict("queue_empty", f"no customer is waiting for counter {cx.number}")

@@ -11,6 +11,7 @@ and the running service-time figures are built once here and shared (docs/archit
 """
 from __future__ import annotations
 
+from .appointments import AppointmentOperations
 from .branch_ops import BranchOperations, emergency_view
 from .catalog import Catalog
 from .clock import Clock, utc_now
@@ -43,6 +44,8 @@ class QueueEngine:
         self.set_display_message = b.set_display_message
         # Staff acting on any ticket or counter (ticket_actions.py).
         self.staff = StaffTicketOperations(self._uow, self.catalog, self.counters)
+        # Booking, cancelling and checking in appointments (appointments.py).
+        self.appointments = AppointmentOperations(self._uow, self.catalog, self.service_times)
 
     def _uow(self):
         # The clock is read when the unit of work starts: tests and simulations may replace it.

@@ -28,7 +28,7 @@ TICKET_COLUMNS = (T.c.id, T.c.branch_id, T.c.service_id, T.c.business_day, T.c.s
                   T.c.channel, T.c.status, T.c.created_at, T.c.arrived_at, T.c.called_at, T.c.started_at,
                   T.c.finished_at, T.c.counter_id, T.c.staff_id, T.c.target_counter_id, T.c.recall_count,
                   T.c.requeue_count, T.c.transferred_from_id, T.c.transfer_gen, T.c.printed, T.c.public_token,
-                  T.c.note)
+                  T.c.note, T.c.appointment_window_start)
 
 # ---------------------------------------------------------------------------- statements
 COUNTER_FOR_UPDATE = (
@@ -49,6 +49,13 @@ _HEAD = (select(*TICKET_COLUMNS).where(T.c.status == TicketStatus.WAITING)
          .with_for_update(skip_locked=True))
 HEAD_FOR_COUNTER = _HEAD.where(T.c.target_counter_id == bindparam("counter_id"))
 HEAD_OF_SERVICE = _HEAD.where(T.c.service_id == bindparam("service_id"), T.c.target_counter_id.is_(None))
+# The waiting appointment ticket of a service whose call window holds `now` (selection.py).
+APPOINTMENT_HEAD = (select(*TICKET_COLUMNS)
+                    .where(T.c.service_id == bindparam("service_id"), T.c.status == TicketStatus.WAITING,
+                           T.c.target_counter_id.is_(None), T.c.appointment_window_end > bindparam("now"),
+                           T.c.appointment_window_start <= bindparam("now"))
+                    .order_by(T.c.appointment_window_start, T.c.id).limit(1)
+                    .with_for_update(skip_locked=True))
 DAY_CLOSED = select(DayClose.__table__.c.id).where(DayClose.__table__.c.branch_id == bindparam("branch_id"),
                                                    DayClose.__table__.c.business_day == bindparam("day"))
 INSERT_EVENT = insert(EVENTS)
@@ -93,6 +100,10 @@ def head_for_counter(conn: Connection, counter_id: int) -> Row | None:
 
 def head_of_service(conn: Connection, service_id: int) -> Row | None:
     return conn.execute(HEAD_OF_SERVICE, {"service_id": service_id}).first()
+
+
+def appointment_head(conn: Connection, service_id: int, now: dt.datetime) -> Row | None:
+    return conn.execute(APPOINTMENT_HEAD, {"service_id": service_id, "now": now}).first()
 
 
 def day_is_closed(conn: Connection, branch_id: int, day: dt.date) -> bool:

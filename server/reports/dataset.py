@@ -14,6 +14,8 @@ from sqlalchemy.orm import Session
 from ..models import Branch, Counter, CounterPause, NumberSequence, Rating, Service, Ticket, User
 from . import emergencies
 from . import rounds as round_reports
+
+from ..queue import appointment_queries
 from ..queue.comments import day_counts
 from .periods import Period
 
@@ -95,6 +97,8 @@ class Dataset:
     comments: dict = field(default_factory=dict)  # the comment book's counts (queue/comments.py)
     rounds: list[dict] = field(default_factory=list)  # round_reports.rows: the rounds done and their problems
 
+    appointments: dict = field(default_factory=dict)  # booked, arrived, no-show, on time (appointment_queries.py)
+
     def ticket(self, ticket_id: int) -> TicketRow | None:
         if not self._by_id:
             self._by_id = {t.id: t for t in self.tickets}
@@ -145,4 +149,5 @@ def load(session: Session, branch: Branch, period: Period, now: dt.datetime) -> 
                    tickets, ratings, pauses, numbered, emergencies.rows(session, branch.id, period, now),
                    branch_name_zh_hans=branch.name_zh_hans,
                    comments=day_counts(session, branch.id, period.first, period.last),
-                   rounds=round_reports.rows(session, branch.id, period))
+                   rounds=round_reports.rows(session, branch.id, period),
+                   appointments=appointment_queries.day_counts(session, branch.id, period.first, period.last))

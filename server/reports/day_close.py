@@ -20,7 +20,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from ..models import Branch, Counter, DayClose, NumberSequence, Service, Ticket
 from ..queue import QueueEngine
-from ..queue import ticket_store as store
+from ..queue import appointments, ticket_store as store
 from ..queue.counter_ops import transition
 from ..queue.states import OPEN_STATUSES, CounterState, TicketAction
 from ..queue.uow import EventName
@@ -64,6 +64,8 @@ def close_day(engine: QueueEngine, branch_code: str, actor: Actor, day: dt.date 
                            detail={"tickets": reconcile.problem_list(before, problems), "missing_numbers": missing})
 
         abandoned = _abandon_open_tickets(uow, branch, day, actor)
+        # Appointments nobody checked in for become no-shows; contacts kept until the close are purged.
+        appointments.sweep_branch(uow, branch, closing_day=day)
         closed_counters = _close_counters(engine, uow, counters, abandoned, closing_today=day == today)
         s.flush()
 

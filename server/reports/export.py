@@ -89,6 +89,9 @@ def report_tables(report: dict) -> list[Table]:
     comment_cols = ["received", "answered", "open", "from_ticket_page", "on_paper"]
     comments = report.get("comments") or {}  # a day closed before the comment book has none
     tables.append(Table("comments", comment_cols, [[comments.get(c, 0) for c in comment_cols]]))
+    appointment_cols = ["booked", "arrived", "no_show", "on_time", "cancelled"]
+    appointments = report.get("appointments") or {}  # a day closed before appointments has none
+    tables.append(Table("appointments", appointment_cols, [[appointments.get(c, 0) for c in appointment_cols]]))
     problem_cols = ["ticket_id", "number", "service", "business_day", "status", "problems"]
     tables.append(Table("problems", problem_cols,
                         [[p["ticket_id"], p["number"], p["service"], p["business_day"], p["status"],

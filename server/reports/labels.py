@@ -123,6 +123,10 @@ LABELS: dict[str, str] = {
     "comments_open": N_("Still open"),
     "comments_ticket_page": N_("From the ticket page"),
     "comments_paper": N_("On paper"),
+    "appointments": N_("Appointments"),
+    "appointments_booked": N_("Booked"),
+    "appointments_arrived": N_("Arrived"),
+    "appointments_on_time": N_("On time"),
     "yes": N_("yes"),
     "no": N_("no"),
     # Pause reasons the counter terminal stores as codes (supervisor/messages.py uses the same msgids).
@@ -147,6 +151,7 @@ COLUMNS: dict[str, str] = {
     "volume_index": "volume_index", "satisfaction_index": "satisfaction_index",
     "service_time_mean_s": "service_mean", "received": "comments_received", "answered": "comments_answered",
     "from_ticket_page": "comments_ticket_page", "on_paper": "comments_paper",
+    "booked": "appointments_booked", "arrived": "appointments_arrived", "on_time": "appointments_on_time",
 }
 # Columns in seconds whose header says so, since the cells stay plain numbers.
 SECONDS = {"wait_mean_s", "wait_median_s", "wait_p90_s", "wait_max_s", "service_mean_s", "service_median_s",

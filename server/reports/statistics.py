@@ -130,6 +130,8 @@ def build(ds: Dataset) -> dict:
         "emergencies": ds.emergencies,
         "comments": ds.comments,
         "rounds": ds.rounds,
+
+        "appointments": ds.appointments,  # counts only: no name, phone or e-mail in any report
         "problems": reconcile.problem_list(ds, problems),
         "missing_numbers": missing,
     }

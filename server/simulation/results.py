@@ -26,6 +26,7 @@ class Customer:
     left_s: float | None = None
     counter: int | None = None
     outcome: str | None = None
+    appointment: bool = False  # checked in for an appointment (appointment_arrivals.py)
 
     @property
     def wait_s(self) -> float | None:
@@ -106,6 +107,13 @@ def summarize(scenario: Scenario, customers: list[Customer], counters, end_s: fl
         "estimates": estimate_accuracy(called),
         "simulated_hours": round(end_s / 3600.0, 3),
     }
+    booked = [c for c in called if c.appointment]
+    if booked:  # appointment customers against walk-ins (appointment_arrivals.py)
+        result["appointments"] = {
+            "checked_in": sum(1 for c in measured if c.appointment),
+            "wait": wait_summary([c.wait_s for c in booked], [targets[c.service] for c in booked]),
+            "walk_in_wait": wait_summary([c.wait_s for c in called if not c.appointment],
+                                         [targets[c.service] for c in called if not c.appointment])}
     result["erlang_c"] = erlang_comparison(scenario, result) if scenario.single_service_identical_counters() else None
     return result
 

@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo
 
 from ..queue import QueueEngine
 from ..queue.actors import Actor
+from .appointment_arrivals import book_day
 from .distributions import sampler
 from .results import Customer, summarize
 from .sandbox import BRANCH, Sandbox, Seat
@@ -102,6 +103,16 @@ class Simulation:
         if following is not None:
             self.at(following, "arrive", service, streams)
 
+    def check_in(self, t: float, booking, streams) -> None:
+        """A booked customer arrives and checks in: their appointment ticket joins the queue."""
+        _arrivals, services, _no_shows = streams
+        view = self._engine(self.engine.appointments.check_in, KIOSK, token=booking.token)["ticket"]
+        customer = Customer(ticket_id=view["id"], service=booking.service, arrived_s=t, service_s=services(),
+                            no_show=False, estimated_wait_s=view["estimated_wait_s"],
+                            people_ahead=view["people_ahead"], appointment=True)
+        self.customers[customer.ticket_id] = customer
+        self.waiting[booking.service] += 1
+
     def _wants_work(self, c: CounterState) -> bool:
         return any(self.waiting[code] for code in c.services)
 
@@ -156,14 +167,22 @@ class Simulation:
     def run(self) -> None:
         for c in self.counters:
             self._engine(self.engine.open_counter, c.seat.counter_id, c.actor, c.seat.staff_id)
+        # Appointments are booked before the day starts; each arrival is an event like a walk-in's.
+        bookings = book_day(self.engine, self.scenario, self.clock, self.clock.opening)
+        appointment_streams = {}
         for index, service in enumerate(self.scenario.services):
             base = self.scenario.seed * 1009 + index * 7919
             streams = (random.Random(base), sampler(service.distribution, service.mean_service_min * 60.0,
                                                     service.cv, random.Random(base + 1)), random.Random(base + 2))
             self.waiting[service.code] = 0
+            # Appointment customers' service times: a stream of their own (walk-ins' draws stay the same).
+            appointment_streams[service.code] = (None, sampler(service.distribution, service.mean_service_min * 60.0,
+                                                               service.cv, random.Random(base + 4)), None)
             first = self._next_arrival(0.0, service, streams[0])
             if first is not None:
                 self.at(first, "arrive", service, streams)
+        for booking in bookings:
+            self.at(booking.arrive_s, "check_in", booking, appointment_streams[booking.service])
         specs = {spec.number: spec for spec in self.scenario.counters}
         for c in self.counters:
             for p in specs[c.seat.number].pauses:
@@ -180,6 +199,8 @@ class Simulation:
                 raise RuntimeError("simulation did not end; check the scenario")
             if kind == "arrive":
                 self.arrive(t, *data)
+            elif kind == "check_in":
+                self.check_in(t, *data)
             elif kind in ("finish", "no_show"):
                 self._customer_leaves(data[0], t, "done" if kind == "finish" else "no_show")
             elif kind == "pause":

@@ -26,6 +26,12 @@ class ServiceSpec:
     wait_target_min: int = 20
     no_show: float = 0.0  # probability that a called customer does not come to the counter
     name: str = ""
+    # Appointments (appointment_arrivals.py): booked per hour on average, seats per slot, and how early or
+    # late (minutes, uniformly) the booked customers arrive around their slot.
+    appointments_per_hour: float = 0.0
+    appointment_seats: int = 1
+    appointment_early_min: float = 5.0
+    appointment_late_min: float = 5.0
 
     def rate_at(self, hour: int) -> float:
         if isinstance(self.arrivals_per_hour, list):
@@ -80,6 +86,8 @@ class Scenario:
                 raise ScenarioError(f"service {s.code}: arrival rates cannot be negative")
             if not 0 <= s.no_show < 1:
                 raise ScenarioError(f"service {s.code}: no_show is a probability below 1")
+            if s.appointments_per_hour < 0 or not 1 <= s.appointment_seats <= 50:
+                raise ScenarioError(f"service {s.code}: appointments_per_hour >= 0 and appointment_seats 1-50")
         numbers = [c.number for c in self.counters]
         if len(set(numbers)) != len(numbers):
             raise ScenarioError("counter numbers must be distinct")
@@ -103,7 +111,7 @@ class Scenario:
             return False
         s = self.services[0]
         constant = not isinstance(s.arrivals_per_hour, list) or len(set(s.arrivals_per_hour)) <= 1
-        return (s.distribution == "exponential" and s.no_show == 0 and constant
+        return (s.distribution == "exponential" and s.no_show == 0 and constant and not s.appointments_per_hour
                 and all(c.services == [s.code] and not c.pauses for c in self.counters))
 
 

@@ -277,7 +277,8 @@
           h("td", {}, badge("state-" + c.state, t("state." + c.state))),
           h("td", { class: "sv-teller" }, c.staff_name || ""),
           h("td", { class: "sv-ticket" }, ticket
-            ? [h("strong", {}, ticket.number), " ", h("span", { class: "sv-muted" }, t("ticket_status." + ticket.status))]
+            ? [h("strong", {}, ticket.number), " ", h("span", { class: "sv-muted" }, t("ticket_status." + ticket.status)),
+              ticket.channel === "appointment" ? badge("sv-ap-mark", t("ap.mark")) : ""]
             : ""),
           h("td", { class: "sv-pause" }, c.state === "paused"
             ? h("span", { class: "sv-paused", dataset: { since: c.paused_at || "", reason: c.pause_reason || "" } },

@@ -68,6 +68,7 @@
           "tr",
           { dataset: { ticket: ticket.id, number: ticket.number } },
           h("th", { scope: "row" }, h("strong", {}, ticket.number),
+            ticket.channel === "appointment" ? [" ", sv.badge("sv-ap-mark", t("ap.mark"))] : null,
             ticket.note ? h("span", { class: "sv-muted sv-ticket-note" }, " · " + ticket.note) : null),
           h("td", {}, `${ticket.service} · ${cf.i18n.locale === "en" ? ticket.service_name_en : ticket.service_name_zh}`),
           h("td", {}, ticket.priority === "normal" ? t("priority.normal")

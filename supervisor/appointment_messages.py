@@ -1,0 +1,33 @@
+"""Supervisor panel strings for the appointments tab (English msgids; appointments-panel.js)."""
+from flask_babel import lazy_gettext as _l
+
+APPOINTMENT_MESSAGES = {
+    "tab.appointments": _l("Appointments"),
+    "ap.mark": _l("Appointment"),
+    "ap.settings_title": _l("Appointments"),
+    "ap.counters": _l("Counters set aside"),
+    "ap.slot_min": _l("Slot length (min)"),
+    "ap.early_min": _l("Called ahead from (min before)"),
+    "ap.late_min": _l("until (min after)"),
+    "ap.keep_contact_days": _l("Keep contact data (days after close)"),
+    "ap.bookings_per_contact_day": _l("Bookings per phone per day"),
+    "ap.horizon_days": _l("Book up to (days ahead)"),
+    "ap.prefix": _l("Ticket prefix"),
+    "ap.save": _l("Save"),
+    "ap.saved": _l("Saved."),
+    "ap.day_title": _l("Today's bookings"),
+    "ap.show_contact": _l("Show contact data"),
+    "ap.col.time": _l("Time"),
+    "ap.col.code": _l("Code"),
+    "ap.col.service": _l("Service"),
+    "ap.col.status": _l("Status"),
+    "ap.col.contact": _l("Contact"),
+    "ap.check_in": _l("Check in (code)"),
+    "ap.none": _l("No bookings."),
+    "ap.checked_in": _l("You are checked in. Your number: %(number)s"),
+    "ap.counts": _l("Booked %(booked)s · arrived %(arrived)s · no-show %(no_show)s · on time %(on_time)s"),
+    "ap.status.booked": _l("booked"),
+    "ap.status.arrived": _l("arrived"),
+    "ap.status.cancelled": _l("cancelled"),
+    "ap.status.no_show": _l("no-show"),
+}
