@@ -2,13 +2,13 @@
 round part of the opening record (開業登記)
 
 Revision ID: 0014
-Revises: 0011
+Revises: 0013
 """
 from alembic import op
 import sqlalchemy as sa
 
 revision = "0014"
-down_revision = "0011"
+down_revision = "0013"
 branch_labels = None
 depends_on = None
 
