@@ -6,6 +6,7 @@ import datetime as dt
 from sqlalchemy import (
     JSON,
     Boolean,
+    LargeBinary,
     Date,
     DateTime,
     ForeignKey,
@@ -458,3 +459,17 @@ class TellerSurveyAnswered(Base):
     survey_id: Mapped[int] = mapped_column(ForeignKey("teller_surveys.id"), primary_key=True, autoincrement=False)
     period: Mapped[str] = mapped_column(String(10), primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), primary_key=True, autoincrement=False)
+
+
+class BranchLogo(Base):
+    """The branch's logo printed at the top of its tickets: the image as uploaded (PNG or JPEG, checked
+    by drivers/ticket_logo.py), scaled and dithered for each printer's paper when it prints."""
+
+    __tablename__ = "branch_logos"
+    branch_id: Mapped[int] = mapped_column(ForeignKey("branches.id"), primary_key=True, autoincrement=False)
+    image: Mapped[bytes] = mapped_column(LargeBinary)
+    mimetype: Mapped[str] = mapped_column(String(32))
+    width: Mapped[int] = mapped_column(Integer)
+    height: Mapped[int] = mapped_column(Integer)
+    uploaded_by: Mapped[str] = mapped_column(String(120))
+    uploaded_at: Mapped[dt.datetime] = mapped_column(DateTime)

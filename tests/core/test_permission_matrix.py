@@ -60,6 +60,9 @@ ROUTE_CAPABILITY = {
     ('GET', '/api/v1/branches/<code>/wall-star'): 'may_read_reports',
     ('PUT', '/api/v1/branches/<code>/wall-star'): 'may_supervise',
     ('GET', '/api/v1/branches/<code>/comments'): 'may_supervise',
+    ('GET', '/api/v1/branches/<code>/ticket-logo'): 'may_supervise',
+    ('PUT', '/api/v1/branches/<code>/ticket-logo'): 'may_administer',
+    ('DELETE', '/api/v1/branches/<code>/ticket-logo'): 'may_administer',
     ('GET', '/api/v1/branches/<code>/surveys'): 'may_supervise',
     ('POST', '/api/v1/branches/<code>/surveys'): 'may_supervise',
     ('POST', '/api/v1/branches/<code>/surveys/<int:survey_id>/close'): 'may_supervise',
@@ -227,7 +230,8 @@ def world(app, client, signed_in):
     values = {"code": "demo", "branch_code": "demo", "counter_id": 1, "ticket_id": ticket_id, "alert_id": alert_id,
               "fault_id": fault["id"], "device_id": admin.get("/api/v1/devices").get_json()["devices"][0]["id"],
               "token_id": device["kiosk"]["id"], "service_code": "A", "day": "2026-03-02",
-              "token": ticket["tracking_token"], "number": 1, "comment_id": 1, "username": "teller4"}
+              "token": ticket["tracking_token"], "number": 1, "comment_id": 1, "survey_id": 1,
+              "username": "teller4"}
     return tokens, values
 
 

@@ -1,5 +1,5 @@
 """teller_surveys, teller_survey_responses, teller_survey_answered: the teller satisfaction survey
-(anonymous answers kept apart from the "has answered" markers)
+(anonymous answers kept apart from the "has answered" markers); branch_logos: the logo on the ticket
 
 Revision ID: 0016
 Revises: 0011
@@ -49,9 +49,22 @@ def upgrade() -> None:
         sa.ForeignKeyConstraint(["user_id"], ["users.id"]),
         sa.PrimaryKeyConstraint("survey_id", "period", "user_id"),
     )
+    op.create_table(
+        "branch_logos",
+        sa.Column("branch_id", sa.Integer(), nullable=False),
+        sa.Column("image", sa.LargeBinary(), nullable=False),
+        sa.Column("mimetype", sa.String(length=32), nullable=False),
+        sa.Column("width", sa.Integer(), nullable=False),
+        sa.Column("height", sa.Integer(), nullable=False),
+        sa.Column("uploaded_by", sa.String(length=120), nullable=False),
+        sa.Column("uploaded_at", sa.DateTime(), nullable=False),
+        sa.ForeignKeyConstraint(["branch_id"], ["branches.id"]),
+        sa.PrimaryKeyConstraint("branch_id"),
+    )
 
 
 def downgrade() -> None:
+    op.drop_table("branch_logos")
     op.drop_table("teller_survey_answered")
     op.drop_index("ix_teller_survey_responses_survey_period", table_name="teller_survey_responses")
     op.drop_table("teller_survey_responses")
