@@ -13,6 +13,7 @@ import datetime as dt
 from collections import Counter as Tally
 
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from ..models import TellerSurvey, TellerSurveyAnswered, TellerSurveyResponse
@@ -215,6 +216,12 @@ class SurveyOperations:
         The event names the survey and the period only."""
         if actor.user_id is None:
             raise Forbidden("staff_only", "only a signed-in member of staff answers the survey")
+        try:
+            return self._answer(branch_code, survey_id, actor, answers)
+        except IntegrityError:  # the same teller's second answer, sent at the same moment: one marker wins
+            raise Conflict("survey_answered", "you have answered this survey for this period") from None
+
+    def _answer(self, branch_code: str, survey_id: int, actor: Actor, answers) -> dict:
         with self._uow() as uow:
             branch = branch_by_code(uow.session, branch_code)
             survey = survey_of_branch(uow.session, branch.id, survey_id)

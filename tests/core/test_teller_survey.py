@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import inspect, select
 
 from server.demo import ensure_demo
-from server.models import TellerSurveyAnswered, TellerSurveyResponse
+from server.models import TellerSurveyAnswered, TellerSurveyResponse, User
 from server.queue.teller_survey import MIN_RESPONSES, period_key
 
 BASE = "/api/v1/branches/demo/surveys"
@@ -137,3 +137,35 @@ def test_a_closed_or_future_survey_asks_nobody(hub, signed_in, clock):
     assert r.status_code == 409 and r.get_json()["error"]["code"] == "survey_not_open"
     clock.advance(days=8)
     assert [s["id"] for s in teller.get(f"{BASE}/pending").get_json()["surveys"]] == [later["id"]]
+
+
+def test_two_answers_at_once_from_one_teller_store_one(hub, signed_in):
+    """A double click sent twice at the same moment: one answer and one marker, the other 409."""
+    import threading
+
+    from server.queue.actors import Actor
+    from server.queue.errors import Conflict
+    from server.queue.teller_survey import SurveyOperations
+
+    survey = _create(signed_in)
+    with hub.db.read() as session:
+        user_id = session.execute(select(User.id).where(User.username == "teller1")).scalar_one()
+    teller = Actor(kind="user", name="teller1", user_id=user_id, role="teller")
+    ops = SurveyOperations(hub.engine.unit_of_work)
+    start, outcomes = threading.Barrier(2), []
+
+    def answer():
+        start.wait()
+        try:
+            outcomes.append(ops.answer("demo", survey["id"], teller, [4, None])["answered"])
+        except Conflict as exc:
+            outcomes.append(exc.code)
+
+    threads = [threading.Thread(target=answer) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(10)
+    assert sorted(map(str, outcomes)) == ["True", "survey_answered"]
+    with hub.db.read() as session:
+        assert len(session.execute(select(TellerSurveyResponse)).all()) == 1
