@@ -33,6 +33,7 @@
 
   function render() {
     const card = $("ct-survey");
+    if (!state.auth) askedFor = null; // signed out: the next sign-in asks afresh, "Later" forgotten
     if (state.auth && askedFor !== state.auth.username) { // a new sign-in: ask afresh
       askedFor = state.auth.username;
       later = false;

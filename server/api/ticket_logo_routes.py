@@ -34,9 +34,20 @@ def _decode(text: str) -> bytes:
         raise ApiError(400, "logo_format", "image must be base64") from None
 
 
-def _previews(image: bytes) -> dict:
-    return {str(mm): "data:image/png;base64," + base64.b64encode(images.preview_png(image, dots)).decode()
-            for mm, (_, dots) in PAPER.items()}
+# Previews per (branch, upload time): rendering a large upload takes up to half a second, and the
+# console reads the card after every change. Only the newest few are kept.
+_PREVIEWS: dict[tuple[int, str], dict] = {}
+KEEP_PREVIEWS = 16
+
+
+def _previews(branch_id: int, uploaded_at: str, image: bytes) -> dict:
+    key = (branch_id, uploaded_at)
+    if key not in _PREVIEWS:
+        if len(_PREVIEWS) >= KEEP_PREVIEWS:
+            _PREVIEWS.clear()
+        _PREVIEWS[key] = {str(mm): "data:image/png;base64," + base64.b64encode(images.preview_png(image, dots)).decode()
+                          for mm, (_, dots) in PAPER.items()}
+    return _PREVIEWS[key]
 
 
 @route("/branches/<code>/ticket-logo", summary="The branch's ticket logo with a preview of it as printed on 80 and "
@@ -48,7 +59,8 @@ def get_ticket_logo(code: str):
         logo = ticket_logo.logo_of(session, branch.id)
         if logo is None:
             return jsonify(logo=None, previews=None)
-        return jsonify(logo=ticket_logo.logo_view(logo), previews=_previews(logo.image))
+        view = ticket_logo.logo_view(logo)
+        return jsonify(logo=view, previews=_previews(branch.id, view["uploaded_at"], logo.image))
 
 
 @route("/branches/<code>/ticket-logo", ["PUT"], summary="Upload the branch's ticket logo (admin): PNG or JPEG, "
@@ -62,7 +74,9 @@ def put_ticket_logo(code: str):
     except images.BadLogo as exc:
         raise ApiError(413 if exc.code == "logo_too_large" else 400, exc.code, str(exc)) from None
     view = _ops().set(code, principal().actor, image, **meta)
-    return jsonify(logo=view, previews=_previews(image))
+    with hub().db.read() as session:
+        branch_id = queries.branch_by_code(session, code).id
+    return jsonify(logo=view, previews=_previews(branch_id, view["uploaded_at"], image))
 
 
 @route("/branches/<code>/ticket-logo", ["DELETE"], summary="Remove the branch's ticket logo (admin)",

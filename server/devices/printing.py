@@ -112,8 +112,15 @@ class TicketPrinting:
             "tracking_url": tracking_url(self.settings, ticket.get("tracking_token", "")),
             "footer": printer.settings.get("footer"),
             "header": list(printer.settings.get("header") or []),
-            "logo": self.logos.for_branch(printer.branch_id),
+            "logo": self.logos.for_printer(printer.branch_id, self._paper_mm(printer)),
         }
+
+    @staticmethod
+    def _paper_mm(printer: DeviceInfo) -> int:
+        try:
+            return int(printer.settings.get("paper_mm", 80))
+        except (TypeError, ValueError):
+            return 80
 
     @staticmethod
     def _simplified(printer: DeviceInfo) -> bool:

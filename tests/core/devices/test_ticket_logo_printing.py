@@ -74,3 +74,18 @@ def test_bad_uploads_are_refused_and_change_nothing(devices, signed_in):
         r = admin.put(LOGO_PATH, json={"image": image})
         assert r.status_code == status and r.get_json()["error"]["code"] == code, (code, r.get_json())
     assert admin.get(LOGO_PATH).get_json() == {"logo": None, "previews": None}
+
+
+def test_print_commands_carry_the_logo_rendered_once_per_paper(devices, signed_in, hub):
+    """Not the upload: the 1-bit picture for the printer's paper, a few KiB (docs/architecture.md)."""
+    photo = io.BytesIO()
+    Image.effect_noise((1000, 1000), 80).convert("RGB").save(photo, format="JPEG", quality=50)  # ~400 KB
+    assert signed_in("admin").put(LOGO_PATH, json={"image": base64.b64encode(photo.getvalue()).decode()}
+                                  ).status_code == 200
+    logos = hub.devices.printing.logos
+    for mm, (_, dots) in PAPER.items():
+        carried = base64.b64decode(logos.for_printer(1, mm))
+        picture = Image.open(io.BytesIO(carried))
+        assert picture.mode == "1" and picture.size == (240, 240)  # capped at 240 dots high, square
+        assert len(carried) < len(photo.getvalue()) / 10
+    assert logos.for_printer(1, 80) is logos.for_printer(1, 80)  # rendered once, then reused
