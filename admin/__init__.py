@@ -15,7 +15,11 @@ from flask import Blueprint
 from server.i18n import LOCALES
 from server.web_common import render_page
 
+from .logo_messages import LOGO_ERRORS, LOGO_MESSAGES
 from .messages import ERRORS, MESSAGES
+
+MESSAGES = {**MESSAGES, **LOGO_MESSAGES}  # the ticket logo card's strings (logo_messages.py)
+ERRORS = {**ERRORS, **LOGO_ERRORS}
 
 bp = Blueprint("admin", __name__, url_prefix="/admin", template_folder="templates", static_folder="static")
 
@@ -34,6 +38,7 @@ def _api_paths() -> dict:
         "devices": "/api/v1/devices", "device": "/api/v1/devices/{id}", "device_test": "/api/v1/devices/{id}/test",
         "tokens": "/api/v1/device-tokens", "token_revoke": "/api/v1/device-tokens/{id}/revoke",
         "token_rotate": "/api/v1/device-tokens/{id}/rotate", "setup_link": "/api/v1/device-tokens/setup-link",
+        "ticket_logo": "/api/v1/branches/{code}/ticket-logo",
     }
 
 

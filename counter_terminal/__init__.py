@@ -12,6 +12,7 @@ from server.i18n import LOCALES
 from server.web_common import render_page
 
 from .messages import ERRORS, MESSAGES, PAUSE_REASONS
+from .survey_messages import SURVEY_ERRORS, SURVEY_MESSAGES
 from .ticket_messages import TICKET_ERRORS, TICKET_MESSAGES
 
 bp = Blueprint("counter_terminal", __name__, url_prefix="/counter", template_folder="templates",
@@ -44,10 +45,11 @@ def terminal():
         "shortcuts": SHORTCUTS,
         "pause_reasons": list(PAUSE_REASONS),
         "max_pause_reason": MAX_PAUSE_REASON,
-        "errors": {**ERRORS, **TICKET_ERRORS},
+        "errors": {**ERRORS, **TICKET_ERRORS, **SURVEY_ERRORS},
         "chooser_refresh_s": 10,
     }
-    return render_page("counter_terminal/index.html", surface="counter", messages={**MESSAGES, **TICKET_MESSAGES},
+    messages = {**MESSAGES, **TICKET_MESSAGES, **SURVEY_MESSAGES}
+    return render_page("counter_terminal/index.html", surface="counter", messages=messages,
                        locales=LOCALES,
                        config=config)
 

@@ -53,6 +53,7 @@ class TicketContent:
     tracking_url: str
     footer: str | None = None
     header: tuple[str, ...] | list[str] | None = None  # the branch's own lines above its name (a slogan, hours)
+    logo: bytes | None = None  # the branch's PNG/JPEG logo, printed first (drivers/ticket_logo.py)
 
 
 @dataclass(frozen=True)
@@ -224,6 +225,13 @@ class TicketJob:
                 image_arguments={"impl": "bitImageRaster", "center": False},
             )
 
+    def logo(self, image_bytes: bytes) -> None:
+        """The branch's logo, centred, as a raster image (GS v 0) scaled and dithered for this paper."""
+        from .ticket_logo import print_image  # Pillow is loaded only by jobs that print a logo
+
+        self.style(align="center")
+        self._out.image(print_image(image_bytes, self.settings.dots), impl="bitImageRaster", center=False)
+
     def cut(self) -> None:
         self.style()
         self._out.cut()  # feeds past the cutter, then GS V (full cut)
@@ -262,6 +270,8 @@ def build_ticket(ticket: TicketContent, settings: LayoutSettings) -> bytes:
     issued = ticket.issued_at.astimezone(settings.tz) if settings.tz else ticket.issued_at
     labels = LABELS[settings.encoding]
     job = TicketJob(settings)
+    if ticket.logo:
+        job.logo(ticket.logo)
     for line in ticket.header or ():
         job.wrapped(line, align="center")
     job.wrapped(ticket.branch_name, align="center", bold=True)

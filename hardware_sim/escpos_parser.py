@@ -64,6 +64,8 @@ class RasterImage:
     height: int
     rows: list[bytes]  # one bytes object per dot row, 1 bit per dot, MSB first
     source: str  # "GS v 0" | "GS ( L"
+    at_line: int = 0  # printed before this line of the ticket (the preview puts it there)
+    qr: bool = False  # it decoded as a QR code (shown as "[QR image]", not as a picture)
 
     def to_pil(self, margin: int = 0):
         from PIL import Image
@@ -75,6 +77,23 @@ class RasterImage:
                 if row[x >> 3] & (0x80 >> (x & 7)):
                     pixels[x + margin, y + margin] = 0
         return img
+
+    def black(self, x: int, y: int) -> bool:
+        return bool(self.rows[y][x >> 3] & (0x80 >> (x & 7))) if x >> 3 < len(self.rows[y]) else False
+
+    def sketch(self, columns: int, paper_dots: int) -> list[str]:
+        """The picture in characters for the text preview: one character per paper column (its share of
+        the paper's dots) and two of those high, '#' where at least a third of the dots are black."""
+        step = max(1, paper_dots // columns)
+        out = []
+        for top in range(0, self.height, step * 2):
+            line = ""
+            for left in range(0, self.width, step):
+                cells = [(x, y) for y in range(top, min(top + step * 2, self.height))
+                         for x in range(left, min(left + step, self.width))]
+                line += "#" if sum(self.black(x, y) for x, y in cells) * 3 >= len(cells) else " "
+            out.append(line.rstrip())
+        return out
 
 
 @dataclass
@@ -116,9 +135,18 @@ class RenderedTicket:
         return self.paper_dots / 8
 
     def render(self, columns: int = 48) -> str:
-        """A plain-text picture of the ticket, for people (CLI output, test failures)."""
+        """A plain-text picture of the ticket, for people (CLI output, test failures). Pictures (a logo)
+        show where they were printed, as a header and a sketch in characters."""
         out = []
-        for line in self.lines:
+        dots = 576 if columns >= 48 else 384
+        pictures = [image for image in self.images if not image.qr]
+        for index, line in enumerate([*self.lines, None]):
+            for image in (p for p in pictures if p.at_line == index):
+                pad = " " * max((dots - image.width) // 2 // max(1, dots // columns), 0)
+                out.append(f"[image {image.width}x{image.height} {image.source}]")
+                out.extend((pad + row).rstrip() for row in image.sketch(columns, dots))
+            if line is None:
+                break
             text = line.text
             if line.big:
                 text = f"[{line.width}x] {text}"
@@ -492,9 +520,10 @@ class EscPosParser:
     def _image(self, width_bytes: int, height: int, data: bytes, source: str, width=None) -> None:
         self._end_line(only_if_content=True)
         rows = [data[r * width_bytes : (r + 1) * width_bytes] for r in range(height)]
-        image = RasterImage(width or width_bytes * 8, height, rows, source)
+        image = RasterImage(width or width_bytes * 8, height, rows, source, at_line=len(self._ticket.lines))
         self._ticket.images.append(image)
         self._ticket.paper_dots += height
         for payload in _decode_qr_image(image):
+            image.qr = True
             self._ticket.qr_payloads.append(payload)
             self._ticket.qr_sources.append("image")

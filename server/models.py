@@ -6,6 +6,7 @@ import datetime as dt
 from sqlalchemy import (
     JSON,
     Boolean,
+    LargeBinary,
     Date,
     DateTime,
     ForeignKey,
@@ -516,3 +517,55 @@ class Appointment(Base):
     cancelled_at: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
     no_show_at: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
     ticket_id: Mapped[int | None] = mapped_column(ForeignKey("tickets.id"), nullable=True)
+
+
+class TellerSurvey(Base):
+    """The teller satisfaction survey (柜員滿意度調查) a supervisor sets: questions in three languages,
+    asked once per period (month, quarter, week) between its open and close days
+    (server/queue/teller_survey.py; docs/architecture.md, "Teller survey")."""
+
+    __tablename__ = "teller_surveys"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    branch_id: Mapped[int] = mapped_column(ForeignKey("branches.id"), index=True)
+    title: Mapped[dict] = mapped_column(JSON)  # {"zh-Hant": ..., "zh-Hans": ..., "en": ...}
+    questions: Mapped[list] = mapped_column(JSON)  # [{"kind": "rating" | "text", "text": {locale: ...}}]
+    period: Mapped[str] = mapped_column(String(16))  # monthly | quarterly | weekly
+    opens_on: Mapped[dt.date] = mapped_column(Date)
+    closes_on: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
+    created_by: Mapped[str] = mapped_column(String(120))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime)
+
+
+class TellerSurveyResponse(Base):
+    """One set of answers, anonymous: no teller, no time (the marker below says who answered)."""
+
+    __tablename__ = "teller_survey_responses"
+    __table_args__ = (Index("ix_teller_survey_responses_survey_period", "survey_id", "period"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    survey_id: Mapped[int] = mapped_column(ForeignKey("teller_surveys.id"))
+    period: Mapped[str] = mapped_column(String(10))  # 2026-12, 2026-Q4, 2026-W49
+    answers: Mapped[list] = mapped_column(JSON)  # per question: 1-5, a text, or null (skipped)
+
+
+class TellerSurveyAnswered(Base):
+    """"Has answered": which teller answered which survey in which period, so nobody is asked twice.
+    Kept apart from the answers, without an id or a time, so the two cannot be joined."""
+
+    __tablename__ = "teller_survey_answered"
+    survey_id: Mapped[int] = mapped_column(ForeignKey("teller_surveys.id"), primary_key=True, autoincrement=False)
+    period: Mapped[str] = mapped_column(String(10), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), primary_key=True, autoincrement=False)
+
+
+class BranchLogo(Base):
+    """The branch's logo printed at the top of its tickets: the image as uploaded (PNG or JPEG, checked
+    by drivers/ticket_logo.py), scaled and dithered for each printer's paper when it prints."""
+
+    __tablename__ = "branch_logos"
+    branch_id: Mapped[int] = mapped_column(ForeignKey("branches.id"), primary_key=True, autoincrement=False)
+    image: Mapped[bytes] = mapped_column(LargeBinary)
+    mimetype: Mapped[str] = mapped_column(String(32))
+    width: Mapped[int] = mapped_column(Integer)
+    height: Mapped[int] = mapped_column(Integer)
+    uploaded_by: Mapped[str] = mapped_column(String(120))
+    uploaded_at: Mapped[dt.datetime] = mapped_column(DateTime)

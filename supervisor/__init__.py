@@ -19,11 +19,13 @@ from server.web_common.pages import branch_or_404
 from .appointment_messages import APPOINTMENT_MESSAGES
 from .messages import ERRORS, MESSAGES, PAUSE_REASONS
 from .report_access import report_reader
+from .survey_messages import SURVEY_ERRORS, SURVEY_MESSAGES
 from .ticket_messages import TICKET_ERRORS, TICKET_MESSAGES
 
-MESSAGES = {**MESSAGES, **TICKET_MESSAGES}  # the tickets tab's strings (ticket_messages.py)
-MESSAGES = {**MESSAGES, **APPOINTMENT_MESSAGES}  # the appointments tab's (appointment_messages.py)
-ERRORS = {**ERRORS, **TICKET_ERRORS}
+# The tickets tab's, the appointments tab's and the teller survey's strings (ticket_messages.py,
+# appointment_messages.py, survey_messages.py).
+MESSAGES = {**MESSAGES, **TICKET_MESSAGES, **APPOINTMENT_MESSAGES, **SURVEY_MESSAGES}
+ERRORS = {**ERRORS, **TICKET_ERRORS, **SURVEY_ERRORS}
 
 log = logging.getLogger(__name__)
 
@@ -57,7 +59,7 @@ def _api_paths(code: str) -> dict:
         "ticket_move": "/api/v1/tickets/{id}/move", "ticket_priority": "/api/v1/tickets/{id}/priority",
         "counter_close": "/api/v1/counters/{id}/supervisor-close",
         "staff_report": f"{branch}/reports/staff", "ranking": f"{branch}/reports/ranking",
-        "comments": f"{branch}/comments", "wall_star": f"{branch}/wall-star",
+        "comments": f"{branch}/comments", "wall_star": f"{branch}/wall-star", "surveys": f"{branch}/surveys",
         "appointments": f"{branch}/appointments", "appointment_settings": f"{branch}/appointment-settings",
         "appointment_check_in": f"{branch}/appointments/check-in",
     }

@@ -583,6 +583,9 @@
     document.body.dataset.hub = available ? "available" : "unavailable";
   });
 
+  // Sections in files of their own (ticket_logo.js) use these; they listen for body[data-loaded].
+  window.counterflowAdmin = { state, api, change, info, refuse, t };
+
   // ---------------------------------------------------------------- start
   selectTab("branch");
   const previous = saved.load();

@@ -5,6 +5,7 @@ to a printer that cannot print it; this worker turns what the driver says into s
 """
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import logging
 import time
@@ -26,7 +27,8 @@ def ticket_content(data: dict) -> TicketContent:
     issued = dt.datetime.fromisoformat(str(data["issued_at"]).replace("Z", "+00:00"))
     if issued.tzinfo is None:
         issued = issued.replace(tzinfo=dt.UTC)
-    return TicketContent(issued_at=issued, **{k: data.get(k) for k in TICKET_FIELDS})
+    logo = base64.b64decode(data["logo"]) if data.get("logo") else None  # JSON carries it in base64
+    return TicketContent(issued_at=issued, logo=logo, **{k: data.get(k) for k in TICKET_FIELDS})
 
 
 class PrinterWorker(Worker):

@@ -24,6 +24,7 @@ from flask import has_request_context, request
 
 from ..queue.actors import Actor
 from .directory import Directory, DeviceInfo
+from .ticket_logos import LogoCache
 
 log = logging.getLogger(__name__)
 
@@ -64,6 +65,7 @@ class TicketPrinting:
 
     def __init__(self, *, directory: Directory, send, engine, settings):
         self.directory, self.send, self.engine, self.settings = directory, send, engine, settings
+        self.logos = LogoCache(engine.db)  # the branch's logo on each ticket (ticket_logos.py)
 
     def __call__(self, branch_code: str, ticket: dict, actor: Actor) -> dict:
         if ticket.get("channel") == "mobile":
@@ -110,7 +112,15 @@ class TicketPrinting:
             "tracking_url": tracking_url(self.settings, ticket.get("tracking_token", "")),
             "footer": printer.settings.get("footer"),
             "header": list(printer.settings.get("header") or []),
+            "logo": self.logos.for_printer(printer.branch_id, self._paper_mm(printer)),
         }
+
+    @staticmethod
+    def _paper_mm(printer: DeviceInfo) -> int:
+        try:
+            return int(printer.settings.get("paper_mm", 80))
+        except (TypeError, ValueError):
+            return 80
 
     @staticmethod
     def _simplified(printer: DeviceInfo) -> bool:

@@ -60,6 +60,15 @@ ROUTE_CAPABILITY = {
     ('GET', '/api/v1/branches/<code>/wall-star'): 'may_read_reports',
     ('PUT', '/api/v1/branches/<code>/wall-star'): 'may_supervise',
     ('GET', '/api/v1/branches/<code>/comments'): 'may_supervise',
+    ('GET', '/api/v1/branches/<code>/ticket-logo'): 'may_supervise',
+    ('PUT', '/api/v1/branches/<code>/ticket-logo'): 'may_administer',
+    ('DELETE', '/api/v1/branches/<code>/ticket-logo'): 'may_administer',
+    ('GET', '/api/v1/branches/<code>/surveys'): 'may_supervise',
+    ('POST', '/api/v1/branches/<code>/surveys'): 'may_supervise',
+    ('POST', '/api/v1/branches/<code>/surveys/<int:survey_id>/close'): 'may_supervise',
+    ('GET', '/api/v1/branches/<code>/surveys/<int:survey_id>/results.csv'): 'may_supervise',
+    ('GET', '/api/v1/branches/<code>/surveys/pending'): 'may_read_staff_data',
+    ('POST', '/api/v1/branches/<code>/surveys/<int:survey_id>/answers'): 'may_read_staff_data',
     ('POST', '/api/v1/branches/<code>/comments'): 'may_read_staff_data',
     ('POST', '/api/v1/branches/<code>/comments/<int:comment_id>/archive'): 'may_supervise',
     ('POST', '/api/v1/branches/<code>/comments/<int:comment_id>/handled'): 'may_supervise',
@@ -242,7 +251,7 @@ def world(app, client, signed_in):
     values = {"code": "demo", "branch_code": "demo", "counter_id": 1, "ticket_id": ticket_id, "alert_id": alert_id,
               "fault_id": fault["id"], "device_id": admin.get("/api/v1/devices").get_json()["devices"][0]["id"],
               "token_id": device["kiosk"]["id"], "service_code": "A", "day": "2026-03-02",
-              "token": ticket["tracking_token"], "number": 1, "comment_id": 1, "username": "teller4",
+              "token": ticket["tracking_token"], "number": 1, "comment_id": 1, "survey_id": 1, "username": "teller4",
               "kind": "opening", "round_id": 1, "key": "signs"}
     return tokens, values
 
