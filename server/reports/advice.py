@@ -6,6 +6,8 @@
 - Service time: mean started->finished of `done` tickets per service over the whole window (the
   service's configured default when it has none); an hour's mean is weighted by that hour's mix.
 - Counters: the fewest for which Erlang C (M/M/c) meets the target; see staffing.Target.
+- No history on that weekday (a new branch): the simulator's default traffic (advice_defaults.py), with
+  `source` saying which was used.
 Erlang C assumes one pooled queue, Poisson arrivals and exponential service; the simulator
 (`counterflow simulate`) checks a plan where the counters serve different service lists.
 """
@@ -20,7 +22,7 @@ from sqlalchemy.orm import Session
 
 from ..models import Branch, Counter, CounterService
 from ..queue.errors import Invalid
-from . import dataset as datasets
+from . import advice_defaults, dataset as datasets
 from .measures import service_s
 from .periods import Period, to_local_naive
 from .staffing import Target, counters_needed
@@ -42,10 +44,14 @@ def parse_weekday(raw: str | None, default: int) -> int:
 
 
 def advise(session: Session, branch: Branch, weekday: int, until: dt.date, *, weeks: int = 8,
-           service_code: str | None = None, target: Target = Target(), now: dt.datetime | None = None) -> dict:
+           service_code: str | None = None, target: Target = Target(), now: dt.datetime | None = None,
+           include_until: bool = False) -> dict:
+    """`weeks` weeks of history before `until`; with `include_until` the day `until` too (today, as
+    far as it has come: the default of the API and the roster, so a new branch's first day counts)."""
     if not 1 <= weeks <= 52:
         raise Invalid("invalid_weeks", "weeks must be 1-52")
-    period = Period(until - dt.timedelta(days=7 * weeks), until - dt.timedelta(days=1), branch.timezone)
+    last = until if include_until else until - dt.timedelta(days=1)
+    period = Period(until - dt.timedelta(days=7 * weeks), last, branch.timezone)
     ds = datasets.load(session, branch, period, now or utc_now())
     service_ids = set(ds.services)
     if service_code is not None:
@@ -70,11 +76,18 @@ def advise(session: Session, branch: Branch, weekday: int, until: dt.date, *, we
     mean_s = {sid: (sum(durations[sid]) / len(durations[sid]) if durations[sid] else
                     float(ds.services[sid].default_service_s)) for sid in service_ids}
 
+    # No history on this weekday (a new branch): the simulator's default traffic instead, said so.
+    source, assumptions, rates = "history", None, {h: {sid: n / len(days) for sid, n in per.items()}
+                                                  for h, per in arrivals.items()}
+    if not arrivals:
+        active = {sid: mean_s[sid] for sid in service_ids if ds.services[sid].active}
+        fallback = advice_defaults.demand(branch.opening_hours, weekday, active)
+        source, assumptions, rates = "simulator_defaults", fallback["assumptions"], fallback["hours"]
     hours = []
-    if arrivals:
-        for hour in range(min(arrivals), max(arrivals) + 1):
-            per_service = arrivals.get(hour, {})
-            rate = sum(per_service.values()) / len(days)
+    if rates:
+        for hour in range(min(rates), max(rates) + 1):
+            per_service = rates.get(hour, {})
+            rate = sum(per_service.values())
             if rate > 0:
                 mean = sum(n * mean_s[sid] for sid, n in per_service.items()) / sum(per_service.values())
             else:
@@ -108,6 +121,8 @@ def advise(session: Session, branch: Branch, weekday: int, until: dt.date, *, we
                            for sid in sorted(service_ids, key=lambda i: ds.services[i].code)},
         "counters_available": available,
         "model": "erlang_c",
+        "source": source,
+        "assumptions": assumptions,
         "hours": hours,
     }
 

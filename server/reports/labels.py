@@ -112,6 +112,10 @@ LABELS: dict[str, str] = {
     "comments_open": N_("Still open"),
     "comments_ticket_page": N_("From the ticket page"),
     "comments_paper": N_("On paper"),
+    "roster": N_("Roster: planned and actual counter time"),
+    "planned_min": N_("Planned (min)"),
+    "actual_min": N_("Actual (min)"),
+    "difference_min": N_("Difference (min)"),
     "yes": N_("yes"),
     "no": N_("no"),
     # Pause reasons the counter terminal stores as codes (supervisor/messages.py uses the same msgids).
@@ -136,6 +140,7 @@ COLUMNS: dict[str, str] = {
     "volume_index": "volume_index", "satisfaction_index": "satisfaction_index",
     "service_time_mean_s": "service_mean", "received": "comments_received", "answered": "comments_answered",
     "from_ticket_page": "comments_ticket_page", "on_paper": "comments_paper",
+    "planned_min": "planned_min", "actual_min": "actual_min", "difference_min": "difference_min",
 }
 # Columns in seconds whose header says so, since the cells stay plain numbers.
 SECONDS = {"wait_mean_s", "wait_median_s", "wait_p90_s", "wait_max_s", "service_mean_s", "service_median_s",
