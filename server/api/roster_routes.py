@@ -52,7 +52,9 @@ def get_roster(code: str):
     with hub().db.read() as session:
         branch = queries.branch_by_code(session, code)
         today = business_day(now, branch.timezone)
-        return jsonify(week_cover(session, branch, _monday(today), today, now))
+        return jsonify(**week_cover(session, branch, _monday(today), today, now), today=today.isoformat(),
+                       staff=roster.plannable_staff(session, branch.id),
+                       counters=[c.number for c in branch.counters])
 
 
 @route("/branches/<code>/roster/mine", summary="The signed-in teller's own shifts this week and next",

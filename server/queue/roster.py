@@ -232,3 +232,10 @@ def shifts_between(s: Session, branch_id: int, first: dt.date, last: dt.date, st
     counters = _counter_numbers(s, branch_id)
     views = [shift_view(r, counters, staff) for r in rows]
     return sorted(views, key=lambda v: (v["day"], v["from"] or "", v["counter"] or 0, v["staff"] or ""))
+
+
+def plannable_staff(s: Session, branch_id: int) -> list[dict]:
+    """Who may be put on the roster: the branch's active tellers and supervisors."""
+    users = s.execute(select(User).where(User.branch_id == branch_id, User.active.is_(True),
+                                         User.role.in_(ROSTER_ROLES)).order_by(User.username)).scalars()
+    return [{"username": u.username, "name": u.display_name or u.username, "role": u.role} for u in users]

@@ -227,7 +227,7 @@ def world(app, client, signed_in):
     values = {"code": "demo", "branch_code": "demo", "counter_id": 1, "ticket_id": ticket_id, "alert_id": alert_id,
               "fault_id": fault["id"], "device_id": admin.get("/api/v1/devices").get_json()["devices"][0]["id"],
               "token_id": device["kiosk"]["id"], "service_code": "A", "day": "2026-03-02",
-              "token": ticket["tracking_token"], "number": 1, "comment_id": 1, "username": "teller4"}
+              "token": ticket["tracking_token"], "number": 1, "comment_id": 1, "shift_id": 1, "username": "teller4"}
     return tokens, values
 
 
