@@ -10,6 +10,7 @@ ROSTER_MESSAGES = {
     "my_roster_duty": _l("Duty %(from)s–%(to)s"),
     "my_roster_rest": _l("Rest day"),
     "my_roster_break": _l("break %(from)s–%(to)s"),
+    "my_roster_sep": _l(", "),  # between a shift's parts
     "my_roster_today": _l("today"),
     "weekday_short.0": _l("Mon"),
     "weekday_short.1": _l("Tue"),

@@ -32,6 +32,7 @@ ROSTER_MESSAGES = {
     "ro.shift_duty": _l("Duty %(from)s–%(to)s"),
     "ro.shift_rest": _l("Rest day"),
     "ro.break": _l("break %(from)s–%(to)s"),
+    "ro.sep": _l(", "),  # between a shift's parts: 、/，in Chinese
     "ro.cover_title": _l("Counters planned against counters needed"),
     "ro.cover_note": _l("Each cell: counters planned / counters the staffing advice needs (Erlang C: %(share)s called within %(within)s min). Short hours are marked."),
     "ro.source.history": _l("needed from %(n)s day(s) of history"),

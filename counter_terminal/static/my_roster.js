@@ -32,7 +32,7 @@
   function shiftText(s) {
     if (s.kind === "rest") return t("my_roster_rest");
     const text = t(s.kind === "counter" ? "my_roster_counter" : "my_roster_duty", s);
-    return [text, ...s.breaks.map((b) => t("my_roster_break", b)), s.note].filter(Boolean).join(", ");
+    return [text, ...s.breaks.map((b) => t("my_roster_break", b)), s.note].filter(Boolean).join(t("my_roster_sep"));
   }
 
   function week(title, monday, shifts, today) {

@@ -289,7 +289,8 @@
     // A weekday without history is advised on the simulator's default traffic, which the basis says.
     const a = s.assumptions;
     const basis = s.source === "simulator_defaults" && a && a.hours
-      ? t("staffing_defaults", { rate: number(a.arrivals_per_hour), from: a.hours[0], to: a.hours[1] })
+      ? t("staffing_defaults", { rate: number(a.arrivals_per_hour), from: String(a.hours[0]).padStart(2, "0"),
+                                 to: String(a.hours[1]).padStart(2, "0") })
       : t("staffing_basis", { days: s.history.days_used, tickets: s.history.tickets, from: s.history.from, to: s.history.to });
     $("sv-staffing-basis").dataset.source = s.source || "";
     $("sv-staffing-basis").textContent = s.hours.length

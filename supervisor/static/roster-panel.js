@@ -11,7 +11,7 @@
   const h = cf.ui.h;
   const t = sv.t;
   const $ = (id) => document.getElementById(id);
-  const state = { week: null };
+  const state = { week: null, asked: 0 };
 
   // Dates are plain YYYY-MM-DD business days: computed at noon UTC so no zone moves them.
   const addDays = (iso, n) => new Date(Date.parse(iso + "T12:00:00Z") + n * 86400000).toISOString().slice(0, 10);
@@ -22,8 +22,11 @@
 
   async function load() {
     if (!sv.state.auth) return;
+    const asked = ++state.asked; // only the latest answer is shown when weeks are clicked through quickly
     try {
-      state.week = await sv.api("GET", `${page.api.roster}?week=${monday($("sv-ro-week").value || page.today)}`);
+      const week = await sv.api("GET", `${page.api.roster}?week=${monday($("sv-ro-week").value || page.today)}`);
+      if (asked !== state.asked) return;
+      state.week = week;
       render();
     } catch (err) {
       if (!(err instanceof cf.api.ApiError)) throw err;
@@ -35,7 +38,7 @@
     if (s.kind === "rest") return t("ro.shift_rest");
     const main = t(s.kind === "counter" ? "ro.shift_counter" : "ro.shift_duty", s);
     const breaks = s.breaks.map((b) => t("ro.break", b));
-    return [main, ...breaks, s.note].filter(Boolean).join(", ");
+    return [main, ...breaks, s.note].filter(Boolean).join(t("ro.sep"));
   }
 
   async function remove(s) {
@@ -101,6 +104,7 @@
     const w = state.week;
     if (!w) return;
     const days = [...Array(7).keys()].map((i) => addDays(w.week, i));
+    $("sv-ro-grid").dataset.week = w.week;
     renderGrid(w, days);
     renderCover(w);
     renderForm(w, days);
