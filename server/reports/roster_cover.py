@@ -42,14 +42,12 @@ def planned_per_hour(shifts: list[dict]) -> dict[int, float]:
 def week_cover(session: Session, branch: Branch, monday: dt.date, today: dt.date, now: dt.datetime,
                target: Target = Target()) -> dict:
     shifts = shifts_between(session, branch.id, monday, monday + dt.timedelta(days=6))
-    needed_by_weekday = {}
+    # One read of the history (up to and including today) serves all seven weekdays.
+    advised_by_weekday = advice.advise_week(session, branch, today, target=target, now=now, include_until=True)
     days = []
     for offset in range(7):
         day = monday + dt.timedelta(days=offset)
-        advised = needed_by_weekday.get(day.weekday())
-        if advised is None:  # history up to and including today, as the staffing advice's default
-            advised = needed_by_weekday[day.weekday()] = advice.advise(
-                session, branch, day.weekday(), today, target=target, now=now, include_until=True)
+        advised = advised_by_weekday[day.weekday()]
         needed = {row["hour"]: row["counters"] for row in advised["hours"]}
         planned = planned_per_hour([s for s in shifts if s["day"] == day.isoformat()])
         hours = []

@@ -184,3 +184,18 @@ def test_todays_tickets_are_history_for_the_advice(sup, bearer, hub_clock):
     body = sup.get("/api/v1/branches/demo/staffing").get_json()
     assert body["source"] == "history" and body["history"]["days_used"] == 1
     assert [(h["hour"], h["arrivals_per_hour"]) for h in body["hours"]] == [(9, 6.0)]
+
+
+def test_the_day_close_ends_every_counter_session_and_the_closed_day_keeps_the_comparison(handmade_day, sup,
+                                                                                          hub_clock, db):
+    plan(sup, to="12:00")
+    at(hub_clock, 120)  # 11:00: both counters still open since 09:04
+    closed = sup.post("/api/v1/branches/demo/day-close", json={"date": WEEK})
+    assert closed.status_code == 201, closed.get_json()
+    with db.read() as s:
+        ends = [x.closed_at for x in s.execute(select(CounterSession)).scalars()]
+    assert len(ends) == 2 and all(end == hub_clock.now for end in ends)
+    at(hub_clock, 300)  # later reads do not grow the closed sessions
+    rows = {r["teller"]: r for r in sup.get(f"/api/v1/branches/demo/reports/day?date={WEEK}").get_json()["roster"]}
+    assert (rows["teller1"]["planned_min"], rows["teller1"]["actual_min"]) == (180, 116)
+    assert (rows["teller2"]["planned_min"], rows["teller2"]["actual_min"]) == (0, 116)
