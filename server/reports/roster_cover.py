@@ -3,8 +3,9 @@ counters Erlang C says are needed (docs/architecture.md, "Roster").
 
 Planned counters in an hour are the counter-minutes of `counter` shifts inside it, breaks taken out,
 divided by 60: a teller at a counter 09:30-17:00 counts 0.5 in the 9 o'clock hour. Needed counters come
-from `advice.advise` for that weekday over the history up to today (or the simulator's defaults when
-there is none; each day says which). An hour is short when fewer counters are planned than needed.
+from `advice.advise_week`, one read of the history up to and including today for all seven weekdays
+(or the simulator's defaults for a weekday without history; each day says which). An hour is short
+when fewer counters are planned than needed.
 """
 from __future__ import annotations
 
