@@ -41,7 +41,6 @@ ROSTER_MESSAGES = {
     "ro.col.hour": _l("Hour"),
     "ro.cell": _l("%(planned)s / %(needed)s"),
     "ro.cell_short": _l("%(planned)s / %(needed)s, %(short)s short"),
-    "ro.nothing": _l("No shifts planned this week."),
     # The staffing advice's basis when the weekday has no history (reports.js).
     "staffing_defaults": _l("No history for this weekday yet: the advice uses the simulator's default traffic, %(rate)s customers an hour from %(from)s:00 to %(to)s:00, each service at its default service time."),
     # refusals

@@ -221,7 +221,8 @@ def _counter_numbers(s: Session, branch_id: int) -> dict[int, int]:
     return dict(s.execute(select(Counter.id, Counter.number).where(Counter.branch_id == branch_id)).all())
 
 
-def shifts_between(s: Session, branch_id: int, first: dt.date, last: dt.date, staff_id: int | None = None) -> list[dict]:
+def shifts_between(s: Session, branch_id: int, first: dt.date, last: dt.date,
+                   staff_id: int | None = None) -> list[dict]:
     """The shifts of days first..last (inclusive), by day, start and counter; one teller's with `staff_id`."""
     stmt = select(RosterShift).where(RosterShift.branch_id == branch_id, RosterShift.day >= first,
                                      RosterShift.day <= last)

@@ -32,7 +32,9 @@ def planned_per_hour(shifts: list[dict]) -> dict[int, float]:
         working = [(_minutes(shift["from"]), _minutes(shift["to"]))]
         for b in shift["breaks"]:
             start, end = _minutes(b["from"]), _minutes(b["to"])
-            working = [piece for a, z in working for piece in ((a, min(z, start)), (max(a, end), z)) if piece[0] < piece[1]]
+            # Cut the break out of every working piece it touches.
+            working = [piece for a, z in working for piece in ((a, min(z, start)), (max(a, end), z))
+                       if piece[0] < piece[1]]
         for a, z in working:
             for hour in range(a // 60, (z - 1) // 60 + 1):
                 inside = min(z, (hour + 1) * 60) - max(a, hour * 60)

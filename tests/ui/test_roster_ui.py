@@ -85,8 +85,9 @@ def test_supervisor_plans_the_week_and_the_teller_sees_it(pages, staff):
     terminal.locator('#ct-counter-list [data-counter="1"] button').click()
     terminal.wait_for_function("() => window.counterflowCounter.state.snapshots > 0")
     mine = terminal.locator("#ct-roster")
-    expect(mine.locator(f'[data-day="{today.isoformat()}"]')).to_contain_text("1 號櫃檯，09:00–17:00，休息 12:00–13:00")
-    expect(mine.locator(f'[data-day="{today.isoformat()}"]')).to_have_class("ct-roster-day is-today")
+    today_row = mine.locator(f'[data-day="{today.isoformat()}"]')
+    expect(today_row).to_contain_text("1 號櫃檯，09:00–17:00，休息 12:00–13:00")
+    expect(today_row).to_have_class("ct-roster-day is-today")
     expect(mine).not_to_contain_text("Teller2")
     staff("supervisor").post("/branches/demo/roster/shifts", {"staff": "teller1", "day": tomorrow.isoformat(),
                                                                "kind": "duty", "from": "08:00", "to": "09:00",
@@ -97,7 +98,7 @@ def test_supervisor_plans_the_week_and_the_teller_sees_it(pages, staff):
         terminal.locator(f'.ct-lang button[data-locale="{locale}"]').click()
         shoot(terminal, f"roster-terminal-{locale.replace('_', '-')}", full_page=False)
     expect(terminal.locator("#ct-roster-title")).to_have_text("My schedule")
-    expect(mine.locator(f'[data-day="{today.isoformat()}"]')).to_contain_text("Counter 1, 09:00–17:00, break 12:00–13:00")
+    expect(today_row).to_contain_text("Counter 1, 09:00–17:00, break 12:00–13:00")
 
     # Copy the week forward; a second copy asks before replacing, and then replaces.
     page.locator("#sv-ro-copy").click()
@@ -139,7 +140,8 @@ def test_staffing_advice_on_a_new_branch_says_it_uses_the_simulators_defaults(pa
     page.locator("#sv-tab-reports").click()
     basis = page.locator("#sv-staffing-basis")
     expect(basis).to_have_attribute("data-source", "simulator_defaults")
-    expect(basis).to_contain_text("這個星期幾還沒有歷史資料：建議依模擬器的預設客流計算，09:00 至 17:00 每小時 30 位客戶")
+    expect(basis).to_contain_text("這個星期幾還沒有歷史資料：建議依模擬器的預設客流計算，"
+                                  "09:00 至 17:00 每小時 30 位客戶")
     expect(page.locator("#sv-staffing-table tbody tr")).to_have_count(8)
     basis.scroll_into_view_if_needed()
     shoot(page, "staffing-defaults-zh-Hant", full_page=False)

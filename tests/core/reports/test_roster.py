@@ -62,7 +62,8 @@ def test_a_planned_shift_with_its_break_counts_in_the_weeks_hours(sup):
 def test_planning_up_to_the_advice_clears_the_shortfall(sup):
     for n in range(1, 5):
         assert plan(sup, staff=f"teller{n}", counter=n).status_code == 201
-    assert plan(sup, staff="supervisor", counter=None, kind="duty", **{"from": "08:00", "to": "09:00"}).status_code == 201
+    duty = plan(sup, staff="supervisor", counter=None, kind="duty", **{"from": "08:00", "to": "09:00"})
+    assert duty.status_code == 201
     monday = sup.get(ROSTER).get_json()["days"][0]
     assert {h["planned"] for h in monday["hours"]} == {4.0} and {h["short"] for h in monday["hours"]} == {1.0}
     # The duty hour before opening has no counter: it counts nowhere.
@@ -150,7 +151,7 @@ def test_the_day_report_sets_actual_counter_time_against_the_plan(handmade_day, 
     plan(sup, staff="teller3", counter=3, **{"from": "09:00", "to": "10:00"})
     at(hub_clock, 60)
     c2 = handmade_day["counters"][2]
-    engine.close_counter(c2, actor(handmade_day, "teller2", "teller"))  # teller2 leaves at 10:00 (no customer at the counter)
+    engine.close_counter(c2, actor(handmade_day, "teller2", "teller"))  # teller2 leaves at 10:00, nobody at the counter
     at(hub_clock, 94)
     report = sup.get(f"/api/v1/branches/demo/reports/day?date={WEEK}").get_json()
     rows = {(r["teller"], r["counter"]): r for r in report["roster"]}
