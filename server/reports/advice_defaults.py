@@ -36,7 +36,10 @@ def open_hours(opening_hours: dict | None, weekday: int) -> list[int]:
 
 def demand(opening_hours: dict | None, weekday: int, default_service_s: dict[int, float]) -> dict:
     """Arrivals per hour and service for each open hour, as the simulator would start them."""
-    share = ARRIVALS_PER_HOUR / len(default_service_s) if default_service_s else 0.0
+    if not default_service_s:  # no active service: nobody to expect
+        return {"hours": {}, "assumptions": {"arrivals_per_hour": 0.0, "hours": None,
+                                             "service_time": "default_service_s"}}
+    share = ARRIVALS_PER_HOUR / len(default_service_s)
     hours = open_hours(opening_hours, weekday)
     return {"hours": {h: {sid: share for sid in default_service_s} for h in hours},
             "assumptions": {"arrivals_per_hour": ARRIVALS_PER_HOUR,

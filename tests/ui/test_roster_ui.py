@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 from playwright.sync_api import expect
 
 from tests.ui.browser_support import screenshot
+from tests.ui.test_accessibility import serious_violations
 
 DESK = {"width": 1440, "height": 900}
 SHOTS = Path("/tmp/shots-roster")
@@ -22,8 +23,8 @@ def shoot(page, name, full_page=True):
     screenshot(page, name)
 
 
-def open_roster(pages, locale="zh-TW"):
-    page = pages.open("/supervisor/demo", viewport=DESK, locale=locale)
+def open_roster(pages, locale="zh-TW", **options):
+    page = pages.open("/supervisor/demo", viewport=DESK, locale=locale, **options)
     page.locator("#sv-user").fill("supervisor")
     page.locator("#sv-pass").fill("demo")
     page.locator("#sv-signin-form button[type=submit]").click()
@@ -145,3 +146,19 @@ def test_staffing_advice_on_a_new_branch_says_it_uses_the_simulators_defaults(pa
     expect(page.locator("#sv-staffing-table tbody tr")).to_have_count(8)
     basis.scroll_into_view_if_needed()
     shoot(page, "staffing-defaults-zh-Hant", full_page=False)
+
+
+def test_the_roster_tab_and_my_schedule_have_no_serious_accessibility_violations(pages, staff):
+    today = dt.datetime.now(ZoneInfo("Asia/Taipei")).date().isoformat()
+    staff("supervisor").post("/branches/demo/roster/shifts", {"staff": "teller4", "day": today, "counter": 4,
+                                                               "from": "10:00", "to": "14:00"})
+    page = open_roster(pages, bypass_csp=True)  # axe goes in as a script tag, which the CSP refuses
+    expect(page.locator('#sv-ro-grid tr[data-staff="teller4"] .sv-ro-shift')).to_be_visible()
+    assert serious_violations(page) == []
+    terminal = pages.open("/counter", viewport=DESK, bypass_csp=True)
+    terminal.locator("#ct-user").fill("teller4")
+    terminal.locator("#ct-pass").fill("demo")
+    terminal.locator("#ct-signin-form button[type=submit]").click()
+    terminal.locator('#ct-counter-list [data-counter="4"] button').click()
+    expect(terminal.locator(f'#ct-roster [data-day="{today}"]')).to_contain_text("4 號櫃檯，10:00–14:00")
+    assert serious_violations(terminal) == []

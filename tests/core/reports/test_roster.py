@@ -167,6 +167,8 @@ def test_the_day_report_sets_actual_counter_time_against_the_plan(handmade_day, 
     assert csv.status_code == 200, csv.get_data(as_text=True)
     assert csv.get_data(as_text=True).splitlines()[1:] == ["teller1,Teller1,1,180,90,-90", "teller2,Teller2,2,0,56,56",
                                                           "teller3,Teller3,3,60,0,-60"]
+    printed = sup.get(f"/api/v1/branches/demo/reports/day?date={WEEK}&format=html&lang=en").get_data(as_text=True)
+    assert 'id="roster"' in printed and "Planned (min)" in printed and "<td>-90</td>" in printed
 
 
 def test_staffing_advice_on_a_new_branch_uses_the_simulator_defaults_and_says_so(sup):
@@ -200,3 +202,13 @@ def test_the_day_close_ends_every_counter_session_and_the_closed_day_keeps_the_c
     rows = {r["teller"]: r for r in sup.get(f"/api/v1/branches/demo/reports/day?date={WEEK}").get_json()["roster"]}
     assert (rows["teller1"]["planned_min"], rows["teller1"]["actual_min"]) == (180, 116)
     assert (rows["teller2"]["planned_min"], rows["teller2"]["actual_min"]) == (0, 116)
+
+
+def test_a_branch_without_an_active_service_needs_no_counter(sup, bearer):
+    admin = bearer("admin")
+    for code in "ABCV":
+        r = admin.client.patch(f"/api/v1/branches/demo/services/{code}", json={"active": False}, headers=admin.headers)
+        assert r.status_code == 200, r.get_json()
+    body = sup.get("/api/v1/branches/demo/staffing").get_json()
+    assert (body["source"], body["hours"], body["assumptions"]["arrivals_per_hour"]) == ("simulator_defaults", [], 0.0)
+    assert all(day["hours"] == [] for day in sup.get(ROSTER).get_json()["days"])
