@@ -57,7 +57,7 @@ def _api_paths(code: str) -> dict:
         "staff_report": f"{branch}/reports/staff", "ranking": f"{branch}/reports/ranking",
         "comments": f"{branch}/comments", "wall_star": f"{branch}/wall-star",
         "roster": f"{branch}/roster", "roster_shifts": f"{branch}/roster/shifts",
-        "roster_copy": f"{branch}/roster/copy-week",
+        "roster_copy": f"{branch}/roster/copy-week", "roster_actual": f"{branch}/roster/actual",
     }
 
 

@@ -41,6 +41,11 @@ ROSTER_MESSAGES = {
     "ro.col.hour": _l("Hour"),
     "ro.cell": _l("%(planned)s / %(needed)s"),
     "ro.cell_short": _l("%(planned)s / %(needed)s, %(short)s short"),
+    "ro.actual_title": _l("Counter time: planned and actual"),
+    "ro.col.planned": _l("Planned"),
+    "ro.col.actual": _l("Actual"),
+    "ro.col.difference": _l("Difference"),
+    "ro.actual_none": _l("Nobody planned or at a counter that day."),
     # The staffing advice's basis when the weekday has no history (reports.js).
     "staffing_defaults": _l("No history for this weekday yet: the advice uses the simulator's default traffic, %(rate)s customers an hour from %(from)s:00 to %(to)s:00, each service at its default service time."),
     # refusals

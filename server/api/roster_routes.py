@@ -10,6 +10,7 @@ from flask import jsonify, request
 from ..queue import queries, roster
 from ..queue.clock import business_day
 from ..reports.periods import parse_date
+from ..reports.roster_actual import planned_vs_actual
 from ..reports.roster_cover import week_cover
 from .core import ApiError, hub, json_body, principal, route
 
@@ -55,6 +56,18 @@ def get_roster(code: str):
         return jsonify(**week_cover(session, branch, _monday(today), today, now), today=today.isoformat(),
                        staff=roster.plannable_staff(session, branch.id),
                        counters=[c.number for c in branch.counters])
+
+
+@route("/branches/<code>/roster/actual", summary="Planned against actual counter minutes per teller and counter "
+       "of a day (?date=, default today), as in the day report", capability="may_read_reports", tag="roster",
+       query={"date": (str, "YYYY-MM-DD", {"format": "date", "maxLength": 10})})
+def roster_actual(code: str):
+    now = hub().engine.clock()
+    with hub().db.read() as session:
+        branch = queries.branch_by_code(session, code)
+        raw = request.args.get("date")
+        day = parse_date(raw) if raw else business_day(now, branch.timezone)
+        return jsonify(date=day.isoformat(), rows=planned_vs_actual(session, branch, day, now))
 
 
 @route("/branches/<code>/roster/mine", summary="The signed-in teller's own shifts this week and next",

@@ -11,7 +11,7 @@
   const h = cf.ui.h;
   const t = sv.t;
   const $ = (id) => document.getElementById(id);
-  const state = { week: null, asked: 0 };
+  const state = { week: null, asked: 0, actual: null };
 
   // Dates are plain YYYY-MM-DD business days: computed at noon UTC so no zone moves them.
   const addDays = (iso, n) => new Date(Date.parse(iso + "T12:00:00Z") + n * 86400000).toISOString().slice(0, 10);
@@ -32,6 +32,33 @@
       if (!(err instanceof cf.api.ApiError)) throw err;
       sv.refuseError(err);
     }
+  }
+
+  // Planned against actual counter time of one day (server/reports/roster_actual.py), as h:mm.
+  const hm = (minutes) => `${minutes < 0 ? "−" : ""}${Math.floor(Math.abs(minutes) / 60)}:${String(Math.abs(minutes) % 60).padStart(2, "0")}`;
+
+  async function loadActual() {
+    if (!sv.state.auth) return;
+    try {
+      state.actual = await sv.api("GET", `${page.api.roster_actual}?date=${$("sv-ro-actual-day").value || page.today}`);
+      renderActual();
+    } catch (err) {
+      if (!(err instanceof cf.api.ApiError)) throw err;
+      sv.refuseError(err);
+    }
+  }
+
+  function renderActual() {
+    if (!state.actual) return;
+    const rows = state.actual.rows;
+    $("sv-ro-actual").tBodies[0].replaceChildren(...(rows.length ? rows.map((r) =>
+      h("tr", { class: r.difference_min < 0 ? "is-short" : "", dataset: { teller: r.teller, counter: String(r.counter) } },
+        h("th", { scope: "row" }, r.name),
+        h("td", { class: "sv-num" }, String(r.counter)),
+        h("td", { class: "sv-num" }, hm(r.planned_min)),
+        h("td", { class: "sv-num" }, hm(r.actual_min)),
+        h("td", { class: "sv-num" }, (r.difference_min > 0 ? "+" : "") + hm(r.difference_min))))
+      : [h("tr", {}, h("td", { colspan: "5", class: "sv-empty" }, t("ro.actual_none")))]));
   }
 
   function shiftText(s) {
@@ -169,13 +196,27 @@
     }
   });
 
+  $("sv-ro-actual-day").addEventListener("change", loadActual);
+
   sv.hooks.tab.push((tab) => {
-    if (tab === "roster") load();
+    if (tab === "roster") {
+      load();
+      loadActual();
+    }
   });
   sv.hooks.event.push((message) => {
-    if (message.event === "roster.changed" && sv.state.tab === "roster") load();
+    if (sv.state.tab !== "roster") return;
+    if (message.event === "roster.changed") {
+      load();
+      loadActual();
+    } else if (message.event === "counter.opened" || message.event === "counter.closed") {
+      loadActual();
+    }
   });
-  sv.hooks.locale.push(render);
+  sv.hooks.locale.push(() => {
+    render();
+    renderActual();
+  });
   sv.hooks.signedIn.push(() => {
     state.week = null;
   });

@@ -66,6 +66,7 @@ ROUTE_CAPABILITY = {
     ('POST', '/api/v1/branches/<code>/comments/<int:comment_id>/reply'): 'may_supervise',
     ('GET', '/api/v1/branches/<code>/roster'): 'may_read_reports',
     ('GET', '/api/v1/branches/<code>/roster/mine'): 'may_read_staff_data',
+    ('GET', '/api/v1/branches/<code>/roster/actual'): 'may_read_reports',
     ('POST', '/api/v1/branches/<code>/roster/shifts'): 'may_supervise',
     ('PUT', '/api/v1/branches/<code>/roster/shifts/<int:shift_id>'): 'may_supervise',
     ('DELETE', '/api/v1/branches/<code>/roster/shifts/<int:shift_id>'): 'may_supervise',

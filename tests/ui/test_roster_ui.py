@@ -125,6 +125,12 @@ def test_supervisor_plans_the_week_and_the_teller_sees_it(pages, staff):
     expect(page.locator("#sv-info")).to_have_text("已刪除班次。")
     expect(page.locator('#sv-ro-grid tr[data-staff="teller3"]')).not_to_contain_text("休假日")
 
+    # Planned against actual counter time today: teller1 is planned 7 hours and has had counter 1 open since
+    # the terminal opened it.
+    actual = page.locator('#sv-ro-actual tr[data-teller="teller1"][data-counter="1"] td')
+    expect(actual.nth(1)).to_have_text("7:00")
+    assert actual.nth(3).inner_text().startswith("−")
+
     for locale in ("zh_Hans", "en"):
         page.locator(f'.sv-lang button[data-locale="{locale}"]').click()
         shoot(page, f"roster-{locale.replace('_', '-')}")

@@ -159,6 +159,7 @@ def test_the_day_report_sets_actual_counter_time_against_the_plan(handmade_day, 
                                     "actual_min": 90, "difference_min": -90}  # still open at 10:34
     assert (rows[("teller2", 2)]["planned_min"], rows[("teller2", 2)]["actual_min"]) == (0, 56)
     assert (rows[("teller3", 3)]["planned_min"], rows[("teller3", 3)]["actual_min"]) == (60, 0)
+    assert sup.get(f"{ROSTER}/actual?date={WEEK}").get_json() == {"date": WEEK, "rows": report["roster"]}
     with db.read() as s:
         sessions = s.execute(select(CounterSession).order_by(CounterSession.id)).scalars().all()
     assert [(x.counter_id, x.closed_at is None) for x in sessions] == [(handmade_day["counters"][1], True),
