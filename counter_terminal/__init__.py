@@ -13,6 +13,7 @@ from server.web_common import render_page
 
 from .messages import ERRORS, MESSAGES, PAUSE_REASONS
 from .survey_messages import SURVEY_ERRORS, SURVEY_MESSAGES
+from .roster_messages import ROSTER_MESSAGES
 from .ticket_messages import TICKET_ERRORS, TICKET_MESSAGES
 
 bp = Blueprint("counter_terminal", __name__, url_prefix="/counter", template_folder="templates",
@@ -38,7 +39,8 @@ MAX_PAUSE_REASON = 120  # the engine's limit
 def terminal():
     config = {
         "api": {"sign_in": "/api/v1/auth/token", "sign_out": "/api/v1/auth/logout", "me": "/api/v1/me",
-                "counters": "/api/v1/branches/{branch}/counters", "counter": "/api/v1/counters/{id}"},
+                "counters": "/api/v1/branches/{branch}/counters", "counter": "/api/v1/counters/{id}",
+                "my_roster": "/api/v1/branches/{branch}/roster/mine"},
         "storage_key": "counterflow.counter.session",
         "roles": list(TELLER_ROLES),
         "actions": list(ACTIONS),
@@ -48,7 +50,7 @@ def terminal():
         "errors": {**ERRORS, **TICKET_ERRORS, **SURVEY_ERRORS},
         "chooser_refresh_s": 10,
     }
-    messages = {**MESSAGES, **TICKET_MESSAGES, **SURVEY_MESSAGES}
+    messages = {**MESSAGES, **TICKET_MESSAGES, **SURVEY_MESSAGES, **ROSTER_MESSAGES}
     return render_page("counter_terminal/index.html", surface="counter", messages=messages,
                        locales=LOCALES,
                        config=config)

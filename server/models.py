@@ -569,3 +569,38 @@ class BranchLogo(Base):
     height: Mapped[int] = mapped_column(Integer)
     uploaded_by: Mapped[str] = mapped_column(String(120))
     uploaded_at: Mapped[dt.datetime] = mapped_column(DateTime)
+
+
+class RosterShift(Base):
+    """The roster (排班): one teller's plan for one business day - at a counter, on duty outside the
+    hall's hours, or resting - with times in minutes after local midnight and breaks inside the shift
+    (server/queue/roster.py; docs/architecture.md, "Roster")."""
+
+    __tablename__ = "roster_shifts"
+    __table_args__ = (Index("ix_roster_shifts_branch_day", "branch_id", "day"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    branch_id: Mapped[int] = mapped_column(ForeignKey("branches.id"))
+    staff_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    day: Mapped[dt.date] = mapped_column(Date)
+    kind: Mapped[str] = mapped_column(String(8))  # counter | duty | rest
+    counter_id: Mapped[int | None] = mapped_column(ForeignKey("counters.id"), nullable=True)
+    start_min: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    end_min: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    breaks: Mapped[list] = mapped_column(JSON)  # [[start_min, end_min], ...]
+    note: Mapped[str] = mapped_column(String(200), default="")
+    planned_by: Mapped[str] = mapped_column(String(120))
+    planned_at: Mapped[dt.datetime] = mapped_column(DateTime)
+
+
+class CounterSession(Base):
+    """A teller's time at a counter, from opening it to closing it: the actual hours the day report
+    sets against the roster (written by counter_ops' set_counter through server/queue/counter_sessions.py)."""
+
+    __tablename__ = "counter_sessions"
+    __table_args__ = (Index("ix_counter_sessions_counter_open", "counter_id", "closed_at"),
+                      Index("ix_counter_sessions_opened_at", "opened_at"))
+    id: Mapped[int] = mapped_column(primary_key=True)
+    counter_id: Mapped[int] = mapped_column(ForeignKey("counters.id"))
+    staff_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
+    opened_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    closed_at: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)

@@ -62,6 +62,8 @@ def _api_paths(code: str) -> dict:
         "comments": f"{branch}/comments", "wall_star": f"{branch}/wall-star", "surveys": f"{branch}/surveys",
         "appointments": f"{branch}/appointments", "appointment_settings": f"{branch}/appointment-settings",
         "appointment_check_in": f"{branch}/appointments/check-in",
+        "roster": f"{branch}/roster", "roster_shifts": f"{branch}/roster/shifts",
+        "roster_copy": f"{branch}/roster/copy-week", "roster_actual": f"{branch}/roster/actual",
     }
 
 

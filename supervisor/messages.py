@@ -215,7 +215,7 @@ MESSAGES = {
     "staffing_title": _l("Staffing advice"),
     "staffing_weekday": _l("Weekday"),
     "staffing_weeks": _l("Weeks of history"),
-    "staffing_until": _l("History before"),
+    "staffing_until": _l("History up to"),
     "staffing_show": _l("Show advice"),
     "staffing_basis": _l("From %(days)s day(s) and %(tickets)s tickets, %(from)s to %(to)s."),
     "staffing_target": _l("Target: %(share)s of customers called within %(within)s min."),
@@ -290,3 +290,9 @@ from .report_messages import SECTION_ERRORS, REPORT_MESSAGES  # noqa: E402
 
 MESSAGES.update(REPORT_MESSAGES)
 ERRORS.update({code: f"err.{code}" for code in SECTION_ERRORS})
+
+# The roster tab's strings live with it (supervisor/roster_messages.py).
+from .roster_messages import ROSTER_ERRORS, ROSTER_MESSAGES  # noqa: E402
+
+MESSAGES.update(ROSTER_MESSAGES)
+ERRORS.update({code: f"err.{code}" for code in ROSTER_ERRORS})

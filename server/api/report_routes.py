@@ -195,7 +195,9 @@ def chart_satisfaction(code: str):
 
 # ---------------------------------------------------------------------------- staffing
 @route("/branches/<code>/staffing", summary="Counters needed per hour of a weekday from the branch's history, by "
-       "Erlang C (?weekday=0-6|mon.., ?weeks=8, ?service=, ?until=, ?target_share=0.8, ?target_wait_min=10, "
+       "Erlang C; on the simulator's default traffic when the weekday has no history (`source` says which) "
+       "(?weekday=0-6|mon.., ?weeks=8, ?service=, ?until= (excluded; default: up to and including today), "
+       "?target_share=0.8, ?target_wait_min=10, "
        "?max_wait_min=20, ?max_over_per_hour=0.5, ?format=json|csv|xlsx)", capability="may_read_reports", tag="reports",
        produces=FILES[:3], query={"weekday": (str, "0-6 or mon..sun", {"maxLength": 9}),
                                   "weeks": (int, "", {"minimum": 1, "maximum": 52}),
@@ -213,11 +215,13 @@ def staffing(code: str):
                     within_s=query_number("target_wait_min", 10, 0.5, 240, float) * 60,
                     max_wait_s=query_number("max_wait_min", 20, 0.5, 480, float) * 60,
                     max_over_per_hour=query_number("max_over_per_hour", 0.5, 0, 1000, float))
+    # By default the history runs up to and including today, so a new branch's first day counts.
     until = parse_date(request.args["until"], "until") if request.args.get("until") else today
     with hub().db.read() as session:
         result = advice.advise(session, branch, advice.parse_weekday(request.args.get("weekday"), today.weekday()),
                                until, weeks=query_int("weeks", 8, 1, 52),
-                               service_code=request.args.get("service") or None, target=target, now=_now())
+                               service_code=request.args.get("service") or None, target=target, now=_now(),
+                               include_until=not request.args.get("until"))
     if fmt == "json":
         return jsonify(result)
     return _tables_response(export.advice_tables(result), fmt, f"counterflow-{code}-staffing-{result['weekday_name']}")

@@ -14,7 +14,7 @@ from sqlalchemy import select, update
 from sqlalchemy.engine import Row
 
 from ..models import Comment, CounterPause, Rating, Ticket
-from . import emergency, ticket_store as store
+from . import counter_sessions, emergency, ticket_store as store
 from .actors import Actor
 from .catalog import BranchConfig
 from .comments import MAX_TEXT, RECEIVED, clean_text, comment_view
@@ -139,6 +139,7 @@ class CounterContext:
 
     def set_counter(self, **values) -> None:
         store.update_counter(self.conn, self.id, **values)
+        counter_sessions.follow(self.conn, self.id, values, self.uow.now)  # actual hours for the roster
         self.counter.update(values)
 
     def move(self, ticket: dict, action: TicketAction, actor: Actor, detail: dict | None = None,

@@ -6,6 +6,8 @@
 - Service time: mean started->finished of `done` tickets per service over the whole window (the
   service's configured default when it has none); an hour's mean is weighted by that hour's mix.
 - Counters: the fewest for which Erlang C (M/M/c) meets the target; see staffing.Target.
+- No history on that weekday (a new branch): the simulator's default traffic (advice_defaults.py), with
+  `source` saying which was used.
 Erlang C assumes one pooled queue, Poisson arrivals and exponential service; the simulator
 (`counterflow simulate`) checks a plan where the counters serve different service lists.
 """
@@ -20,7 +22,7 @@ from sqlalchemy.orm import Session
 
 from ..models import Branch, Counter, CounterService
 from ..queue.errors import Invalid
-from . import dataset as datasets
+from . import advice_defaults, dataset as datasets
 from .measures import service_s
 from .periods import Period, to_local_naive
 from .staffing import Target, counters_needed
@@ -41,11 +43,18 @@ def parse_weekday(raw: str | None, default: int) -> int:
     raise Invalid("invalid_weekday", "weekday: 0 (Monday) to 6 (Sunday), or a name such as 'mon'")
 
 
-def advise(session: Session, branch: Branch, weekday: int, until: dt.date, *, weeks: int = 8,
-           service_code: str | None = None, target: Target = Target(), now: dt.datetime | None = None) -> dict:
-    if not 1 <= weeks <= 52:
-        raise Invalid("invalid_weeks", "weeks must be 1-52")
-    period = Period(until - dt.timedelta(days=7 * weeks), until - dt.timedelta(days=1), branch.timezone)
+def advise(session: Session, branch: Branch, weekday: int, until: dt.date, **options) -> dict:
+    """The advice for one weekday; see advise_week for the options."""
+    return advise_week(session, branch, until, weekdays=(weekday,), **options)[weekday]
+
+
+def advise_week(session: Session, branch: Branch, until: dt.date, *, weekdays=range(7), weeks: int = 8,
+                service_code: str | None = None, target: Target = Target(), now: dt.datetime | None = None,
+                include_until: bool = False) -> dict[int, dict]:
+    """Weekday -> advice, from one read of `weeks` weeks of history before `until` (with
+    `include_until` the day `until` too: today as far as it has come, the default of the API and the
+    roster, so a new branch's first day counts)."""
+    period = history_period(branch, until, weeks, include_until)
     ds = datasets.load(session, branch, period, now or utc_now())
     service_ids = set(ds.services)
     if service_code is not None:
@@ -53,63 +62,93 @@ def advise(session: Session, branch: Branch, weekday: int, until: dt.date, *, we
         if not service_ids:
             raise Invalid("service_not_found", f"branch has no service {service_code!r}")
     zone = ZoneInfo(branch.timezone)
+    wanted = set(weekdays)
 
     durations: dict[int, list[float]] = defaultdict(list)
-    arrivals: dict[int, dict[int, int]] = defaultdict(lambda: defaultdict(int))  # hour -> service -> count
-    days = set()
+    # weekday -> hour -> service -> count, and the days of each weekday the branch issued any ticket
+    arrivals: dict[int, dict[int, dict[int, int]]] = {wd: defaultdict(lambda: defaultdict(int)) for wd in wanted}
+    days: dict[int, set[dt.date]] = {wd: set() for wd in wanted}
     for t in ds.tickets:
-        if t.business_day.weekday() == weekday:
-            days.add(t.business_day)  # the branch was open that day, whichever services came
+        weekday = t.business_day.weekday()
+        if weekday in wanted:
+            days[weekday].add(t.business_day)  # the branch was open that day, whichever services came
         if t.service_id not in service_ids:
             continue
         seconds = service_s(t)
         if seconds is not None:
             durations[t.service_id].append(seconds)
-        if t.business_day.weekday() == weekday:
-            arrivals[to_local_naive(t.created_at, zone).hour][t.service_id] += 1
+        if weekday in wanted:
+            arrivals[weekday][to_local_naive(t.created_at, zone).hour][t.service_id] += 1
     mean_s = {sid: (sum(durations[sid]) / len(durations[sid]) if durations[sid] else
                     float(ds.services[sid].default_service_s)) for sid in service_ids}
-
-    hours = []
-    if arrivals:
-        for hour in range(min(arrivals), max(arrivals) + 1):
-            per_service = arrivals.get(hour, {})
-            rate = sum(per_service.values()) / len(days)
-            if rate > 0:
-                mean = sum(n * mean_s[sid] for sid, n in per_service.items()) / sum(per_service.values())
-            else:
-                mean = sum(mean_s.values()) / len(mean_s)
-            p = counters_needed(rate, mean, target)
-            hours.append({
-                "hour": hour,
-                "arrivals_per_hour": round(rate, 3),
-                "mean_service_s": round(mean, 1),
-                "offered_load": round(p.load, 3),
-                "counters": p.servers,
-                "utilisation": round(p.utilisation, 4) if p.servers else None,
-                "prob_wait": round(p.prob_wait, 4),
-                "mean_wait_s": round(p.mean_wait_s, 1),
-                "share_within_target": round(p.share_within(target.within_s), 4),
-                "over_max_per_hour": round(p.arrivals_per_hour * p.prob_wait_over(target.max_wait_s), 4),
-            })
     available = _counters_available(session, branch, service_ids)
-    for row in hours:
-        row["shortfall"] = max(0, row["counters"] - available)
-    return {
+    common = {
         "branch": branch.code,
-        "weekday": weekday,
-        "weekday_name": WEEKDAYS[weekday],
         "service": service_code,
-        "history": {"from": period.first.isoformat(), "to": period.last.isoformat(), "weeks": weeks,
-                    "days_used": len(days), "tickets": sum(sum(v.values()) for v in arrivals.values())},
         "target": {"share": target.share, "within_min": target.within_s / 60, "max_wait_min": target.max_wait_s / 60,
                    "max_over_per_hour": target.max_over_per_hour},
         "mean_service_s": {ds.services[sid].code: round(mean_s[sid], 1)
                            for sid in sorted(service_ids, key=lambda i: ds.services[i].code)},
         "counters_available": available,
         "model": "erlang_c",
-        "hours": hours,
     }
+    result = {}
+    for weekday in sorted(wanted):
+        seen, found = arrivals[weekday], days[weekday]
+        # No history on this weekday (a new branch): the simulator's default traffic instead, said so.
+        source, assumptions = "history", None
+        rates = {h: {sid: n / len(found) for sid, n in per.items()} for h, per in seen.items()}
+        if not seen:
+            active = {sid: mean_s[sid] for sid in service_ids if ds.services[sid].active}
+            fallback = advice_defaults.demand(branch.opening_hours, weekday, active)
+            source, assumptions, rates = "simulator_defaults", fallback["assumptions"], fallback["hours"]
+        result[weekday] = {
+            **common,
+            "weekday": weekday,
+            "weekday_name": WEEKDAYS[weekday],
+            "history": {"from": period.first.isoformat(), "to": period.last.isoformat(), "weeks": weeks,
+                        "days_used": len(found), "tickets": sum(sum(v.values()) for v in seen.values())},
+            "source": source,
+            "assumptions": assumptions,
+            "hours": _hours(rates, mean_s, target, available),
+        }
+    return result
+
+
+def _hours(rates: dict[int, dict[int, float]], mean_s: dict[int, float], target: Target, available: int) -> list[dict]:
+    """Per hour from the first to the last with arrivals: the counters Erlang C needs for the target."""
+    hours = []
+    if not rates:
+        return hours
+    for hour in range(min(rates), max(rates) + 1):
+        per_service = rates.get(hour, {})
+        rate = sum(per_service.values())
+        if rate > 0:
+            mean = sum(n * mean_s[sid] for sid, n in per_service.items()) / sum(per_service.values())
+        else:
+            mean = sum(mean_s.values()) / len(mean_s)
+        p = counters_needed(rate, mean, target)
+        hours.append({
+            "hour": hour,
+            "arrivals_per_hour": round(rate, 3),
+            "mean_service_s": round(mean, 1),
+            "offered_load": round(p.load, 3),
+            "counters": p.servers,
+            "utilisation": round(p.utilisation, 4) if p.servers else None,
+            "prob_wait": round(p.prob_wait, 4),
+            "mean_wait_s": round(p.mean_wait_s, 1),
+            "share_within_target": round(p.share_within(target.within_s), 4),
+            "over_max_per_hour": round(p.arrivals_per_hour * p.prob_wait_over(target.max_wait_s), 4),
+            "shortfall": max(0, p.servers - available),
+        })
+    return hours
+
+
+def history_period(branch: Branch, until: dt.date, weeks: int = 8, include_until: bool = False) -> Period:
+    if not 1 <= weeks <= 52:
+        raise Invalid("invalid_weeks", "weeks must be 1-52")
+    last = until if include_until else until - dt.timedelta(days=1)
+    return Period(until - dt.timedelta(days=7 * weeks), last, branch.timezone)
 
 
 def _counters_available(session: Session, branch: Branch, service_ids: set[int]) -> int:
@@ -120,4 +159,4 @@ def _counters_available(session: Session, branch: Branch, service_ids: set[int])
     ).scalar_one()
 
 
-__all__ = ["advise", "parse_weekday", "WEEKDAYS"]
+__all__ = ["advise", "advise_week", "history_period", "parse_weekday", "WEEKDAYS"]

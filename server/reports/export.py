@@ -92,6 +92,9 @@ def report_tables(report: dict) -> list[Table]:
     appointment_cols = ["booked", "arrived", "no_show", "on_time", "cancelled"]
     appointments = report.get("appointments") or {}  # a day closed before appointments has none
     tables.append(Table("appointments", appointment_cols, [[appointments.get(c, 0) for c in appointment_cols]]))
+    roster_cols = ["teller", "name", "counter", "planned_min", "actual_min", "difference_min"]
+    if "roster" in report:  # the day report only (server/reports/roster_actual.py)
+        tables.append(Table("roster", roster_cols, [[r.get(c) for c in roster_cols] for r in report["roster"]]))
     problem_cols = ["ticket_id", "number", "service", "business_day", "status", "problems"]
     tables.append(Table("problems", problem_cols,
                         [[p["ticket_id"], p["number"], p["service"], p["business_day"], p["status"],
@@ -112,7 +115,9 @@ def ranking_tables(ranking: dict) -> list[Table]:
 def advice_tables(advice: dict) -> list[Table]:
     cols = ["hour", "arrivals_per_hour", "mean_service_s", "offered_load", "counters", "utilisation", "prob_wait",
             "mean_wait_s", "share_within_target", "over_max_per_hour", "shortfall"]
-    return [Table("staffing", cols, [[h.get(c) for c in cols] for h in advice["hours"]])]
+    # Each row says whether it rests on the branch's history or on the simulator's defaults.
+    return [Table("staffing", cols + ["source"], [[h.get(c) for c in cols] + [advice.get("source")]
+                                                  for h in advice["hours"]])]
 
 
 # A text cell starting with one of these is a formula to a spreadsheet program ("CSV injection"):

@@ -127,6 +127,10 @@ LABELS: dict[str, str] = {
     "appointments_booked": N_("Booked"),
     "appointments_arrived": N_("Arrived"),
     "appointments_on_time": N_("On time"),
+    "roster": N_("Roster: planned and actual counter time"),
+    "planned_min": N_("Planned (min)"),
+    "actual_min": N_("Actual (min)"),
+    "difference_min": N_("Difference (min)"),
     "yes": N_("yes"),
     "no": N_("no"),
     # Pause reasons the counter terminal stores as codes (supervisor/messages.py uses the same msgids).
@@ -152,6 +156,7 @@ COLUMNS: dict[str, str] = {
     "service_time_mean_s": "service_mean", "received": "comments_received", "answered": "comments_answered",
     "from_ticket_page": "comments_ticket_page", "on_paper": "comments_paper",
     "booked": "appointments_booked", "arrived": "appointments_arrived", "on_time": "appointments_on_time",
+    "planned_min": "planned_min", "actual_min": "actual_min", "difference_min": "difference_min",
 }
 # Columns in seconds whose header says so, since the cells stay plain numbers.
 SECONDS = {"wait_mean_s", "wait_median_s", "wait_p90_s", "wait_max_s", "service_mean_s", "service_median_s",

@@ -11,6 +11,7 @@ from ..queue.comments import day_counts
 from . import charts, dataset, ranking, statistics
 from .day_close import close_view
 from .periods import Period
+from .roster_actual import planned_vs_actual
 
 
 def _dataset(session: Session, branch: Branch, first: dt.date, last: dt.date, now: dt.datetime) -> dataset.Dataset:
@@ -26,11 +27,13 @@ def day_report(session: Session, branch: Branch, day: dt.date, now: dt.datetime)
     """A closed day returns the report stored when it was closed (the settlement of record);
     an open day is computed now."""
     closed = day_close(session, branch, day)
+    # Planned against actual counter hours (roster_actual.py) are read now, also for a closed day.
+    roster = {"roster": planned_vs_actual(session, branch, day, now)}
     if closed is not None:
         # The comment box is emptied after closing (意見箱): its counts are read now, not at the close.
-        report = {**closed.report, "comments": day_counts(session, branch.id, day, day)}
+        report = {**closed.report, "comments": day_counts(session, branch.id, day, day), **roster}
         return report, close_view(closed, branch.code)
-    return statistics.build(_dataset(session, branch, day, day, now)), None
+    return {**statistics.build(_dataset(session, branch, day, day, now)), **roster}, None
 
 
 def period_report(session: Session, branch: Branch, first: dt.date, last: dt.date, now: dt.datetime) -> dict:

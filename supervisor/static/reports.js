@@ -266,7 +266,11 @@
   async function loadStaffing() {
     const form = new FormData(staffingForm);
     const params = { weekday: form.get("weekday"), weeks: form.get("weeks") || "8" };
-    if (form.get("until")) params.until = form.get("until");
+    // History up to and including the chosen day: the API's `until` is the day after (today: its default).
+    const upTo = form.get("until");
+    if (upTo && upTo !== page.today) {
+      params.until = new Date(Date.parse(upTo + "T12:00:00Z") + 86400000).toISOString().slice(0, 10);
+    }
     try {
       state.staffing = await sv.api("GET", withQuery(page.api.staffing, params));
       renderStaffing();
@@ -282,9 +286,15 @@
   function renderStaffing() {
     const s = state.staffing;
     if (!s) return;
+    // A weekday without history is advised on the simulator's default traffic, which the basis says.
+    const a = s.assumptions;
+    const basis = s.source === "simulator_defaults" && a && a.hours
+      ? t("staffing_defaults", { rate: number(a.arrivals_per_hour), from: String(a.hours[0]).padStart(2, "0"),
+                                 to: String(a.hours[1]).padStart(2, "0") })
+      : t("staffing_basis", { days: s.history.days_used, tickets: s.history.tickets, from: s.history.from, to: s.history.to });
+    $("sv-staffing-basis").dataset.source = s.source || "";
     $("sv-staffing-basis").textContent = s.hours.length
-      ? [t("staffing_basis", { days: s.history.days_used, tickets: s.history.tickets, from: s.history.from, to: s.history.to }),
-         t("staffing_target", { share: percent(s.target.share), within: number(s.target.within_min) })].join(" ")
+      ? [basis, t("staffing_target", { share: percent(s.target.share), within: number(s.target.within_min) })].join(" ")
       : t("staffing_empty");
     $("sv-staffing-table").tBodies[0].replaceChildren(
       ...s.hours.map((r) =>

@@ -73,6 +73,13 @@ ROUTE_CAPABILITY = {
     ('POST', '/api/v1/branches/<code>/comments/<int:comment_id>/archive'): 'may_supervise',
     ('POST', '/api/v1/branches/<code>/comments/<int:comment_id>/handled'): 'may_supervise',
     ('POST', '/api/v1/branches/<code>/comments/<int:comment_id>/reply'): 'may_supervise',
+    ('GET', '/api/v1/branches/<code>/roster'): 'may_read_reports',
+    ('GET', '/api/v1/branches/<code>/roster/mine'): 'may_read_staff_data',
+    ('GET', '/api/v1/branches/<code>/roster/actual'): 'may_read_reports',
+    ('POST', '/api/v1/branches/<code>/roster/shifts'): 'may_supervise',
+    ('PUT', '/api/v1/branches/<code>/roster/shifts/<int:shift_id>'): 'may_supervise',
+    ('DELETE', '/api/v1/branches/<code>/roster/shifts/<int:shift_id>'): 'may_supervise',
+    ('POST', '/api/v1/branches/<code>/roster/copy-week'): 'may_supervise',
     ('GET', '/api/v1/branches'): 'signed_in',
     ('GET', '/api/v1/branches/<code>/alerts'): 'may_read_staff_data',
     ('GET', '/api/v1/branches/<code>/charts/hourly'): 'may_read_reports',
@@ -251,7 +258,7 @@ def world(app, client, signed_in):
     values = {"code": "demo", "branch_code": "demo", "counter_id": 1, "ticket_id": ticket_id, "alert_id": alert_id,
               "fault_id": fault["id"], "device_id": admin.get("/api/v1/devices").get_json()["devices"][0]["id"],
               "token_id": device["kiosk"]["id"], "service_code": "A", "day": "2026-03-02",
-              "token": ticket["tracking_token"], "number": 1, "comment_id": 1, "survey_id": 1, "username": "teller4",
+              "token": ticket["tracking_token"], "number": 1, "comment_id": 1, "survey_id": 1, "shift_id": 1, "username": "teller4",
               "kind": "opening", "round_id": 1, "key": "signs"}
     return tokens, values
 

@@ -2,13 +2,13 @@
 (anonymous answers kept apart from the "has answered" markers); branch_logos: the logo on the ticket
 
 Revision ID: 0016
-Revises: 0014
+Revises: 0015
 """
 from alembic import op
 import sqlalchemy as sa
 
 revision = "0016"
-down_revision = "0014"
+down_revision = "0015"
 branch_labels = None
 depends_on = None
 

@@ -57,7 +57,9 @@ def api(db, hub_clock, bearer):
 
 def test_counters_needed_per_hour_from_four_mondays(api):
     body = api.get("/api/v1/branches/demo/staffing?weekday=mon&weeks=4").get_json()
-    assert body["history"] == {"from": "2026-02-02", "to": "2026-03-01", "weeks": 4, "days_used": 4, "tickets": 268}
+    # The history runs up to and including today (Monday 2026-03-02, no tickets yet).
+    assert body["history"] == {"from": "2026-02-02", "to": "2026-03-02", "weeks": 4, "days_used": 4, "tickets": 268}
+    assert body["source"] == "history" and body["assumptions"] is None
     hours = {h["hour"]: h for h in body["hours"]}
     assert sorted(hours) == [10, 11, 12, 13]
     assert (hours[10]["arrivals_per_hour"], hours[10]["mean_service_s"], hours[10]["counters"]) == (40.0, 240.0, 4)
