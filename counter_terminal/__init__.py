@@ -12,8 +12,8 @@ from server.i18n import LOCALES
 from server.web_common import render_page
 
 from .messages import ERRORS, MESSAGES, PAUSE_REASONS
-from .survey_messages import SURVEY_ERRORS, SURVEY_MESSAGES
 from .roster_messages import ROSTER_MESSAGES
+from .survey_messages import SURVEY_ERRORS, SURVEY_MESSAGES
 from .ticket_messages import TICKET_ERRORS, TICKET_MESSAGES
 
 bp = Blueprint("counter_terminal", __name__, url_prefix="/counter", template_folder="templates",
