@@ -23,7 +23,8 @@ log = logging.getLogger(__name__)
 
 api = Blueprint("api", __name__, url_prefix="/api/v1")
 
-STATUS_BY_KIND = {"not_found": 404, "conflict": 409, "invalid": 400, "forbidden": 403, "unauthorized": 401}
+STATUS_BY_KIND = {"not_found": 404, "conflict": 409, "invalid": 400, "forbidden": 403, "unauthorized": 401,
+                  "too_many": 429}
 
 
 class ApiError(Exception):

@@ -16,6 +16,7 @@ from .catalog import Catalog
 from .clock import Clock, utc_now
 from .counter_ops import MAX_PAUSE_REASON, MAX_REQUEUES, CounterOperations
 from .estimates import ServiceTimes
+from .remote import RemoteOperations
 from .ticket_actions import StaffTicketOperations
 from .uow import Publisher, unit_of_work
 
@@ -43,6 +44,8 @@ class QueueEngine:
         self.set_display_message = b.set_display_message
         # Staff acting on any ticket or counter (ticket_actions.py).
         self.staff = StaffTicketOperations(self._uow, self.catalog, self.counters)
+        # The remote queue: tickets from phones, check-in, rejoin, its settings (remote.py).
+        self.remote = RemoteOperations(self._uow, self.branches, self.catalog)
 
     def _uow(self):
         # The clock is read when the unit of work starts: tests and simulations may replace it.
