@@ -28,10 +28,9 @@ from .queue.wall_star import star_view
 
 # Fields of a ticket anyone in the hall may see: it is on the wall display anyway.
 PUBLIC_TICKET = ("number", "service", "service_name_zh", "service_name_en", "service_name_zh_hans", "status", "counter",
-                 "recall_count", "called_at", "channel")
+                 "recall_count", "called_at", "channel", "awaiting_check_in")
 # The customer's own ticket page adds its place in the queue.
-OWN_TICKET = PUBLIC_TICKET + ("people_ahead", "estimated_wait_s", "created_at", "business_day",
-                               "awaiting_check_in")
+OWN_TICKET = PUBLIC_TICKET + ("people_ahead", "estimated_wait_s", "created_at", "business_day")
 # counters_open and guide_only (a staff-only service) let a kiosk say "currently unavailable" and keep
 # staff-only services for guide mode.
 PUBLIC_QUEUE = ("service", "name_zh", "name_en", "name_zh_hans", "waiting", "estimated_wait_s", "counters_open",

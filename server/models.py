@@ -443,6 +443,8 @@ class RemoteSettings(Base):
     limit_window_s: Mapped[int] = mapped_column(Integer, default=3600, server_default="3600")
     device_limit: Mapped[int] = mapped_column(Integer, default=3, server_default="3")
     contact_limit: Mapped[int] = mapped_column(Integer, default=2, server_default="2")
+    # Per client address: higher, since a hall's guest Wi-Fi puts many phones behind one address.
+    address_limit: Mapped[int] = mapped_column(Integer, default=30, server_default="30")
 
 
 class RemoteTicket(Base):

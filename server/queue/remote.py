@@ -32,8 +32,9 @@ CHECK_IN_VIAS = ("door", "kiosk", "staff")
 # name -> (lowest, highest) a supervisor may set.
 SETTING_RANGES = {"nudge_places": (1, 20), "rejoin_window_s": (0, 4 * 3600), "contact_keep_hours": (1, MAX_KEEP_HOURS),
                   "proof_max_age_s": (30, 24 * 3600), "limit_window_s": (60, 24 * 3600),
-                  "device_limit": (1, 100), "contact_limit": (1, 100)}
+                  "device_limit": (1, 100), "contact_limit": (1, 100), "address_limit": (1, 1000)}
 FLAGS = ("enabled", "call_without_check_in")
+LIMIT_NOUNS = {"device": "device", "contact": "phone number or e-mail address", "address": "network address"}
 
 
 class TooMany(DomainError):
@@ -100,8 +101,8 @@ class RemoteOperations:
     def _check_limits(uow: UnitOfWork, branch_id: int, keys: RemoteKeys, settings: dict) -> None:
         since = uow.now - dt.timedelta(seconds=settings["limit_window_s"])
         for column, key, limit, code in ((RemoteTicket.device_hash, keys.device, settings["device_limit"], "device"),
-                                         (RemoteTicket.address_hash, keys.address, settings["device_limit"], "address"),
-                                         (RemoteTicket.contact_hash, keys.contact, settings["contact_limit"], "contact")):
+                                         (RemoteTicket.contact_hash, keys.contact, settings["contact_limit"], "contact"),
+                                         (RemoteTicket.address_hash, keys.address, settings["address_limit"], "address")):
             if key is None:
                 continue
             stmt = select(func.count(), func.min(RemoteTicket.created_at)).where(
@@ -110,7 +111,7 @@ class RemoteOperations:
             if count >= limit:
                 retry = max(1, int((oldest - since).total_seconds()) + 1)
                 raise TooMany(f"too_many_{code}_tickets",
-                              f"this {'phone number or address' if code == 'contact' else 'device'} took "
+                              f"this {LIMIT_NOUNS[code]} took "
                               f"{count} tickets in the last {settings['limit_window_s'] // 60} minutes; try later",
                               detail={"retry_after_s": retry, "limit": limit})
 

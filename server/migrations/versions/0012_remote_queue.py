@@ -28,6 +28,7 @@ def upgrade() -> None:
         sa.Column("limit_window_s", sa.Integer(), nullable=False, server_default="3600"),
         sa.Column("device_limit", sa.Integer(), nullable=False, server_default="3"),
         sa.Column("contact_limit", sa.Integer(), nullable=False, server_default="2"),
+        sa.Column("address_limit", sa.Integer(), nullable=False, server_default="30"),
         sa.ForeignKeyConstraint(["branch_id"], ["branches.id"]),
         sa.PrimaryKeyConstraint("branch_id"),
     )
