@@ -11,7 +11,10 @@ from server.i18n import LOCALES
 from server.web_common import render_page
 from server.web_common.pages import branch_or_404
 
+from .check_in import CHECK_IN_MESSAGES
 from .messages import MESSAGES
+
+MESSAGES = {**MESSAGES, **CHECK_IN_MESSAGES}  # checking a remote ticket in (check_in.py)
 
 bp = Blueprint("kiosk", __name__, url_prefix="/kiosk", template_folder="templates", static_folder="static")
 
@@ -31,7 +34,8 @@ def kiosk(branch_code: str):
         "join": {"audience": "kiosk", "branch": branch["code"]},
         "token_key": f"counterflow.kiosk.{branch['code']}.token",
         "api": {"issue": f"/api/v1/branches/{branch['code']}/tickets", "sign_in": "/api/v1/auth/token",
-                "sign_out": "/api/v1/auth/logout", "hall": f"/api/v1/branches/{branch['code']}/hall"},
+                "sign_out": "/api/v1/auth/logout", "hall": f"/api/v1/branches/{branch['code']}/hall",
+                "check_in": f"/api/v1/branches/{branch['code']}/remote/check-in"},
         # Opening hours pass without an event: the kiosk asks whether the hall is open this often.
         "hall_refresh_s": 30,
         "qr_path": "/t/{token}/qr.svg",

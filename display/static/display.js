@@ -226,6 +226,7 @@
       h("p", { class: "d-to-counter" }, bi("please_go", { counter: ticket.counter })),
     ];
     if (ticket.recall_count) parts.push(h("p", { class: "d-again" }, bi("called_again")));
+    if (ticket.channel === "remote") parts.push(h("p", { class: "d-remote" }, bi("remote_ticket")));
     box.replaceChildren(...parts);
     if (flash) {
       box.classList.remove("d-flash");
@@ -242,6 +243,7 @@
           { class: "d-recent-item" },
           h("span", { class: "d-r-number" }, ticket.number),
           h("span", { class: "d-r-counter" }, bi("counter_n", { counter: ticket.counter })),
+          ticket.channel === "remote" ? h("span", { class: "d-r-remote" }, bi("remote_ticket")) : null,
         ),
       ),
     );

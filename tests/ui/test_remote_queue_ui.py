@@ -10,10 +10,15 @@ import time
 from http.server import BaseHTTPRequestHandler, HTTPServer
 
 import pytest
+import requests
 from playwright.sync_api import expect
 
 from tests.support.live_hub import LiveHub
 from tests.ui.browser_support import PHONE, screenshot
+from tests.ui.test_counter_terminal import sign_in
+from tests.ui.test_hall_tickets import at_my_counter
+from tests.ui.test_lobby_display import open_display
+from tests.ui.test_supervisor_panel import open_panel
 
 
 class Gateway(BaseHTTPRequestHandler):
@@ -138,3 +143,50 @@ def test_a_missed_customer_rejoins_from_the_ticket_page(pages, staff, teller_at)
     page.get_by_role("button", name="Rejoin the queue").click()
     page.wait_for_function(f"() => document.getElementById('tp-number').textContent !== '{number}'")
     expect(page.locator(".tp-ahead")).to_be_visible()
+
+
+def take_remote(hub, service: str) -> dict:
+    """A phone takes a remote ticket the way the branch page does (proof, then the POST with the cookie)."""
+    phone = requests.Session()
+    data = phone.get(f"{hub.base_url}/api/v1/public/branches/demo/remote", timeout=5).json()
+    response = phone.post(f"{hub.base_url}/api/v1/public/branches/demo/remote-tickets",
+                          json={"service": service, "proof": data["proof"]}, timeout=5)
+    assert response.status_code == 201, response.text
+    return response.json()
+
+
+def test_staff_screens_mark_remote_tickets_and_check_them_in(pages, staff, device_token):
+    by_guide, at_kiosk = take_remote(pages.hub, "B"), take_remote(pages.hub, "B")
+
+    # The supervisor's tickets tab: both marked, "not checked in", and one checked in from there.
+    panel = open_panel(pages)
+    panel.locator("#sv-tab-tickets").click()
+    row = panel.locator(f'#sv-waiting tr[data-number="{by_guide["number"]}"]')
+    expect(row.locator(".sv-badge.remote")).to_have_text("手機取號")
+    expect(row.locator(".sv-badge.not-checked-in")).to_have_text("未報到")
+    screenshot(panel, "remote-supervisor-tickets-zh-hant")
+    row.locator('[data-act="check-in"]').click()
+    expect(row.locator(".sv-badge.not-checked-in")).to_have_count(0)
+    expect(row.locator('[data-act="check-in"]')).to_have_count(0)
+
+    # The kiosk: the customer types the number.
+    kiosk = pages.open(f"/kiosk/demo?token={device_token('kiosk')}", locale="en-US")
+    kiosk.locator("#k-check-in-number").fill(at_kiosk["number"].lower())
+    kiosk.get_by_role("button", name="Check in").click()
+    expect(kiosk.locator("#k-check-in-result")).to_have_text(f"Checked in: {at_kiosk['number']}")
+    screenshot(kiosk, "remote-kiosk-check-in-en")
+    kiosk.locator("#k-check-in-number").fill(at_kiosk["number"])
+    kiosk.get_by_role("button", name="Check in").click()
+    expect(kiosk.locator("#k-check-in-result")).to_have_text("No waiting remote ticket has this number.")
+
+    # The counter terminal and the lobby display mark the remote customer when called.
+    display = open_display(pages, "/display/demo")
+    teller = sign_in(pages, "teller3")
+    at_my_counter(teller, 3)
+    expect(teller.locator("#ct-act-call_next")).to_be_enabled()
+    teller.locator("#ct-act-call_next").click()
+    expect(teller.locator("#ct-number")).to_have_text(by_guide["number"])
+    expect(teller.locator(".ct-badge.remote")).to_have_text("手機取號")
+    screenshot(teller, "remote-counter-terminal-zh-hant")
+    expect(display.locator(".d-remote")).to_contain_text("手機取號")
+    screenshot(display, "remote-display-zh-hant")
