@@ -12,7 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ..models import Branch, Counter, CounterPause, NumberSequence, Rating, Service, Ticket, User
-from . import emergencies
+from . import emergencies, remote_counts
 from ..queue.comments import day_counts
 from .periods import Period
 
@@ -92,6 +92,7 @@ class Dataset:
     _by_id: dict[int, TicketRow] = field(default_factory=dict, repr=False)
     branch_name_zh_hans: str = ""
     comments: dict = field(default_factory=dict)  # the comment book's counts (queue/comments.py)
+    remote: dict = field(default_factory=dict)  # remote_counts.counts: the remote queue's tickets
 
     def ticket(self, ticket_id: int) -> TicketRow | None:
         if not self._by_id:
@@ -142,4 +143,5 @@ def load(session: Session, branch: Branch, period: Period, now: dt.datetime) -> 
     return Dataset(branch.id, branch.code, branch.name_zh, branch.name_en, period, now, services, counters, staff,
                    tickets, ratings, pauses, numbered, emergencies.rows(session, branch.id, period, now),
                    branch_name_zh_hans=branch.name_zh_hans,
-                   comments=day_counts(session, branch.id, period.first, period.last))
+                   comments=day_counts(session, branch.id, period.first, period.last),
+                   remote=remote_counts.counts(session, branch.id, period))

@@ -84,6 +84,10 @@ def report_tables(report: dict) -> list[Table]:
     comment_cols = ["received", "answered", "open", "from_ticket_page", "on_paper"]
     comments = report.get("comments") or {}  # a day closed before the comment book has none
     tables.append(Table("comments", comment_cols, [[comments.get(c, 0) for c in comment_cols]]))
+    remote_cols = ["issued", "checked_in", "checked_in_door", "checked_in_kiosk", "checked_in_staff", "no_show",
+                   "rejoined"]
+    remote = report.get("remote") or {}  # a day closed before the remote queue has none
+    tables.append(Table("remote", remote_cols, [[remote.get(c, 0) for c in remote_cols]]))
     problem_cols = ["ticket_id", "number", "service", "business_day", "status", "problems"]
     tables.append(Table("problems", problem_cols,
                         [[p["ticket_id"], p["number"], p["service"], p["business_day"], p["status"],

@@ -112,6 +112,13 @@ LABELS: dict[str, str] = {
     "comments_open": N_("Still open"),
     "comments_ticket_page": N_("From the ticket page"),
     "comments_paper": N_("On paper"),
+    # The remote queue (remote_counts.py).
+    "remote": N_("Tickets taken from a phone"),
+    "remote_checked_in": N_("Checked in"),
+    "remote_door": N_("At the door"),
+    "remote_kiosk": N_("At the kiosk"),
+    "remote_staff": N_("By staff"),
+    "remote_rejoined": N_("Rejoined after a missed call"),
     "yes": N_("yes"),
     "no": N_("no"),
     # Pause reasons the counter terminal stores as codes (supervisor/messages.py uses the same msgids).
@@ -136,6 +143,8 @@ COLUMNS: dict[str, str] = {
     "volume_index": "volume_index", "satisfaction_index": "satisfaction_index",
     "service_time_mean_s": "service_mean", "received": "comments_received", "answered": "comments_answered",
     "from_ticket_page": "comments_ticket_page", "on_paper": "comments_paper",
+    "checked_in": "remote_checked_in", "checked_in_door": "remote_door", "checked_in_kiosk": "remote_kiosk",
+    "checked_in_staff": "remote_staff", "rejoined": "remote_rejoined",
 }
 # Columns in seconds whose header says so, since the cells stay plain numbers.
 SECONDS = {"wait_mean_s", "wait_median_s", "wait_p90_s", "wait_max_s", "service_mean_s", "service_median_s",

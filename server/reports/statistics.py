@@ -129,6 +129,7 @@ def build(ds: Dataset) -> dict:
         "pauses": pause_rows,
         "emergencies": ds.emergencies,
         "comments": ds.comments,
+        "remote": ds.remote,
         "problems": reconcile.problem_list(ds, problems),
         "missing_numbers": missing,
     }

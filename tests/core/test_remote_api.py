@@ -231,3 +231,31 @@ def test_many_phones_behind_one_address_meet_the_address_limit(app, signed_in):
     take(app.test_client())
     refused = take(app.test_client(), expect=429)
     assert refused["error"]["code"] == "too_many_address_tickets"
+
+
+def test_the_day_report_counts_remote_tickets_without_contacts(client, hub, signed_in):
+    signed_in("supervisor").patch("/api/v1/branches/demo/remote-settings", json={"call_without_check_in": False})
+    cid = open_counter(hub, signed_in)
+    door_key = signed_in("supervisor").get("/api/v1/branches/demo/remote/door-poster").get_json()["url"].split("k=")[1]
+    missed, served, never = take(client, contact="0911333444"), take(client), take(app_client(client))
+    client.post(f"/api/v1/public/tickets/{missed['tracking_token']}/check-in", json={"door_key": door_key})
+    signed_in("guide").post("/api/v1/branches/demo/remote/check-in", json={"number": served["number"]})
+    teller = signed_in("teller1")
+    teller.post(f"/api/v1/counters/{cid}/call-next")
+    teller.post(f"/api/v1/counters/{cid}/no-show")
+    client.post(f"/api/v1/public/tickets/{missed['tracking_token']}/rejoin", json={})
+    day = missed["business_day"]
+    report = signed_in("supervisor").get(f"/api/v1/branches/demo/reports/day?date={day}")
+    assert report.status_code == 200, report.get_json()
+    remote = report.get_json()["remote"]
+    assert remote == {"issued": 4, "checked_in": 2, "checked_in_door": 1, "checked_in_kiosk": 0,
+                      "checked_in_staff": 1, "no_show": 1, "rejoined": 1}
+    csv = signed_in("supervisor").get(f"/api/v1/branches/demo/reports/day?date={day}&format=csv&table=remote")
+    assert csv.status_code == 200 and csv.data.decode().splitlines()[1] == "4,2,1,0,1,1,1"
+    page = signed_in("supervisor").get(f"/api/v1/branches/demo/reports/day?date={day}&format=html&lang=en")
+    assert "Tickets taken from a phone" in page.data.decode() and "0911333444" not in page.data.decode()
+    assert never["awaiting_check_in"] is True
+
+
+def app_client(client):
+    return client.application.test_client()
