@@ -26,6 +26,10 @@ class ServiceSpec:
     wait_target_min: int = 20
     no_show: float = 0.0  # probability that a called customer does not come to the counter
     name: str = ""
+    # Remote arrivals (docs/architecture.md, "Remote queue"): this share of the customers take their
+    # ticket on the phone and check in remote_travel_min later; they are called only after that.
+    remote_share: float = 0.0
+    remote_travel_min: float = 10.0
 
     def rate_at(self, hour: int) -> float:
         if isinstance(self.arrivals_per_hour, list):
@@ -80,6 +84,8 @@ class Scenario:
                 raise ScenarioError(f"service {s.code}: arrival rates cannot be negative")
             if not 0 <= s.no_show < 1:
                 raise ScenarioError(f"service {s.code}: no_show is a probability below 1")
+            if not 0 <= s.remote_share <= 1 or s.remote_travel_min < 0:
+                raise ScenarioError(f"service {s.code}: remote_share is a share from 0 to 1, remote_travel_min >= 0")
         numbers = [c.number for c in self.counters]
         if len(set(numbers)) != len(numbers):
             raise ScenarioError("counter numbers must be distinct")
