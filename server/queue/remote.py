@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from sqlalchemy import exists, func, select, update
 
 from ..models import DayClose, RemoteSettings, RemoteTicket, Ticket
-from . import ticket_store as store
+from . import setup_audit, ticket_store as store
 from .actors import SYSTEM, Actor
 from .catalog import BranchConfig
 from .clock import iso_utc
@@ -199,7 +199,9 @@ class RemoteOperations:
         return view
 
     # ------------------------------------------------------------------ settings and privacy
-    def update_settings(self, branch_code: str, changes: dict) -> dict:
+    def update_settings(self, branch_code: str, changes: dict, by: str = "system") -> dict:
+        """Audited like every set-up change (setup_audit: entity `branch`, fields `remote.<name>`).
+        Turning `call_without_check_in` on does not check in the tickets already waiting."""
         for name, value in changes.items():
             if name in FLAGS:
                 if not isinstance(value, bool):
@@ -214,6 +216,7 @@ class RemoteOperations:
         with self._uow() as uow:
             branch = branch_by_code(uow.session, branch_code, lock=True)
             row = uow.session.get(RemoteSettings, branch.id)
+            before = settings_view(row)
             if row is None:
                 row = RemoteSettings(branch_id=branch.id)
                 uow.session.add(row)
@@ -221,6 +224,9 @@ class RemoteOperations:
                 setattr(row, name, value)
             uow.session.flush()
             view = settings_view(row)
+            setup_audit.record(uow.session, uow.now, by, branch.id, "branch", branch_code, "changed",
+                               {f"remote.{k}": v for k, v in before.items()},
+                               {f"remote.{k}": v for k, v in view.items()})
             uow.emit(EventName.BRANCH_UPDATED, branch, {"remote": view})
         return view
 

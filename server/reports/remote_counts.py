@@ -17,7 +17,7 @@ def counts(session: Session, branch_id: int, period: Period) -> dict:
     rows = session.execute(
         select(Ticket.status, RemoteTicket.checked_in_via, RemoteTicket.rejoined_from_id.is_not(None), func.count())
         .join(RemoteTicket, RemoteTicket.ticket_id == Ticket.id)
-        .where(Ticket.branch_id == branch_id, Ticket.business_day >= period.first,
+        .where(Ticket.branch_id == branch_id, Ticket.channel == "remote", Ticket.business_day >= period.first,
                Ticket.business_day <= period.last)
         .group_by(Ticket.status, RemoteTicket.checked_in_via, RemoteTicket.rejoined_from_id.is_not(None))).all()
     result = {"issued": 0, "checked_in": 0, "no_show": 0, "rejoined": 0, **{f"checked_in_{v}": 0 for v in VIAS}}

@@ -259,3 +259,12 @@ def test_the_day_report_counts_remote_tickets_without_contacts(client, hub, sign
 
 def app_client(client):
     return client.application.test_client()
+
+
+def test_a_settings_change_is_audited(signed_in):
+    supervisor = signed_in("supervisor")
+    supervisor.patch("/api/v1/branches/demo/remote-settings", json={"nudge_places": 4})
+    changes = signed_in("admin").get("/api/v1/branches/demo/setup").get_json()["changes"]
+    mine = [c for c in changes if c["before"] and "remote.nudge_places" in c["before"]]
+    assert mine and mine[0]["before"] == {"remote.nudge_places": 3} and mine[0]["after"] == {"remote.nudge_places": 4}
+    assert mine[0]["actor"] == "supervisor"
