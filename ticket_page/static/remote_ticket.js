@@ -45,7 +45,7 @@
     $("tp-remote").hidden = !isRemote || !["waiting", "called"].includes(ticket.status);
     $("tp-check-in").textContent = ticket.awaiting_check_in ? t("not_checked_in") : t("checked_in");
     $("tp-check-in").dataset.awaiting = String(!!ticket.awaiting_check_in);
-    const near = waiting && ticket.people_ahead != null && ticket.people_ahead <= remote.nudge_places;
+    const near = isRemote && waiting && ticket.people_ahead != null && ticket.people_ahead <= remote.nudge_places;
     $("tp-near").hidden = !near;
     $("tp-near").textContent = near ? t("near", { n: ticket.people_ahead }) : "";
     $("tp-notify").hidden = !(window.Notification && Notification.permission === "default");
@@ -59,7 +59,9 @@
   function update(ticket) {
     state.ticket = ticket;
     if (ticket.channel === "remote" && ticket.awaiting_check_in) remember();
-    const near = ticket.status === "waiting" && ticket.people_ahead != null && ticket.people_ahead <= remote.nudge_places;
+    // The nudge is the remote queue's: a ticket from the kiosk has its customer in the hall already.
+    const near = ticket.channel === "remote" && ticket.status === "waiting" && ticket.people_ahead != null
+      && ticket.people_ahead <= remote.nudge_places;
     if (near && !state.notified.has("near")) {
       state.notified.add("near");
       cf.storage.set(NUDGED_KEY, "1");
@@ -67,7 +69,7 @@
       cf.sound.vibrate([200, 100, 200]);
       notify("near", t("near", { n: ticket.people_ahead }));
     }
-    if (ticket.status === "called" && !state.notified.has("called:" + ticket.called_at)) {
+    if (ticket.channel === "remote" && ticket.status === "called" && !state.notified.has("called:" + ticket.called_at)) {
       state.notified.add("called:" + ticket.called_at);
       notify("called", t("please_go", { counter: ticket.counter })); // ticket.js chimes and vibrates
     }
