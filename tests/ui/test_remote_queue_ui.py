@@ -190,3 +190,20 @@ def test_staff_screens_mark_remote_tickets_and_check_them_in(pages, staff, devic
     screenshot(teller, "remote-counter-terminal-zh-hant")
     expect(display.locator(".d-remote")).to_contain_text("手機取號")
     screenshot(display, "remote-display-zh-hant")
+
+
+def test_no_serious_accessibility_violations_on_the_remote_pages(pages):
+    from tests.ui.test_accessibility import serious_violations
+
+    found = {}
+    branch = pages.open("/b/demo", viewport=PHONE, bypass_csp=True)
+    expect(branch.locator(".bp-service").first).to_be_visible()
+    found["branch page"] = serious_violations(branch)
+    branch.locator('.bp-service[data-service="A"] .bp-take').click()
+    branch.wait_for_url("**/t/**")
+    expect(branch.locator("#tp-remote")).to_be_visible()
+    found["remote ticket page"] = serious_violations(branch)
+    door = pages.open("/b/demo/door?k=wrong", viewport=PHONE, bypass_csp=True)
+    expect(door.locator(".bp-none")).to_be_visible()
+    found["door page"] = serious_violations(door)
+    assert not {k: v for k, v in found.items() if v}
