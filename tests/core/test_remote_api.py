@@ -268,3 +268,35 @@ def test_a_settings_change_is_audited(signed_in):
     mine = [c for c in changes if c["before"] and "remote.nudge_places" in c["before"]]
     assert mine and mine[0]["before"] == {"remote.nudge_places": 3} and mine[0]["after"] == {"remote.nudge_places": 4}
     assert mine[0]["actor"] == "supervisor"
+
+
+class Counting:
+    """A provider that records what it was asked to send (and takes a moment, as a network call does)."""
+
+    def __init__(self):
+        self.sent, self.lock = [], threading.Lock()
+
+    def send(self, message):
+        import time
+
+        time.sleep(0.01)
+        with self.lock:
+            self.sent.append(message["notice_id"])
+
+
+def test_two_workers_never_send_one_notice_twice(app, hub, signed_in):
+    signed_in("supervisor").patch("/api/v1/branches/demo/remote-settings",
+                                  json={"nudge_places": 20, "device_limit": 100, "contact_limit": 100})
+    for n in range(12):
+        take(app.test_client(), contact=f"09110000{n:02d}")
+    with hub.db.read() as s:
+        expected = set(s.execute(select(Notice.id)).scalars())
+    assert len(expected) == 12
+    provider = Counting()
+    workers = [NoticeWorker(hub.db, hub.engine, provider, FakeNow(), interval_s=0) for _ in range(2)]
+    threads = [threading.Thread(target=lambda w=w: [w.run_once() for _ in range(3)]) for w in workers]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(provider.sent) == sorted(expected)  # every notice once, none twice
