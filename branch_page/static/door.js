@@ -25,7 +25,11 @@
         const ticket = await remote.send("POST", page.check_in.replace("{token}", token), { door_key: page.door_key });
         state.done.push({ number: ticket.number, token });
       } catch (err) {
-        if (err.code === "already_checked_in") continue;
+        if (err.code === "already_checked_in") { // scanned twice: still say so, with the number
+          const ticket = await remote.send("GET", "/api/v1/public/tickets/" + token).catch(() => null);
+          if (ticket && ticket.status === "waiting") state.done.push({ number: ticket.number, token });
+          continue;
+        }
         if (err.code === "ticket_not_found" || err.code === "illegal_transition" || err.code === "day_closed") {
           remote.forget(page.tokens_key, token); // over: nothing to check in any more
         } else {

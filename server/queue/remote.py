@@ -14,11 +14,10 @@ from dataclasses import dataclass
 
 from sqlalchemy import exists, func, select, update
 
-from ..models import DayClose, RemoteSettings, RemoteTicket, Ticket
+from ..models import Branch, DayClose, RemoteSettings, RemoteTicket, Ticket
 from . import setup_audit, ticket_store as store
 from .actors import SYSTEM, Actor
 from .catalog import BranchConfig
-from .clock import iso_utc
 from .counter_ops import transition
 from .errors import Conflict, DomainError, Invalid, NotFound
 from .repository import branch_by_code
@@ -244,18 +243,6 @@ class RemoteOperations:
             return result.rowcount or 0
 
     def _config(self, uow: UnitOfWork, branch_id: int) -> BranchConfig:
-        from ..models import Branch
-
         version = uow.session.execute(select(Branch.config_version).where(Branch.id == branch_id)).scalar_one()
         return self.catalog.get(uow.connection, branch_id, version)
-
-
-def remote_ticket_view(session, ticket_id: int) -> dict | None:
-    """Staff's view of a remote ticket's own record (the contact only when asked for, elsewhere)."""
-    row = session.get(RemoteTicket, ticket_id)
-    if row is None:
-        return None
-    return {"checked_in_at": iso_utc(row.checked_in_at), "checked_in_via": row.checked_in_via,
-            "has_contact": row.contact is not None, "rejoined_from_id": row.rejoined_from_id}
-
 

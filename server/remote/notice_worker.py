@@ -18,6 +18,7 @@ from sqlalchemy import select, update
 
 from ..models import Branch, Counter, Notice, RemoteTicket, Ticket
 from ..outage import is_database_unavailable
+from ..queue import queries
 from .gateway import SendFailed
 from .notice_text import bilingual
 
@@ -76,8 +77,6 @@ class NoticeWorker:
         counter = s.get(Counter, row.counter_id).number if row.counter_id else None
         ahead = None
         if notice.kind == "near":
-            from ..queue import queries
-
             ahead = queries.ticket_position(s, s.get(Ticket, notice.ticket_id)).get("people_ahead")
         values = {"branch": row.name_zh, "number": row.number, "counter": counter, "ahead": ahead}
         return {"notice_id": notice.id, "to": row.contact, "kind": notice.kind, "branch": row.code,
