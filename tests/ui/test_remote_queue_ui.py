@@ -167,12 +167,22 @@ def test_staff_screens_mark_remote_tickets_and_check_them_in(pages, staff, devic
     expect(row.locator(".sv-badge.remote")).to_have_text("手機取號")
     expect(row.locator(".sv-badge.not-checked-in")).to_have_text("未報到")
     screenshot(panel, "remote-supervisor-tickets-zh-hant")
+    for name, suffix, badge in (("简体", "zh-hans", "手机取号"), ("English", "en", "Taken from a phone")):
+        panel.get_by_role("button", name=name, exact=True).click()
+        expect(row.locator(".sv-badge.remote")).to_have_text(badge)
+        screenshot(panel, f"remote-supervisor-tickets-{suffix}")
+    panel.get_by_role("button", name="繁體", exact=True).click()
     row.locator('[data-act="check-in"]').click()
     expect(row.locator(".sv-badge.not-checked-in")).to_have_count(0)
     expect(row.locator('[data-act="check-in"]')).to_have_count(0)
 
     # The kiosk: the customer types the number.
     kiosk = pages.open(f"/kiosk/demo?token={device_token('kiosk')}", locale="en-US")
+    expect(kiosk.locator("#k-check-in")).to_be_visible()
+    for name, suffix in (("繁體", "zh-hant"), ("简体", "zh-hans")):
+        kiosk.get_by_role("button", name=name, exact=True).click()
+        screenshot(kiosk, f"remote-kiosk-check-in-{suffix}")
+    kiosk.get_by_role("button", name="English", exact=True).click()
     kiosk.locator("#k-check-in-number").fill(at_kiosk["number"].lower())
     kiosk.get_by_role("button", name="Check in").click()
     expect(kiosk.locator("#k-check-in-result")).to_have_text(f"Checked in: {at_kiosk['number']}")
@@ -190,6 +200,10 @@ def test_staff_screens_mark_remote_tickets_and_check_them_in(pages, staff, devic
     expect(teller.locator("#ct-number")).to_have_text(by_guide["number"])
     expect(teller.locator(".ct-badge.remote")).to_have_text("手機取號")
     screenshot(teller, "remote-counter-terminal-zh-hant")
+    for name, suffix, badge in (("简体", "zh-hans", "手机取号"), ("English", "en", "Taken from a phone")):
+        teller.get_by_role("button", name=name, exact=True).click()
+        expect(teller.locator(".ct-badge.remote")).to_have_text(badge)
+        screenshot(teller, f"remote-counter-terminal-{suffix}")
     expect(display.locator(".d-remote")).to_contain_text("手機取號")
     screenshot(display, "remote-display-zh-hant")
 
