@@ -48,7 +48,7 @@ TRANSLATIONS := server/translations
 translations: $(STAMP)
 	$(BIN)/pybabel extract -F $(TRANSLATIONS)/babel.cfg -k _l -k lazy_gettext --no-location --sort-output \
 		--project=CounterFlow -o $(TRANSLATIONS)/messages.pot \
-		server kiosk display ticket_page counter_terminal supervisor admin appointment_page
+		server kiosk display ticket_page counter_terminal supervisor admin appointment_page branch_page
 	$(BIN)/pybabel update -i $(TRANSLATIONS)/messages.pot -d $(TRANSLATIONS) --no-fuzzy-matching -w 120
 	$(BIN)/pybabel compile -d $(TRANSLATIONS) --statistics
 

@@ -3,6 +3,7 @@ from flask_babel import lazy_gettext as _l
 
 MESSAGES = {
     "title": _l("Lobby display"),
+    "remote_ticket": _l("Taken from a phone"),  # a remote ticket (docs/architecture.md, "Remote queue")
     "emergency_notice": _l("We are opening more counters to shorten your wait. Thank you for your patience."),
     "now_calling": _l("Now calling"),
     "counter_n": _l("Counter %(counter)s"),

@@ -11,6 +11,8 @@ from .bootstrap import bootstrap
 from .health import Readiness
 from .metrics import HubMetrics
 from .outage import OutageTracker
+from .remote.gateway import make_provider
+from .remote.notice_worker import NoticeWorker
 from .http_headers import IdConverter, baseline_headers
 from .queue.actors import Actor
 from .settings import Settings
@@ -33,6 +35,10 @@ class Hub:
         self.outage = OutageTracker(self.db)
         self.signin_throttle = SignInThrottle(settings)
         self.monitor = WaitMonitor(self.db, self.engine, settings.alert_interval_s, self.outage)
+        # Remote queue notices: the outbox worker and its message provider (server/remote/).
+        self.notices = NoticeWorker(self.db, self.engine, make_provider(settings), services.clock,
+                                    settings.notice_poll_s, self.outage)
+        self.bus.subscribe(self.notices.wake)
         self.ticket_hooks: list = []  # called with (branch_code, ticket view) after issue, e.g. printing
         self.realtime = None  # server.realtime.Realtime, set by create_app
         self.devices = None  # server.devices.DeviceService, set by create_app; started with the background
@@ -48,6 +54,7 @@ class Hub:
         if self.realtime is not None:
             self.realtime.start()  # delivery from the event log, heartbeats, pruning
         self.monitor.start()
+        self.notices.start()
         if self.devices is not None:
             self.devices.start()
 
@@ -55,6 +62,7 @@ class Hub:
         if self.devices is not None:
             self.devices.stop()
         self.monitor.stop()
+        self.notices.stop()
         if self.realtime is not None:
             self.realtime.stop(timeout=2.0)  # let committed events reach the screens before exit
 
@@ -110,6 +118,7 @@ def _register_surfaces(app: Flask) -> None:
     """The browser pages: one blueprint per surface, plus what they share."""
     from admin import bp as admin_bp
     from appointment_page import bp as appointment_bp
+    from branch_page import bp as branch_bp
     from counter_terminal import bp as counter_bp
     from display import bp as display_bp
     from kiosk import bp as kiosk_bp
@@ -119,5 +128,5 @@ def _register_surfaces(app: Flask) -> None:
     from .web_common import bp as common_bp
 
     for blueprint in (common_bp, kiosk_bp, display_bp, ticket_bp, counter_bp, supervisor_bp, admin_bp,
-                      appointment_bp):
+                      appointment_bp, branch_bp):
         app.register_blueprint(blueprint)

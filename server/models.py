@@ -16,6 +16,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     false,
+    true,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -218,6 +219,9 @@ class Ticket(Base):
     # (server/queue/selection.py; docs/architecture.md, "Appointments"). None for every other ticket.
     appointment_window_start: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
     appointment_window_end: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
+    # A ticket taken from a phone waits "not checked in": it keeps its place but call next skips it
+    # until the customer checks in (docs/architecture.md, "Remote queue").
+    awaiting_check_in: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     service: Mapped[Service] = relationship(foreign_keys=[service_id])
     counter: Mapped[Counter | None] = relationship(foreign_keys=[counter_id])
 
@@ -460,6 +464,7 @@ class Round(Base):
     problems: Mapped[int] = mapped_column(Integer, default=0)
     answers: Mapped[list] = mapped_column(JSON)
 
+
 class AppointmentPolicy(Base):
     """A branch's appointment rules (server/queue/appointments.py); no row = the defaults."""
 
@@ -604,3 +609,62 @@ class CounterSession(Base):
     staff_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
     opened_at: Mapped[dt.datetime] = mapped_column(DateTime)
     closed_at: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
+
+
+# ---------------------------------------------------------------------------- remote queue
+# docs/architecture.md, "Remote queue": the branch page /b/<code>, check-in, limits and the nudges.
+class RemoteSettings(Base):
+    """A branch's remote-queue settings; a branch without a row uses the column defaults."""
+
+    __tablename__ = "remote_settings"
+    branch_id: Mapped[int] = mapped_column(ForeignKey("branches.id"), primary_key=True, autoincrement=False)
+    enabled: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
+    call_without_check_in: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    nudge_places: Mapped[int] = mapped_column(Integer, default=3, server_default="3")
+    rejoin_window_s: Mapped[int] = mapped_column(Integer, default=900, server_default="900")
+    # None: a contact is kept until the day close; else this many hours after the ticket was taken.
+    contact_keep_hours: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    proof_max_age_s: Mapped[int] = mapped_column(Integer, default=600, server_default="600")
+    limit_window_s: Mapped[int] = mapped_column(Integer, default=3600, server_default="3600")
+    device_limit: Mapped[int] = mapped_column(Integer, default=3, server_default="3")
+    contact_limit: Mapped[int] = mapped_column(Integer, default=2, server_default="2")
+    # Per client address: higher, since a hall's guest Wi-Fi puts many phones behind one address.
+    address_limit: Mapped[int] = mapped_column(Integer, default=30, server_default="30")
+
+
+class RemoteTicket(Base):
+    """What a remote ticket carries besides the ticket: the contact (purged on time), the hashed keys the
+    limits count by, and how it was checked in."""
+
+    __tablename__ = "remote_tickets"
+    __table_args__ = (Index("ix_remote_tickets_branch_created", "branch_id", "created_at"),)
+    ticket_id: Mapped[int] = mapped_column(ForeignKey("tickets.id"), primary_key=True, autoincrement=False)
+    branch_id: Mapped[int] = mapped_column(ForeignKey("branches.id"))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    contact: Mapped[str | None] = mapped_column(String(120), nullable=True)
+    contact_purge_at: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
+    device_hash: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    address_hash: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    contact_hash: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    checked_in_at: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
+    checked_in_via: Mapped[str | None] = mapped_column(String(16), nullable=True)  # door | kiosk | staff
+    # A missed customer's new ticket names the one they missed: at most one rejoin each.
+    rejoined_from_id: Mapped[int | None] = mapped_column(ForeignKey("tickets.id"), nullable=True, unique=True)
+
+
+class Notice(Base):
+    """The outbox of customer notices (`near`, `called`): one row per ticket and kind, written in the
+    engine's transaction and sent by server/remote/notice_worker.py."""
+
+    __tablename__ = "notices"
+    __table_args__ = (UniqueConstraint("ticket_id", "kind"), Index("ix_notices_due", "status", "next_attempt_at"))
+    id: Mapped[int] = mapped_column(primary_key=True)
+    branch_id: Mapped[int] = mapped_column(ForeignKey("branches.id"))
+    ticket_id: Mapped[int] = mapped_column(ForeignKey("tickets.id"))
+    kind: Mapped[str] = mapped_column(String(16))
+    status: Mapped[str] = mapped_column(String(16))  # pending | sending | sent | failed | skipped
+    attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    next_attempt_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    sent_at: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
+    last_error: Mapped[str | None] = mapped_column(String(300), nullable=True)

@@ -70,6 +70,12 @@ class Settings:
     signin_lockout_s: float = 15 * 60
     # How often sockets joined with a token have it checked again (revoked or expired: dropped).
     socket_token_check_s: float = 5.0
+    # Remote queue notices (server/remote/gateway.py): provider log | http | none; the HTTP provider's
+    # URL and key; how often the notice worker looks at its outbox besides being woken by commits.
+    message_provider: str = "log"
+    message_http_url: str | None = None
+    message_http_key: str | None = None
+    notice_poll_s: float = 1.0
 
     @classmethod
     def load(cls, environ: dict[str, str] | None = None, **overrides) -> "Settings":

@@ -57,6 +57,7 @@ def _api_paths(code: str) -> dict:
         "chart_satisfaction": f"{branch}/charts/satisfaction", "staffing": f"{branch}/staffing",
         "waiting": f"{branch}/waiting", "ticket_cancel": "/api/v1/tickets/{id}/cancel",
         "ticket_move": "/api/v1/tickets/{id}/move", "ticket_priority": "/api/v1/tickets/{id}/priority",
+        "ticket_check_in": "/api/v1/tickets/{id}/check-in",
         "counter_close": "/api/v1/counters/{id}/supervisor-close",
         "staff_report": f"{branch}/reports/staff", "ranking": f"{branch}/reports/ranking",
         "comments": f"{branch}/comments", "wall_star": f"{branch}/wall-star", "surveys": f"{branch}/surveys",

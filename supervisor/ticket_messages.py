@@ -19,6 +19,11 @@ TICKET_MESSAGES = {
     "act.cancel_ticket": _l("Cancel ticket"),
     "act.move": _l("Move"),
     "act.priority": _l("Priority"),
+    # the remote queue (docs/architecture.md, "Remote queue")
+    "remote_ticket": _l("Taken from a phone"),
+    "not_checked_in": _l("Not checked in"),
+    "act.check_in": _l("Check in"),
+    "msg.ticket_checked_in": _l("%(number)s is checked in."),
     "act.close_counter": _l("Close / sign out"),
     "cancel_title": _l("Cancel %(number)s"),
     "move_title": _l("Move %(number)s"),

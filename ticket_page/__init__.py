@@ -19,6 +19,7 @@ from server.queue.errors import NotFound
 from server.web_common import render_page
 
 from .messages import MESSAGES
+from .remote import MESSAGES as REMOTE_MESSAGES, remote_config
 
 bp = Blueprint("ticket_page", __name__, url_prefix="/t", template_folder="templates", static_folder="static")
 
@@ -52,8 +53,9 @@ def ticket(token: str):
     view, branch = found
     # The customer rates their own ticket here once served (docs/architecture.md, "Security").
     config = {"branch": branch, "join": {"audience": "ticket", "token": token}, "initial": view,
-              "rating": {"path": f"/api/v1/public/tickets/{token}/rating"}}
-    response = render_page("ticket_page/index.html", surface="ticket", messages=MESSAGES, locales=LOCALES,
+              "rating": {"path": f"/api/v1/public/tickets/{token}/rating"}, "remote": remote_config(token)}
+    response = render_page("ticket_page/index.html", surface="ticket", messages={**MESSAGES, **REMOTE_MESSAGES},
+                           locales=LOCALES,
                            config=config)
     response.headers["X-Robots-Tag"] = "noindex"
     return response

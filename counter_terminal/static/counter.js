@@ -615,6 +615,7 @@
     }
     if (ticket.transferred_from_id) badges.push(h("span", { class: "ct-badge" }, t("transferred_in")));
     if (ticket.channel === "appointment") badges.push(h("span", { class: "ct-badge appointment" }, t("appointment")));
+    if (ticket.channel === "remote") badges.push(h("span", { class: "ct-badge remote" }, t("remote_ticket")));
     if (ticket.recall_count) badges.push(h("span", { class: "ct-badge" }, t("recalled_n", { n: ticket.recall_count })));
     const serving = ticket.status === "serving";
     const note = ticket.note ? h("p", { class: "ct-note", id: "ct-note" }, t("note_from", { note: ticket.note })) : null;

@@ -227,6 +227,7 @@
     ];
     if (ticket.recall_count) parts.push(h("p", { class: "d-again" }, bi("called_again")));
     if (ticket.channel === "appointment") parts.push(h("p", { class: "d-appointment" }, bi("appointment")));
+    if (ticket.channel === "remote") parts.push(h("p", { class: "d-remote" }, bi("remote_ticket")));
     box.replaceChildren(...parts);
     if (flash) {
       box.classList.remove("d-flash");
@@ -243,6 +244,7 @@
           { class: "d-recent-item" },
           h("span", { class: "d-r-number" + (ticket.channel === "appointment" ? " is-appointment" : "") }, ticket.number),
           h("span", { class: "d-r-counter" }, bi("counter_n", { counter: ticket.counter })),
+          ticket.channel === "remote" ? h("span", { class: "d-r-remote" }, bi("remote_ticket")) : null,
         ),
       ),
     );

@@ -24,7 +24,7 @@
   $("k-appointment-form").addEventListener("submit", async (event) => {
     event.preventDefault();
     try {
-      const result = await cf.api.request("POST", page.api.check_in, {
+      const result = await cf.api.request("POST", page.api.appointment_check_in, {
         body: { code: $("k-appointment-code").value.trim() },
         token: cf.storage.get(page.token_key),
       });

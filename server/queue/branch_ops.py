@@ -20,8 +20,8 @@ from .states import TicketAction, TicketStatus, allows, target
 from .ticket_store import PRIORITY_VALUES
 from .uow import EventName, UnitOfWork
 
-CHANNELS = ("kiosk", "guide", "mobile", "api")
-PUBLIC_CHANNELS = ("kiosk", "mobile")  # customers by themselves; guides and the API are staff
+CHANNELS = ("kiosk", "guide", "mobile", "api", "remote")
+PUBLIC_CHANNELS = ("kiosk", "mobile", "remote")  # customers by themselves; guides and the API are staff
 
 
 class BranchOperations:
@@ -39,8 +39,9 @@ class BranchOperations:
 
     # ------------------------------------------------------------------ tickets
     def issue(self, branch_code: str, service_code: str, actor: Actor = SYSTEM, *, priority: str = "normal",
-              channel: str = "kiosk", guard=None) -> dict:
-        """`guard(branch_id)` authorises the caller inside the transaction (no separate read first)."""
+              channel: str = "kiosk", guard=None, on_issue=None) -> dict:
+        """`guard(branch_id)` authorises the caller inside the transaction (no separate read first);
+        `on_issue(uow, config, ticket)` adds to the same transaction after the insert (remote.py)."""
         if priority not in PRIORITY_VALUES:
             raise Invalid("invalid_priority", f"priority must be one of {', '.join(PRIORITY_VALUES)}")
         if channel not in CHANNELS:
@@ -86,6 +87,8 @@ class BranchOperations:
                 "transferred_from_id": None, "transfer_gen": 0, "printed": None, "printer_id": None,
             }
             ticket["id"] = store.insert_ticket(conn, ticket)
+            if on_issue is not None:
+                on_issue(uow, config, ticket)
             store.record_events(conn, [{
                 "ticket_id": ticket["id"], "at": uow.now, "action": TicketAction.ISSUE, "from_status": None,
                 "to_status": target(TicketAction.ISSUE), "actor": actor.label, "counter_id": None,

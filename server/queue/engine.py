@@ -17,6 +17,7 @@ from .catalog import Catalog
 from .clock import Clock, utc_now
 from .counter_ops import MAX_PAUSE_REASON, MAX_REQUEUES, CounterOperations
 from .estimates import ServiceTimes
+from .remote import RemoteOperations
 from .ticket_actions import StaffTicketOperations
 from .uow import Publisher, unit_of_work
 
@@ -46,6 +47,8 @@ class QueueEngine:
         self.staff = StaffTicketOperations(self._uow, self.catalog, self.counters)
         # Booking, cancelling and checking in appointments (appointments.py).
         self.appointments = AppointmentOperations(self._uow, self.catalog, self.service_times)
+        # The remote queue: tickets from phones, check-in, rejoin, its settings (remote.py).
+        self.remote = RemoteOperations(self._uow, self.branches, self.catalog)
 
     def _uow(self):
         # The clock is read when the unit of work starts: tests and simulations may replace it.

@@ -2,8 +2,9 @@
 
 Order: tickets transferred to this very counter; then priority class; then the counter's policy
 (`strict`: its services in rank order, `longest_wait`: earliest arrival across its services);
-then arrival. An appointment ticket inside its call window heads its service's queue (below).
-Each candidate comes from one index range read ("head of a service's queue"), so
+then arrival. An appointment ticket inside its call window heads its service's queue (below); a remote
+ticket not yet checked in is no candidate (ticket_store._HEAD). Each candidate comes from one index range
+read ("head of a service's queue"), so
 the cost depends on the number of services, not on the number of tickets waiting.
 """
 from __future__ import annotations

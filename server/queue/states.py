@@ -42,6 +42,8 @@ class TicketAction(StrEnum):
     ABANDON = "abandon"
     MOVE = "move"  # a supervisor moves a waiting ticket on to another service or counter (as a transfer)
     REPRIORITISE = "reprioritise"
+    CHECK_IN = "check_in"  # a remote ticket's customer arrived: it may be called now (remote.py)
+    REJOIN = "rejoin"  # a missed customer took a new ticket from the ticket page (remote.py)
 
 
 S = TicketStatus
@@ -63,6 +65,8 @@ TRANSITIONS: dict[TicketAction, tuple[tuple[TicketStatus | None, ...], TicketSta
     TicketAction.ABANDON: (OPEN_STATUSES, S.ABANDONED),
     TicketAction.MOVE: ((S.WAITING,), S.TRANSFERRED),
     TicketAction.REPRIORITISE: ((S.WAITING,), S.WAITING),
+    TicketAction.CHECK_IN: ((S.WAITING,), S.WAITING),
+    TicketAction.REJOIN: ((S.NO_SHOW,), S.NO_SHOW),
 }
 
 

@@ -129,6 +129,8 @@ class StaffTicketOperations:
             cx.ensure_day_open(ticket)
             if not _may_call(cx, ticket):
                 raise Conflict("not_callable_here", f"ticket {ticket['number']} is not for counter {cx.number}")
+            if ticket["awaiting_check_in"]:  # as call next: a remote customer is called once here (remote.py)
+                raise Conflict("not_checked_in", f"ticket {ticket['number']} has not checked in yet")
             cx.move(ticket, TicketAction.CALL, actor, {"chosen": True}, called_at=cx.uow.now, counter_id=cx.id,
                     staff_id=cx.counter["staff_id"])
             cx.set_counter(current_ticket_id=ticket["id"])

@@ -28,7 +28,7 @@ TICKET_COLUMNS = (T.c.id, T.c.branch_id, T.c.service_id, T.c.business_day, T.c.s
                   T.c.channel, T.c.status, T.c.created_at, T.c.arrived_at, T.c.called_at, T.c.started_at,
                   T.c.finished_at, T.c.counter_id, T.c.staff_id, T.c.target_counter_id, T.c.recall_count,
                   T.c.requeue_count, T.c.transferred_from_id, T.c.transfer_gen, T.c.printed, T.c.public_token,
-                  T.c.note, T.c.appointment_window_start)
+                  T.c.note, T.c.appointment_window_start, T.c.awaiting_check_in)
 
 # ---------------------------------------------------------------------------- statements
 COUNTER_FOR_UPDATE = (
@@ -43,7 +43,8 @@ BRANCH_FOR_UPDATE = (select(B.c.id, B.c.code, B.c.timezone, B.c.config_version)
                      .where(B.c.code == bindparam("code")).with_for_update())
 TICKET_COUNTER = select(T.c.id, T.c.counter_id).where(T.c.id == bindparam("ticket_id"))
 TICKET_FOR_UPDATE = select(*TICKET_COLUMNS).where(T.c.id == bindparam("ticket_id")).with_for_update()
-_HEAD = (select(*TICKET_COLUMNS).where(T.c.status == TicketStatus.WAITING)
+# A remote ticket not checked in keeps its place but is not called (docs/architecture.md, "Remote queue").
+_HEAD = (select(*TICKET_COLUMNS).where(T.c.status == TicketStatus.WAITING, T.c.awaiting_check_in.is_(False))
          .order_by(T.c.priority, T.c.arrived_at, T.c.id).limit(1)
          # PostgreSQL: a row another counter's transaction holds is skipped, not waited on.
          .with_for_update(skip_locked=True))
@@ -175,6 +176,7 @@ def ticket_dict(t, config: BranchConfig, counter_number: int | None = None) -> d
         "transferred_from_id": m["transferred_from_id"],
         "printed": m["printed"],
         "note": m.get("note"),
+        "awaiting_check_in": bool(m.get("awaiting_check_in")),
     }
 
 

@@ -19,7 +19,7 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
 from ..models import Branch
-from . import event_log
+from . import event_log, nudges
 
 
 class EventName(StrEnum):
@@ -36,6 +36,8 @@ class EventName(StrEnum):
     TICKET_CANCELLED = "ticket.cancelled"
     TICKET_MOVED = "ticket.moved"
     TICKET_REPRIORITISED = "ticket.reprioritised"
+    TICKET_CHECKED_IN = "ticket.checked_in"
+    TICKET_REJOINED = "ticket.rejoined"
     QUEUE_CHANGED = "queue.changed"
     COUNTER_OPENED = "counter.opened"
     COUNTER_CLOSED = "counter.closed"
@@ -117,6 +119,8 @@ def unit_of_work(db, clock, publish: Publisher | None) -> Iterator[UnitOfWork]:
         uow = UnitOfWork(session=session, now=clock())
         yield uow
         uow.session.flush()
+        # Customer notices (near the front, called) go into their outbox in this same transaction.
+        nudges.write_notices(uow)
         uow.number_events()
         # The outbox: the events commit with the change, or not at all (docs/architecture.md, "Real-time").
         event_log.append(uow.connection, uow.events, uow.now)

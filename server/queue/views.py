@@ -45,6 +45,7 @@ def ticket_view(ticket: Ticket, counter_number: int | None = None) -> dict:
         "transferred_from_id": ticket.transferred_from_id,
         "printed": ticket.printed,
         "note": ticket.note,
+        "awaiting_check_in": bool(ticket.awaiting_check_in),
     }
 
 

@@ -35,6 +35,7 @@ def _row(ticket: Ticket, service: Service, target_number: int | None, now: dt.da
         "target_counter": target_number,
         "transferred": ticket.transferred_from_id is not None,
         "note": ticket.note,
+        "awaiting_check_in": ticket.awaiting_check_in,
     }
 
 
@@ -60,8 +61,10 @@ def waiting_tickets(session: Session, branch_id: int, now: dt.datetime, *, servi
 
 def _callable_filter(counter_id: int):
     mine = select(CounterService.service_id).where(CounterService.counter_id == counter_id)
-    return or_(Ticket.target_counter_id == counter_id,
-               and_(Ticket.target_counter_id.is_(None), Ticket.service_id.in_(mine)))
+    # A remote ticket not checked in is not called (docs/architecture.md, "Remote queue").
+    return and_(Ticket.awaiting_check_in.is_(False),
+                or_(Ticket.target_counter_id == counter_id,
+                    and_(Ticket.target_counter_id.is_(None), Ticket.service_id.in_(mine))))
 
 
 def callable_tickets(session: Session, counter_id: int, now: dt.datetime, limit: int = 50) -> list[dict]:

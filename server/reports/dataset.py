@@ -12,7 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ..models import Branch, Counter, CounterPause, NumberSequence, Rating, Service, Ticket, User
-from . import emergencies
+from . import emergencies, remote_counts
 from . import rounds as round_reports
 
 from ..queue import appointment_queries
@@ -96,8 +96,8 @@ class Dataset:
     branch_name_zh_hans: str = ""
     comments: dict = field(default_factory=dict)  # the comment book's counts (queue/comments.py)
     rounds: list[dict] = field(default_factory=list)  # round_reports.rows: the rounds done and their problems
-
     appointments: dict = field(default_factory=dict)  # booked, arrived, no-show, on time (appointment_queries.py)
+    remote: dict = field(default_factory=dict)  # remote_counts.counts: the remote queue's tickets
 
     def ticket(self, ticket_id: int) -> TicketRow | None:
         if not self._by_id:
@@ -150,4 +150,5 @@ def load(session: Session, branch: Branch, period: Period, now: dt.datetime) -> 
                    branch_name_zh_hans=branch.name_zh_hans,
                    comments=day_counts(session, branch.id, period.first, period.last),
                    rounds=round_reports.rows(session, branch.id, period),
-                   appointments=appointment_queries.day_counts(session, branch.id, period.first, period.last))
+                   appointments=appointment_queries.day_counts(session, branch.id, period.first, period.last),
+                   remote=remote_counts.counts(session, branch.id, period))

@@ -95,6 +95,10 @@ def report_tables(report: dict) -> list[Table]:
     roster_cols = ["teller", "name", "counter", "planned_min", "actual_min", "difference_min"]
     if "roster" in report:  # the day report only (server/reports/roster_actual.py)
         tables.append(Table("roster", roster_cols, [[r.get(c) for c in roster_cols] for r in report["roster"]]))
+    remote_cols = ["issued", "checked_in", "checked_in_door", "checked_in_kiosk", "checked_in_staff", "no_show",
+                   "rejoined"]
+    remote = report.get("remote") or {}  # a day closed before the remote queue has none
+    tables.append(Table("remote", remote_cols, [[remote.get(c, 0) for c in remote_cols]]))
     problem_cols = ["ticket_id", "number", "service", "business_day", "status", "problems"]
     tables.append(Table("problems", problem_cols,
                         [[p["ticket_id"], p["number"], p["service"], p["business_day"], p["status"],

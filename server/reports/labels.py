@@ -131,6 +131,13 @@ LABELS: dict[str, str] = {
     "planned_min": N_("Planned (min)"),
     "actual_min": N_("Actual (min)"),
     "difference_min": N_("Difference (min)"),
+    # The remote queue (remote_counts.py).
+    "remote": N_("Tickets taken from a phone"),
+    "remote_checked_in": N_("Checked in"),
+    "remote_door": N_("At the door"),
+    "remote_kiosk": N_("At the kiosk"),
+    "remote_staff": N_("By staff"),
+    "remote_rejoined": N_("Rejoined after a missed call"),
     "yes": N_("yes"),
     "no": N_("no"),
     # Pause reasons the counter terminal stores as codes (supervisor/messages.py uses the same msgids).
@@ -157,6 +164,8 @@ COLUMNS: dict[str, str] = {
     "from_ticket_page": "comments_ticket_page", "on_paper": "comments_paper",
     "booked": "appointments_booked", "arrived": "appointments_arrived", "on_time": "appointments_on_time",
     "planned_min": "planned_min", "actual_min": "actual_min", "difference_min": "difference_min",
+    "checked_in": "remote_checked_in", "checked_in_door": "remote_door", "checked_in_kiosk": "remote_kiosk",
+    "checked_in_staff": "remote_staff", "rejoined": "remote_rejoined",
 }
 # Columns in seconds whose header says so, since the cells stay plain numbers.
 SECONDS = {"wait_mean_s", "wait_median_s", "wait_p90_s", "wait_max_s", "service_mean_s", "service_median_s",

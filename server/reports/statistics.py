@@ -132,6 +132,7 @@ def build(ds: Dataset) -> dict:
         "rounds": ds.rounds,
 
         "appointments": ds.appointments,  # counts only: no name, phone or e-mail in any report
+        "remote": ds.remote,
         "problems": reconcile.problem_list(ds, problems),
         "missing_numbers": missing,
     }

@@ -19,6 +19,7 @@ from zoneinfo import ZoneInfo
 from ..queue import QueueEngine
 from ..queue.actors import Actor
 from .appointment_arrivals import book_day
+from ..queue.remote import RemoteKeys
 from .distributions import sampler
 from .results import Customer, summarize
 from .sandbox import BRANCH, Sandbox, Seat
@@ -93,12 +94,21 @@ class Simulation:
 
     def arrive(self, t: float, service, streams) -> None:
         arrivals, services, no_shows = streams
-        view = self._engine(self.engine.issue, BRANCH, service.code, KIOSK)
-        customer = Customer(ticket_id=view["id"], service=service.code, arrived_s=t,
+        # Drawn only when the scenario has remote arrivals: other scenarios keep their random streams.
+        remote = service.remote_share > 0 and no_shows.random() < service.remote_share
+        if remote:  # taken on the phone: waits "not checked in" until the customer gets here
+            view = self._engine(self.engine.remote.take, BRANCH, service.code, RemoteKeys())
+            self.at(t + service.remote_travel_min * 60.0, "remote_check_in", view["id"])
+        else:
+            view = self._engine(self.engine.issue, BRANCH, service.code, KIOSK)
+        # A remote customer's wait in the figures starts at the check-in (their time in the hall).
+        arrived = t + service.remote_travel_min * 60.0 if remote else t
+        customer = Customer(ticket_id=view["id"], service=service.code, arrived_s=arrived,
                             service_s=services(), no_show=no_shows.random() < service.no_show,
                             estimated_wait_s=view["estimated_wait_s"], people_ahead=view["people_ahead"])
         self.customers[customer.ticket_id] = customer
-        self.waiting[service.code] += 1
+        if not remote:
+            self.waiting[service.code] += 1
         following = self._next_arrival(t, service, arrivals)
         if following is not None:
             self.at(following, "arrive", service, streams)
@@ -201,6 +211,9 @@ class Simulation:
                 self.arrive(t, *data)
             elif kind == "check_in":
                 self.check_in(t, *data)
+            elif kind == "remote_check_in":
+                view = self._engine(self.engine.remote.check_in, "kiosk", KIOSK, ticket_id=data[0])
+                self.waiting[view["service"]] += 1
             elif kind in ("finish", "no_show"):
                 self._customer_leaves(data[0], t, "done" if kind == "finish" else "no_show")
             elif kind == "pause":

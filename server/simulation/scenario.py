@@ -32,6 +32,10 @@ class ServiceSpec:
     appointment_seats: int = 1
     appointment_early_min: float = 5.0
     appointment_late_min: float = 5.0
+    # Remote arrivals (docs/architecture.md, "Remote queue"): this share of the customers take their
+    # ticket on the phone and check in remote_travel_min later; they are called only after that.
+    remote_share: float = 0.0
+    remote_travel_min: float = 10.0
 
     def rate_at(self, hour: int) -> float:
         if isinstance(self.arrivals_per_hour, list):
@@ -88,6 +92,8 @@ class Scenario:
                 raise ScenarioError(f"service {s.code}: no_show is a probability below 1")
             if s.appointments_per_hour < 0 or not 1 <= s.appointment_seats <= 50:
                 raise ScenarioError(f"service {s.code}: appointments_per_hour >= 0 and appointment_seats 1-50")
+            if not 0 <= s.remote_share <= 1 or s.remote_travel_min < 0:
+                raise ScenarioError(f"service {s.code}: remote_share is a share from 0 to 1, remote_travel_min >= 0")
         numbers = [c.number for c in self.counters]
         if len(set(numbers)) != len(numbers):
             raise ScenarioError("counter numbers must be distinct")

@@ -69,6 +69,8 @@
           { dataset: { ticket: ticket.id, number: ticket.number } },
           h("th", { scope: "row" }, h("strong", {}, ticket.number),
             ticket.channel === "appointment" ? [" ", sv.badge("sv-ap-mark", t("ap.mark"))] : null,
+            ticket.channel === "remote" ? sv.badge("remote", t("remote_ticket")) : null,
+            ticket.awaiting_check_in ? sv.badge("not-checked-in", t("not_checked_in")) : null,
             ticket.note ? h("span", { class: "sv-muted sv-ticket-note" }, " · " + ticket.note) : null),
           h("td", {}, `${ticket.service} · ${cf.i18n.locale === "en" ? ticket.service_name_en : ticket.service_name_zh}`),
           h("td", {}, ticket.priority === "normal" ? t("priority.normal")
@@ -76,6 +78,9 @@
           h("td", { class: "sv-num" }, waited(ticket.waited_s)),
           h("td", {}, ticket.target_counter ? t("counter_n", { counter: ticket.target_counter }) : ""),
           h("td", { class: "sv-row-actions" },
+            // A guide checks a remote customer in (docs/architecture.md, "Remote queue").
+            ticket.awaiting_check_in ? h("button", { type: "button", class: "cf-button primary", dataset: { act: "check-in" },
+                                                     onclick: () => checkIn(ticket) }, t("act.check_in")) : null,
             h("button", { type: "button", class: "cf-button", dataset: { act: "move" },
                           onclick: () => openDialog("move", ticket) }, t("act.move")),
             h("button", { type: "button", class: "cf-button", dataset: { act: "priority" },
@@ -85,6 +90,16 @@
         ),
       ),
     );
+  }
+
+  async function checkIn(ticket) {
+    try {
+      await sv.api("POST", sv.pathWith(page.api.ticket_check_in, ticket.id), {});
+      sv.info("msg.ticket_checked_in", { number: ticket.number });
+    } catch (err) {
+      sv.refuseError(err);
+    }
+    refreshSoon(0);
   }
 
   function renderCounters() {

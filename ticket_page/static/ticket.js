@@ -46,6 +46,8 @@
     $("tp-alerts").hidden = state.alertsOn || !["waiting", "called"].includes(ticket.status);
     $("tp-alerts-on").hidden = !state.alertsOn;
     renderRating(ticket);
+    // The remote queue's part of the page follows the same ticket (remote_ticket.js).
+    document.dispatchEvent(new CustomEvent("counterflow:ticket", { detail: ticket }));
   }
 
   // Once served, the customer may rate this ticket once (the hub refuses a second one, or a late one).

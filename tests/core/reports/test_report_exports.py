@@ -43,7 +43,7 @@ def test_day_report_xlsx_has_one_sheet_per_table(api):
     assert r.status_code == 200 and r.mimetype.endswith("spreadsheetml.sheet")
     book = load_workbook(io.BytesIO(r.data), read_only=True)
     assert book.sheetnames == ["settlement", "services", "counters", "tellers", "hours", "pauses", "emergencies",
-                               "rounds", "comments", "appointments", "roster", "problems"]
+                               "rounds", "comments", "appointments", "roster", "remote", "problems"]
     services = list(book["services"].iter_rows(values_only=True))
     header, rows = services[0], {row[0]: dict(zip(services[0], row)) for row in services[1:]}
     assert header[:3] == ("service", "name_zh", "name_en")
