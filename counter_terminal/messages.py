@@ -4,6 +4,8 @@ from flask_babel import lazy_gettext as _l
 MESSAGES = {
     "title": _l("Counter terminal"),
     "remote_ticket": _l("Taken from a phone"),  # a remote ticket (docs/architecture.md, "Remote queue")
+    # Listed in "may call" but not callable until the customer checks in (callable.js).
+    "not_checked_in": _l("Not checked in"),
     # the emergency plan's banner (emergency_banner.js)
     "emergency_title": _l("Emergency plan in effect"),
     "emergency_reason": _l("Reason: %(reason)s"),

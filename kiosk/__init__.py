@@ -11,12 +11,11 @@ from server.i18n import LOCALES
 from server.web_common import render_page
 from server.web_common.pages import branch_or_404
 
-from .appointment_messages import APPOINTMENT_MESSAGES
 from .check_in import CHECK_IN_MESSAGES
 from .messages import MESSAGES
 
-# Checking in an appointment (kiosk_appointments.js) and a ticket taken on a phone (check_in.py).
-MESSAGES = {**MESSAGES, **APPOINTMENT_MESSAGES, **CHECK_IN_MESSAGES}
+# The one check-in: an appointment's code or a phone ticket's number (check_in.py).
+MESSAGES = {**MESSAGES, **CHECK_IN_MESSAGES}
 
 bp = Blueprint("kiosk", __name__, url_prefix="/kiosk", template_folder="templates", static_folder="static")
 
@@ -37,8 +36,7 @@ def kiosk(branch_code: str):
         "token_key": f"counterflow.kiosk.{branch['code']}.token",
         "api": {"issue": f"/api/v1/branches/{branch['code']}/tickets", "sign_in": "/api/v1/auth/token",
                 "sign_out": "/api/v1/auth/logout", "hall": f"/api/v1/branches/{branch['code']}/hall",
-                "appointment_check_in": f"/api/v1/branches/{branch['code']}/appointments/check-in",
-                "check_in": f"/api/v1/branches/{branch['code']}/remote/check-in"},
+                "check_in": f"/api/v1/branches/{branch['code']}/check-in"},
         # Opening hours pass without an event: the kiosk asks whether the hall is open this often.
         "hall_refresh_s": 30,
         "qr_path": "/t/{token}/qr.svg",

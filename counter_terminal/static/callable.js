@@ -33,6 +33,7 @@
     try {
       const answer = await ct.api("GET", ct.counterPath("callable"));
       state.callable = answer.tickets;
+      state.notCheckedIn = answer.not_checked_in || []; // shown, never callable (call_order.py)
     } catch (err) {
       // Kept as it was: the next change reads it again, and the connection banner tells of an outage.
     } finally {
@@ -55,8 +56,15 @@
     const why = ct.blocked("call_next");
     const canCall = !why || why === "err.queue_empty";
     $("ct-callable-count").textContent = t("callable_count", { n: state.callable.length });
+    // Remote customers not checked in yet: listed after the callable ones, marked, without a call button.
+    const waitingForCheckIn = (state.notCheckedIn || []).map((ticket) =>
+      h("li", { class: "ct-callable-item is-not-checked-in", dataset: { ticket: ticket.id, number: ticket.number } },
+        h("span", { class: "ct-c-number" }, ticket.number),
+        h("span", { class: "ct-c-info" },
+          h("span", {}, `${ticket.service} · ${serviceName(ticket)}`),
+          h("span", { class: "ct-badge not-checked-in" }, t("not_checked_in")))));
     if (!state.callable.length) {
-      list.replaceChildren(h("li", { class: "ct-callable-empty" }, t("nobody_waiting")));
+      list.replaceChildren(h("li", { class: "ct-callable-empty" }, t("nobody_waiting")), ...waitingForCheckIn);
       return;
     }
     list.replaceChildren(
@@ -77,6 +85,7 @@
             t("call_this", { number: ticket.number })),
         ),
       ),
+      ...waitingForCheckIn,
     );
   }
 

@@ -302,7 +302,7 @@
   cf.hub.onChange(() => renderServices()); // buttons off while the hub is unavailable, on again after
   ks.onChange(() => renderServices());
 
-  window.counterflowKiosk = { state, client, showResult }; // showResult: kiosk_appointments.js too
+  window.counterflowKiosk = { state, client, showResult }; // showResult: kiosk_check_in.js too
   renderBranch();
   renderGuide();
   renderNotice();

@@ -106,14 +106,19 @@ def appointment_check_in_by_token(token: str):
        "guide): issues its ticket", capability="may_issue_ticket", body=CHECK_IN_BODY, tag="appointments")
 def appointment_check_in_by_code(code: str):
     data = json_body(CHECK_IN_BODY)
+    return jsonify(check_in_by_code(code, data["code"]))
+
+
+def check_in_by_code(branch_code: str, appointment_code: str) -> dict:
+    """Check in by code for the caller; also the kiosk's one check-in (check_in_routes.py)."""
     p = principal()
-    result = hub().engine.appointments.check_in(p.actor, branch_code=code, code=data["code"])
+    result = hub().engine.appointments.check_in(p.actor, branch_code=branch_code, code=appointment_code)
     if p.kind == "device":  # a kiosk prints the ticket as it prints any other (Hub.ticket_hooks)
         ticket = dict(result["ticket"], tracking_token=result["tracking_token"])
         for hook in hub().ticket_hooks:
-            ticket = hook(code, ticket, p.actor) or ticket
+            ticket = hook(branch_code, ticket, p.actor) or ticket
         result["ticket"] = ticket
-    return jsonify(result)
+    return result
 
 
 @route("/branches/<code>/appointments", summary="The day's appointments; name, phone and e-mail only with "

@@ -55,11 +55,14 @@ def reprioritise(ticket_id: int):
     return jsonify(hub().engine.staff.set_priority(ticket_id, data["priority"], p.actor, reason=data["reason"]))
 
 
-@route("/counters/<int:counter_id>/callable", summary="The tickets this counter may call, in call-next order",
-       capability="may_operate_counter", tag="counters")
+@route("/counters/<int:counter_id>/callable", summary="The tickets this counter may call, in call-next order; "
+       "remote tickets not checked in apart (not_checked_in, not callable)", capability="may_operate_counter",
+       tag="counters")
 def callable_tickets(counter_id: int):
+    now = utc_now()
     with hub().db.read() as session:
-        return jsonify(tickets=waiting_lists.callable_tickets(session, counter_id, utc_now()))
+        return jsonify(tickets=waiting_lists.callable_tickets(session, counter_id, now),
+                       not_checked_in=waiting_lists.not_checked_in_tickets(session, counter_id, now))
 
 
 CALL_TICKET_BODY = {"ticket_id": (int, True, "one of /callable", {"minimum": 1, "maximum": 2**31 - 1})}

@@ -298,8 +298,7 @@ class AppointmentOperations:
             a.status, a.checked_in_at, a.checked_in_by, a.ticket_id = ARRIVED, uow.now, actor.label, ticket["id"]
             result = self._arrival_view(a, ticket, config, branch)
             # Inside its window it heads its service's queue; before, it waits by arrival like a walk-in.
-            in_window = ticket["appointment_window_start"] <= uow.now
-            ahead = 0 if in_window else store.people_ahead(conn, ticket)
+            ahead = store.people_ahead(conn, ticket, uow.now)
             load = estimates.service_load(conn, service.id, service.default_service_s, uow.now, self.service_times)
             result["ticket"].update(people_ahead=ahead, estimated_wait_s=estimates.estimate_wait_s(ahead, load))
             uow.emit(EventName.TICKET_ISSUED, config, {"ticket": dict(result["ticket"])})

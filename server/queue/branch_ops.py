@@ -93,7 +93,7 @@ class BranchOperations:
                 "ticket_id": ticket["id"], "at": uow.now, "action": TicketAction.ISSUE, "from_status": None,
                 "to_status": target(TicketAction.ISSUE), "actor": actor.label, "counter_id": None,
                 "detail": {"channel": channel, "priority": priority}}])
-            ahead = store.people_ahead(conn, ticket)
+            ahead = store.people_ahead(conn, ticket, uow.now)
             view = store.ticket_dict(ticket, config)
             view.update(people_ahead=ahead, estimated_wait_s=estimates.estimate_wait_s(ahead, load))
             if load.counters_open == 0:

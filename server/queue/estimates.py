@@ -296,11 +296,12 @@ def _time_for_turns(turns: float, lanes, mean_service_s: float) -> float:
     return max(0.0, (turns + offset) / pace)
 
 
-def people_ahead_of(conn, ticket) -> int:
-    """Waiting tickets of the same service that will be called before this one."""
+def people_ahead_of(conn, ticket, now: dt.datetime) -> int:
+    """Waiting tickets of the same service that will be called before this one (call_order.py)."""
     if isinstance(conn, Session):
         conn = conn.connection()
     if not isinstance(ticket, dict) and hasattr(ticket, "__table__"):
         ticket = {"id": ticket.id, "service_id": ticket.service_id, "priority": ticket.priority,
-                  "arrived_at": ticket.arrived_at}
-    return store.people_ahead(conn, ticket)
+                  "arrived_at": ticket.arrived_at, "appointment_window_start": ticket.appointment_window_start,
+                  "appointment_window_end": ticket.appointment_window_end}
+    return store.people_ahead(conn, ticket, now)

@@ -207,10 +207,9 @@ def ticket_by_token(session: Session, token: str) -> dict:
 def ticket_position(session: Session, found: Ticket, now: dt.datetime | None = None) -> dict:
     view = ticket_view(found)
     if found.status == WAITING:
-        ahead = estimates.people_ahead_of(session, found)
-        load = estimates.service_load(
-            session, found.service_id, found.service.default_service_s, now or utc_now()
-        )
+        now = now or utc_now()
+        ahead = estimates.people_ahead_of(session, found, now)
+        load = estimates.service_load(session, found.service_id, found.service.default_service_s, now)
         view.update(people_ahead=ahead, estimated_wait_s=estimates.estimate_wait_s(ahead, load))
     return view
 

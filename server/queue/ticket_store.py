@@ -12,6 +12,7 @@ from sqlalchemy import bindparam, func, insert, select, update
 from sqlalchemy.engine import Connection, Row
 
 from ..models import Branch, Counter, CounterService, DayClose, Ticket, TicketEvent, User
+from . import call_order
 from .catalog import BranchConfig
 from .clock import iso_utc
 from .states import CounterState, TicketStatus
@@ -64,15 +65,6 @@ UPDATE_TICKET = update(T).where(T.c.id == bindparam("key_id"))
 UPDATE_COUNTER = update(C).where(C.c.id == bindparam("key_id"))
 INSERT_TICKET = insert(T).returning(T.c.id)
 STAFF = select(User.id, User.username, User.display_name).where(User.id == bindparam("staff_id"))
-PEOPLE_AHEAD = (
-    select(func.count()).select_from(T)
-    .where(T.c.service_id == bindparam("service_id"), T.c.status == TicketStatus.WAITING,
-           T.c.target_counter_id.is_(None), T.c.id != bindparam("ticket_id"),
-           (T.c.priority < bindparam("priority"))
-           | ((T.c.priority == bindparam("priority"))
-              & ((T.c.arrived_at < bindparam("arrived_at"))
-                 | ((T.c.arrived_at == bindparam("arrived_at")) & (T.c.id < bindparam("ticket_id"))))))
-)
 COUNTERS_FOR_SERVICE = (
     select(C.c.current_ticket_id)
     .select_from(C.join(CounterService.__table__, CounterService.__table__.c.counter_id == C.c.id))
@@ -132,10 +124,9 @@ def staff_row(conn: Connection, staff_id: int | None) -> Row | None:
     return conn.execute(STAFF, {"staff_id": staff_id}).first() if staff_id is not None else None
 
 
-def people_ahead(conn: Connection, ticket: dict | Row) -> int:
-    t = ticket if isinstance(ticket, dict) else ticket._mapping
-    return conn.execute(PEOPLE_AHEAD, {"service_id": t["service_id"], "ticket_id": t["id"],
-                                       "priority": t["priority"], "arrived_at": t["arrived_at"]}).scalar_one()
+def people_ahead(conn: Connection, ticket: dict | Row, now: dt.datetime) -> int:
+    # The call order's one rule: in-window appointments first, not-checked-in tickets not counted.
+    return call_order.people_ahead(conn, ticket if isinstance(ticket, dict) else dict(ticket._mapping), now)
 
 
 def open_counters_for_service(conn: Connection, service_id: int) -> tuple[int, int]:

@@ -1,18 +1,20 @@
 """Read-side lists for staff acting on tickets: the branch's waiting tickets (supervisor), the tickets a
 counter may call in the order it would call them (counter terminal), and where a transfer may go.
 
-No writes here. "May call" is the rule of `selection.pick_next` written as one query: tickets
-transferred to this very counter, then its services' tickets not meant for another counter; ordered
-as call next orders them (docs/architecture.md, "The domain").
+No writes here. "May call" is the rule of `selection.pick_next`: tickets transferred to this very
+counter, then its services' tickets not meant for another counter, ordered as call next orders them
+(server/queue/call_order.py; docs/architecture.md, "Call order"). Remote tickets not checked in are
+listed apart, as not callable.
 """
 from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import and_, case, func, or_, select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from ..models import Counter, CounterService, Service, Ticket, User
+from . import call_order
 from .clock import iso_utc
 from .errors import NotFound
 from .states import CounterState, TicketStatus
@@ -59,28 +61,51 @@ def waiting_tickets(session: Session, branch_id: int, now: dt.datetime, *, servi
     return [_row(t, s, n, now) for t, s, n in session.execute(stmt)]
 
 
-def _callable_filter(counter_id: int):
+def _for_counter(counter_id: int):
     mine = select(CounterService.service_id).where(CounterService.counter_id == counter_id)
+    return or_(Ticket.target_counter_id == counter_id,
+               and_(Ticket.target_counter_id.is_(None), Ticket.service_id.in_(mine)))
+
+
+def _callable_filter(counter_id: int):
     # A remote ticket not checked in is not called (docs/architecture.md, "Remote queue").
-    return and_(Ticket.awaiting_check_in.is_(False),
-                or_(Ticket.target_counter_id == counter_id,
-                    and_(Ticket.target_counter_id.is_(None), Ticket.service_id.in_(mine))))
+    return and_(Ticket.awaiting_check_in.is_(False), _for_counter(counter_id))
+
+
+def _order_columns(ticket: Ticket) -> dict:
+    return {"id": ticket.id, "priority": ticket.priority, "arrived_at": ticket.arrived_at,
+            "appointment_window_start": ticket.appointment_window_start,
+            "appointment_window_end": ticket.appointment_window_end}
 
 
 def callable_tickets(session: Session, counter_id: int, now: dt.datetime, limit: int = 50) -> list[dict]:
-    """The tickets this counter may call, in the order call next would take them."""
+    """The tickets this counter may call, in the order call next would take them (call_order.py:
+    an appointment inside its window first of its service)."""
     counter = session.get(Counter, counter_id)
     if counter is None:
         raise NotFound("counter_not_found", f"no counter with id {counter_id}")
-    rank = (select(CounterService.rank).where(CounterService.counter_id == counter_id,
-                                              CounterService.service_id == Ticket.service_id)
-            .scalar_subquery())
-    order = [case((Ticket.target_counter_id == counter_id, 0), else_=1), Ticket.priority]
-    if counter.policy != "longest_wait":
-        order.append(rank)
-    order += [Ticket.arrived_at, Ticket.id]
-    stmt = (_waiting_query(counter.branch_id).where(_callable_filter(counter_id)).order_by(*order).limit(limit))
-    return [_row(t, s, n, now) for t, s, n in session.execute(stmt)]
+    ranks = dict(session.execute(select(CounterService.service_id, CounterService.rank)
+                                 .where(CounterService.counter_id == counter_id)).all())
+    rows = session.execute(_waiting_query(counter.branch_id).where(_callable_filter(counter_id))
+                           .order_by(Ticket.priority, Ticket.arrived_at, Ticket.id).limit(MAX_LISTED)).all()
+    by_id = {t.id: (t, s, n) for t, s, n in rows}
+    targeted = [_order_columns(t) for t, _, _ in rows if t.target_counter_id == counter_id]
+    queues: dict[int, list[dict]] = {}
+    for t, _, _ in rows:
+        if t.target_counter_id is None:
+            queues.setdefault(t.service_id, []).append(_order_columns(t))
+    ordered = call_order.counter_order(targeted, queues, ranks, counter.policy, now)
+    return [_row(*by_id[o["id"]], now) for o in ordered[:limit]]
+
+
+def not_checked_in_tickets(session: Session, counter_id: int, now: dt.datetime, limit: int = 50) -> list[dict]:
+    """Remote tickets of this counter's services still waiting for check-in: shown, never callable."""
+    counter = session.get(Counter, counter_id)
+    if counter is None:
+        raise NotFound("counter_not_found", f"no counter with id {counter_id}")
+    stmt = (_waiting_query(counter.branch_id).where(Ticket.awaiting_check_in.is_(True), _for_counter(counter_id))
+            .order_by(Ticket.priority, Ticket.arrived_at, Ticket.id).limit(limit))
+    return [dict(_row(t, s, n, now), callable=False) for t, s, n in session.execute(stmt)]
 
 
 def callable_count(session: Session, counter_id: int) -> int:

@@ -180,6 +180,7 @@ ROUTE_CAPABILITY = {
     ('POST', '/api/v1/public/tickets/<token>/check-in'): 'public',
     ('POST', '/api/v1/public/tickets/<token>/rejoin'): 'public',
     ('POST', '/api/v1/branches/<code>/remote/check-in'): 'may_issue_ticket',
+    ('POST', '/api/v1/branches/<code>/check-in'): 'may_issue_ticket',
     ('POST', '/api/v1/tickets/<int:ticket_id>/check-in'): 'may_guide',
     ('GET', '/api/v1/branches/<code>/remote-settings'): 'may_read_staff_data',
     ('PATCH', '/api/v1/branches/<code>/remote-settings'): 'may_supervise',

@@ -40,7 +40,8 @@ def test_a_remote_ticket_keeps_its_place_but_is_called_only_after_check_in(db, e
     remote = take(engine)
     assert remote["channel"] == "remote" and remote["awaiting_check_in"] is True
     walk_in = engine.issue("demo", "A", GUIDE, channel="guide")
-    assert walk_in["people_ahead"] == 1  # the remote customer keeps their place
+    # The remote customer keeps their place, but call next skips them: not counted ahead (call_order.py).
+    assert walk_in["people_ahead"] == 0
     assert engine.call_next(cid, TELLER)["ticket"]["id"] == walk_in["id"]  # skipped while not checked in
     engine.complete(cid, TELLER)
     with pytest.raises(Conflict) as err:

@@ -120,13 +120,16 @@ def test_checking_in_by_code_at_the_kiosk_and_the_supervisor_tab(pages, staff, d
     set_up(staff)
     booked = book_by_api(hub, "林先生", "0933444555")
     kiosk = pages.open(f"/kiosk/demo?token={device_token('kiosk')}", locale="en-US")
-    kiosk.get_by_role("button", name="I have an appointment").click()
-    kiosk.locator("#k-appointment-code").fill("NOSUCH")
-    kiosk.get_by_role("button", name="Check in").click()
-    expect(kiosk.locator("#k-appointment-error")).to_have_text("No appointment with this code here.")
-    kiosk.locator("#k-appointment-code").fill(booked["code"].lower())
-    kiosk.get_by_role("button", name="Check in").click()
+    # The kiosk's one check-in takes the appointment code (a phone ticket's number: test_remote_queue_ui.py).
+    kiosk.get_by_role("button", name="Check in: appointment or phone ticket").click()
+    kiosk.locator("#k-check-in-code").fill("NOSUCH")
+    kiosk.locator("#k-check-in-form button[type=submit]").click()
+    expect(kiosk.locator("#k-check-in-result")).to_have_text(
+        "No appointment with this code and no phone ticket with this number here.")
+    kiosk.locator("#k-check-in-code").fill(booked["code"].lower())
+    kiosk.locator("#k-check-in-form button[type=submit]").click()
     expect(kiosk.locator("#k-number")).to_have_text(re.compile(r"^PA\d{3}$"))
+    expect(kiosk.locator("#k-check-in")).to_be_hidden()
     shot(kiosk, "kiosk-checked-in-en")
 
     for locale, shot_name, title in (("zh-TW", "supervisor-appointments-zh-Hant", "今日預約"),

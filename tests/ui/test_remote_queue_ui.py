@@ -176,20 +176,31 @@ def test_staff_screens_mark_remote_tickets_and_check_them_in(pages, staff, devic
     expect(row.locator(".sv-badge.not-checked-in")).to_have_count(0)
     expect(row.locator('[data-act="check-in"]')).to_have_count(0)
 
-    # The kiosk: the customer types the number.
+    # The kiosk's one check-in: the customer types the number into the box that takes appointment codes too.
     kiosk = pages.open(f"/kiosk/demo?token={device_token('kiosk')}", locale="en-US")
-    expect(kiosk.locator("#k-check-in")).to_be_visible()
-    for name, suffix in (("繁體", "zh-hant"), ("简体", "zh-hans")):
+    for name, suffix, label in (("繁體", "zh-hant", "報到：預約或手機取號"), ("简体", "zh-hans", "报到：预约或手机取号"),
+                                ("English", "en", "Check in: appointment or phone ticket")):
         kiosk.get_by_role("button", name=name, exact=True).click()
+        expect(kiosk.locator("#k-check-in-open")).to_have_text(label)
+        kiosk.locator("#k-check-in-open").click()
+        expect(kiosk.locator("#k-check-in")).to_be_visible()
         screenshot(kiosk, f"remote-kiosk-check-in-{suffix}")
-    kiosk.get_by_role("button", name="English", exact=True).click()
-    kiosk.locator("#k-check-in-number").fill(at_kiosk["number"].lower())
-    kiosk.get_by_role("button", name="Check in").click()
-    expect(kiosk.locator("#k-check-in-result")).to_have_text(f"Checked in: {at_kiosk['number']}")
-    screenshot(kiosk, "remote-kiosk-check-in-en")
-    kiosk.locator("#k-check-in-number").fill(at_kiosk["number"])
-    kiosk.get_by_role("button", name="Check in").click()
-    expect(kiosk.locator("#k-check-in-result")).to_have_text("No waiting remote ticket has this number.")
+        kiosk.locator("#k-check-in-cancel").click()
+    kiosk.locator("#k-check-in-open").click()
+    kiosk.locator("#k-check-in-code").fill(at_kiosk["number"].lower())
+    kiosk.locator("#k-check-in-form button[type=submit]").click()
+    expect(kiosk.locator("#k-check-in-result")).to_have_text(
+        f"Checked in: {at_kiosk['number']}. Please wait for your number to be called.")
+    screenshot(kiosk, "remote-kiosk-checked-in-en")
+    kiosk.locator("#k-check-in-code").fill(at_kiosk["number"])
+    kiosk.locator("#k-check-in-form button[type=submit]").click()
+    expect(kiosk.locator("#k-check-in-result")).to_have_text(
+        "This ticket is already checked in. Please wait for your number.")
+    kiosk.locator("#k-check-in-code").fill("Z999")
+    kiosk.locator("#k-check-in-form button[type=submit]").click()
+    expect(kiosk.locator("#k-check-in-result")).to_have_text(
+        "No appointment with this code and no phone ticket with this number here.")
+    kiosk.locator("#k-check-in-cancel").click()
 
     # The counter terminal and the lobby display mark the remote customer when called.
     display = open_display(pages, "/display/demo")
