@@ -161,7 +161,8 @@ def get_remote_settings(code: str):
 def patch_remote_settings(code: str):
     raw = json_body(allow_empty=True)
     json_body(SETTINGS_BODY, allow_empty=True)  # types and ranges (null passes: "until the day close")
-    return jsonify(hub().engine.remote.update_settings(code, raw, by=principal().name))
+    p = principal()
+    return jsonify(hub().engine.remote.update_settings(code, raw, by=p.name, actor=p.actor))
 
 
 @route("/branches/<code>/remote/door-poster", summary="The door poster's URL and its QR code: scanned by the "

@@ -28,6 +28,9 @@ MAX_CONTACT = 120
 # Whatever the setting, a contact is never kept longer than this (a day never closed, say).
 MAX_KEEP_HOURS = 48
 CHECK_IN_VIAS = ("door", "kiosk", "staff")
+# The branch turned on call_without_check_in while the ticket waited (not a customer's check-in:
+# reports count check-ins by CHECK_IN_VIAS only).
+CHECK_IN_BY_SETTING = "setting"
 # name -> (lowest, highest) a supervisor may set.
 SETTING_RANGES = {"nudge_places": (1, 20), "rejoin_window_s": (0, 4 * 3600), "contact_keep_hours": (1, MAX_KEEP_HOURS),
                   "proof_max_age_s": (30, 24 * 3600), "limit_window_s": (60, 24 * 3600),
@@ -198,9 +201,11 @@ class RemoteOperations:
         return view
 
     # ------------------------------------------------------------------ settings and privacy
-    def update_settings(self, branch_code: str, changes: dict, by: str = "system") -> dict:
+    def update_settings(self, branch_code: str, changes: dict, by: str = "system", actor: Actor | None = None) -> dict:
         """Audited like every set-up change (setup_audit: entity `branch`, fields `remote.<name>`).
-        Turning `call_without_check_in` on does not check in the tickets already waiting."""
+        Turning `call_without_check_in` on checks in the remote tickets already waiting, in the same
+        unit of work (`_check_in_waiting`): else they would wait uncalled under a rule that no longer
+        asks them to check in."""
         for name, value in changes.items():
             if name in FLAGS:
                 if not isinstance(value, bool):
@@ -223,11 +228,36 @@ class RemoteOperations:
                 setattr(row, name, value)
             uow.session.flush()
             view = settings_view(row)
+            if view["call_without_check_in"] and not before["call_without_check_in"]:
+                self._check_in_waiting(uow, branch.id, actor or Actor(kind="user", name=by))
             setup_audit.record(uow.session, uow.now, by, branch.id, "branch", branch_code, "changed",
                                {f"remote.{k}": v for k, v in before.items()},
                                {f"remote.{k}": v for k, v in view.items()})
             uow.emit(EventName.BRANCH_UPDATED, branch, {"remote": view})
         return view
+
+    def _check_in_waiting(self, uow: UnitOfWork, branch_id: int, actor: Actor) -> None:
+        """Check in every waiting remote ticket of the branch (TicketEvent `check_in`, via `setting`)."""
+        conn = uow.connection
+        ids = uow.session.execute(select(Ticket.id).where(
+            Ticket.branch_id == branch_id, Ticket.status == TicketStatus.WAITING,
+            Ticket.awaiting_check_in.is_(True)).order_by(Ticket.id)).scalars().all()
+        if not ids:
+            return
+        config = self._config(uow, branch_id)
+        events, services = [], set()
+        for ticket_id in ids:
+            ticket = dict(store.locked_ticket(conn, ticket_id)._mapping)
+            events.append(transition(conn, ticket, TicketAction.CHECK_IN, actor, uow.now, None,
+                                     {"via": CHECK_IN_BY_SETTING}, awaiting_check_in=False))
+            services.add(ticket["service_id"])
+            uow.emit(EventName.TICKET_CHECKED_IN, config, {"ticket": store.ticket_dict(ticket, config),
+                                                           "via": CHECK_IN_BY_SETTING})
+        store.record_events(conn, events)
+        uow.session.execute(update(RemoteTicket).where(RemoteTicket.ticket_id.in_(ids))
+                            .values(checked_in_at=uow.now, checked_in_via=CHECK_IN_BY_SETTING)
+                            .execution_options(synchronize_session=False))
+        uow.emit(EventName.QUEUE_CHANGED, config, {"services": sorted(services)})
 
     def purge_contacts(self) -> int:
         """Forget the contacts whose time is up: the ticket's business day is closed (the default), or the
