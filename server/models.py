@@ -647,7 +647,9 @@ class RemoteTicket(Base):
     address_hash: Mapped[str | None] = mapped_column(String(64), nullable=True)
     contact_hash: Mapped[str | None] = mapped_column(String(64), nullable=True)
     checked_in_at: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
-    checked_in_via: Mapped[str | None] = mapped_column(String(16), nullable=True)  # door | kiosk | staff
+    checked_in_via: Mapped[str | None] = mapped_column(String(16), nullable=True)  # door | kiosk | staff | setting
+    # The language of the page the ticket was taken on: the notices speak it (NULL: zh_Hant).
+    locale: Mapped[str | None] = mapped_column(String(8), nullable=True)
     # A missed customer's new ticket names the one they missed: at most one rejoin each.
     rejoined_from_id: Mapped[int | None] = mapped_column(ForeignKey("tickets.id"), nullable=True, unique=True)
 

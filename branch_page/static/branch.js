@@ -55,7 +55,8 @@
     state.message = null;
     render();
     const contact = $("bp-contact").value.trim();
-    const body = { service, proof: state.data.proof };
+    // The page's language: the hub's notices to this customer speak it (docs/architecture.md, "Remote queue").
+    const body = { service, proof: state.data.proof, locale: cf.i18n.locale };
     if (contact) body.contact = contact;
     try {
       const ticket = await remote.send("POST", page.api.take, body);

@@ -6,6 +6,7 @@ from __future__ import annotations
 from flask import jsonify, make_response, request
 from sqlalchemy import select
 
+from .. import i18n
 from ..audiences import MAX_TRACKING_TOKEN, public_queue
 from ..models import Branch, RemoteTicket, Ticket
 from ..queue import queries
@@ -64,7 +65,9 @@ TAKE_BODY = {"service": (str, True, "service code, e.g. A", {"minLength": 1, "ma
              "proof": (str, True, "the proof from GET /public/branches/<code>/remote", {"minLength": 1,
                                                                                         "maxLength": 300}),
              "contact": (str, False, "a phone number or e-mail address for the notices (optional; kept until "
-                         "the day close unless the branch says otherwise)", {"maxLength": 120})}
+                         "the day close unless the branch says otherwise)", {"maxLength": 120}),
+             "locale": (str, False, "the page's language (zh_Hant, zh_Hans, en): the notices speak it; else the "
+                        "cf_lang cookie or Accept-Language", {"maxLength": 16})}
 
 
 @route("/public/branches/<code>/remote-tickets", ["POST"], summary="Take a ticket from a phone (channel remote; "
@@ -81,7 +84,8 @@ def take_remote_ticket(code: str):
         raise ApiError(400, "invalid_contact", "give a phone number (digits) or an e-mail address")
     keys = proof.limit_keys(_secret(), device, request.remote_addr, contact)
     try:
-        ticket = hub().engine.remote.take(code, data["service"], keys, contact=contact)
+        ticket = hub().engine.remote.take(code, data["service"], keys, contact=contact,
+                                          locale=i18n.normalize(data.get("locale")) or i18n.select_locale())
     except TooMany as err:
         response = error_response(429, err.code, err.message, err.detail)
         response.headers["Retry-After"] = str(err.detail.get("retry_after_s", 60))

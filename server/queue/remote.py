@@ -36,6 +36,9 @@ SETTING_RANGES = {"nudge_places": (1, 20), "rejoin_window_s": (0, 4 * 3600), "co
                   "proof_max_age_s": (30, 24 * 3600), "limit_window_s": (60, 24 * 3600),
                   "device_limit": (1, 100), "contact_limit": (1, 100), "address_limit": (1, 1000)}
 FLAGS = ("enabled", "call_without_check_in")
+# The languages a notice can be written in (server/translations); the branch's own by default.
+NOTICE_LOCALES = ("zh_Hant", "zh_Hans", "en")
+DEFAULT_NOTICE_LOCALE = "zh_Hant"
 LIMIT_NOUNS = {"device": "device", "contact": "phone number or e-mail address", "address": "network address"}
 
 
@@ -73,8 +76,10 @@ class RemoteOperations:
 
     # ------------------------------------------------------------------ taking a ticket
     def take(self, branch_code: str, service_code: str, keys: RemoteKeys, contact: str | None = None,
-             actor: Actor = Actor(kind="remote", name="phone")) -> dict:
+             actor: Actor = Actor(kind="remote", name="phone"), locale: str | None = None) -> dict:
+        """`locale` (one of NOTICE_LOCALES, else the default): the notices go out in it."""
         contact = (contact or "").strip() or None
+        locale = locale if locale in NOTICE_LOCALES else DEFAULT_NOTICE_LOCALE
         if contact is not None and len(contact) > MAX_CONTACT:
             raise Invalid("contact_too_long", f"a phone number or e-mail address is at most {MAX_CONTACT} characters")
         extra: dict = {}
@@ -92,7 +97,7 @@ class RemoteOperations:
             uow.session.add(RemoteTicket(
                 ticket_id=ticket["id"], branch_id=config.id, created_at=uow.now, contact=contact,
                 contact_purge_at=uow.now + dt.timedelta(hours=keep if keep is not None else MAX_KEEP_HOURS),
-                device_hash=keys.device, address_hash=keys.address, contact_hash=keys.contact))
+                device_hash=keys.device, address_hash=keys.address, contact_hash=keys.contact, locale=locale))
             extra["nudge_places"] = settings["nudge_places"]
 
         view = self.branches.issue(branch_code, service_code, actor, channel="remote", on_issue=on_issue)
@@ -186,10 +191,11 @@ class RemoteOperations:
             event = transition(conn, missed, TicketAction.REJOIN, actor, uow.now, None,
                                {"new_ticket_id": ticket["id"], "new_number": ticket["number"]})
             store.record_events(conn, [event])
-            contact = uow.session.execute(select(RemoteTicket.contact).where(
-                RemoteTicket.ticket_id == missed["id"])).scalar_one_or_none()
+            contact, locale = uow.session.execute(select(RemoteTicket.contact, RemoteTicket.locale).where(
+                RemoteTicket.ticket_id == missed["id"])).first() or (None, None)
             uow.session.add(RemoteTicket(ticket_id=ticket["id"], branch_id=config.id, created_at=uow.now,
-                                         contact=contact, rejoined_from_id=missed["id"], checked_in_at=uow.now,
+                                         contact=contact, locale=locale, rejoined_from_id=missed["id"],
+                                         checked_in_at=uow.now,
                                          checked_in_via="rejoin",
                                          contact_purge_at=uow.now + dt.timedelta(hours=MAX_KEEP_HOURS)))
             uow.emit(EventName.TICKET_REJOINED, config, {"ticket": store.ticket_dict(before, config),

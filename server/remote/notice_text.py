@@ -1,6 +1,6 @@
-"""The words of a notice, in the customer's language (the language of the page they took the ticket
-on is not kept: notices go in Traditional Chinese with English, the branch's public languages).
-Msgids are English, translated in server/translations like every page string."""
+"""The words of a notice, in the customer's language: the one of the page they took the ticket on
+(`remote_tickets.locale`; Traditional Chinese when unknown). Msgids are English, translated in
+server/translations like every page string."""
 from __future__ import annotations
 
 from ..reports.labels import N_, _catalog
@@ -16,5 +16,6 @@ def notice_text(kind: str, locale: str, **values) -> str:
     return _catalog(locale).gettext(TEXTS[kind]) % values
 
 
-def bilingual(kind: str, **values) -> str:
-    return f"{notice_text(kind, 'zh_Hant', **values)} / {notice_text(kind, 'en', **values)}"
+def branch_name(locale: str, name_zh: str, name_zh_hans: str, name_en: str) -> str:
+    """The branch's name in that language, falling back to its Chinese name."""
+    return {"en": name_en, "zh_Hans": name_zh_hans}.get(locale) or name_zh

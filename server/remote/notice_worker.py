@@ -19,8 +19,9 @@ from sqlalchemy import select, update
 from ..models import Branch, Counter, Notice, RemoteTicket, Ticket
 from ..outage import is_database_unavailable
 from ..queue import queries
+from ..queue.remote import DEFAULT_NOTICE_LOCALE, NOTICE_LOCALES
 from .gateway import SendFailed
-from .notice_text import bilingual
+from .notice_text import branch_name, notice_text
 
 log = logging.getLogger(__name__)
 
@@ -74,7 +75,8 @@ class NoticeWorker:
     @staticmethod
     def _message(s, notice: Notice) -> dict | None:
         row = s.execute(
-            select(RemoteTicket.contact, Ticket.number, Ticket.counter_id, Branch.code, Branch.name_zh)
+            select(RemoteTicket.contact, RemoteTicket.locale, Ticket.number, Ticket.counter_id, Branch.code,
+                   Branch.name_zh, Branch.name_zh_hans, Branch.name_en)
             .join(Ticket, Ticket.id == RemoteTicket.ticket_id).join(Branch, Branch.id == Ticket.branch_id)
             .where(RemoteTicket.ticket_id == notice.ticket_id)).first()
         if row is None or row.contact is None:
@@ -83,10 +85,13 @@ class NoticeWorker:
         ahead = None
         if notice.kind == "near":
             ahead = queries.ticket_position(s, s.get(Ticket, notice.ticket_id)).get("people_ahead")
-        values = {"branch": row.name_zh, "number": row.number, "counter": counter, "ahead": ahead}
+        # In the language the customer took the ticket in (docs/architecture.md, "Remote queue").
+        locale = row.locale if row.locale in NOTICE_LOCALES else DEFAULT_NOTICE_LOCALE
+        values = {"branch": branch_name(locale, row.name_zh, row.name_zh_hans, row.name_en), "number": row.number,
+                  "counter": counter, "ahead": ahead}
         return {"notice_id": notice.id, "to": row.contact, "kind": notice.kind, "branch": row.code,
-                "ticket": row.number, "counter": counter, "people_ahead": ahead,
-                "text": bilingual(notice.kind, **values)}
+                "ticket": row.number, "counter": counter, "people_ahead": ahead, "locale": locale,
+                "text": notice_text(notice.kind, locale, **values)}
 
     def _deliver(self, notice_id: int, message: dict | None) -> int:
         now = self.clock()
