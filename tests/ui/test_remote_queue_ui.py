@@ -72,7 +72,7 @@ def test_take_a_remote_ticket_be_nudged_check_in_at_the_door_be_called_and_serve
     row = page.locator('.bp-service[data-service="A"]')
     expect(row.locator(".bp-service-name")).to_have_text("個人業務")
     expect(row.locator(".bp-waiting")).to_have_text("等候 2 人")
-    expect(page.get_by_role("link", name="預約臨櫃")).to_have_attribute("href", "/b/demo/book")
+    expect(page.get_by_role("link", name="預約服務")).to_have_attribute("href", "/b/demo/book")
     page.locator("#bp-contact").fill("0912 000 111")
     screenshot(page, "remote-branch-page-zh-hant")
     row.get_by_role("button", name="取號").click()
@@ -159,6 +159,7 @@ def take_remote(hub, service: str) -> dict:
 
 def test_staff_screens_mark_remote_tickets_and_check_them_in(pages, staff, device_token):
     by_guide, at_kiosk = take_remote(pages.hub, "B"), take_remote(pages.hub, "B")
+    not_here = take_remote(pages.hub, "B")  # stays not checked in: listed, not callable, at the counter
 
     # The supervisor's tickets tab: both marked, "not checked in", and one checked in from there.
     panel = open_panel(pages)
@@ -178,7 +179,7 @@ def test_staff_screens_mark_remote_tickets_and_check_them_in(pages, staff, devic
 
     # The kiosk's one check-in: the customer types the number into the box that takes appointment codes too.
     kiosk = pages.open(f"/kiosk/demo?token={device_token('kiosk')}", locale="en-US")
-    for name, suffix, label in (("繁體", "zh-hant", "報到：預約或手機取號"), ("简体", "zh-hans", "报到：预约或手机取号"),
+    for name, suffix, label in (("繁體", "zh-hant", "報到：預約或手機取號"), ("简体", "zh-hans", "签到：预约或手机取号"),
                                 ("English", "en", "Check in: appointment or phone ticket")):
         kiosk.get_by_role("button", name=name, exact=True).click()
         expect(kiosk.locator("#k-check-in-open")).to_have_text(label)
@@ -210,6 +211,9 @@ def test_staff_screens_mark_remote_tickets_and_check_them_in(pages, staff, devic
     teller.locator("#ct-act-call_next").click()
     expect(teller.locator("#ct-number")).to_have_text(by_guide["number"])
     expect(teller.locator(".ct-badge.remote")).to_have_text("手機取號")
+    apart = teller.locator(f'#ct-callable .is-not-checked-in[data-number="{not_here["number"]}"]')
+    expect(apart.locator(".ct-badge.not-checked-in")).to_have_text("未報到")
+    expect(apart.locator(".ct-call-this")).to_have_count(0)
     screenshot(teller, "remote-counter-terminal-zh-hant")
     for name, suffix, badge in (("简体", "zh-hans", "手机取号"), ("English", "en", "Taken from a phone")):
         teller.get_by_role("button", name=name, exact=True).click()
