@@ -72,10 +72,11 @@ def _callable_filter(counter_id: int):
     return and_(Ticket.awaiting_check_in.is_(False), _for_counter(counter_id))
 
 
-def _order_columns(ticket: Ticket) -> dict:
-    return {"id": ticket.id, "priority": ticket.priority, "arrived_at": ticket.arrived_at,
-            "appointment_window_start": ticket.appointment_window_start,
-            "appointment_window_end": ticket.appointment_window_end}
+# Only what the order needs is read, and per queue only as far as the list can reach (`limit`): the
+# in-window appointments, then each queue's head by priority and arrival, as pick_next reads them.
+_ORDER_COLUMNS = (Ticket.id, Ticket.service_id, Ticket.target_counter_id, Ticket.priority, Ticket.arrived_at,
+                  Ticket.appointment_window_start, Ticket.appointment_window_end)
+_BY_ARRIVAL = (Ticket.priority, Ticket.arrived_at, Ticket.id)
 
 
 def callable_tickets(session: Session, counter_id: int, now: dt.datetime, limit: int = 50) -> list[dict]:
@@ -86,16 +87,29 @@ def callable_tickets(session: Session, counter_id: int, now: dt.datetime, limit:
         raise NotFound("counter_not_found", f"no counter with id {counter_id}")
     ranks = dict(session.execute(select(CounterService.service_id, CounterService.rank)
                                  .where(CounterService.counter_id == counter_id)).all())
-    rows = session.execute(_waiting_query(counter.branch_id).where(_callable_filter(counter_id))
-                           .order_by(Ticket.priority, Ticket.arrived_at, Ticket.id).limit(MAX_LISTED)).all()
-    by_id = {t.id: (t, s, n) for t, s, n in rows}
-    targeted = [_order_columns(t) for t, _, _ in rows if t.target_counter_id == counter_id]
-    queues: dict[int, list[dict]] = {}
-    for t, _, _ in rows:
-        if t.target_counter_id is None:
-            queues.setdefault(t.service_id, []).append(_order_columns(t))
-    ordered = call_order.counter_order(targeted, queues, ranks, counter.policy, now)
-    return [_row(*by_id[o["id"]], now) for o in ordered[:limit]]
+    waiting = select(*_ORDER_COLUMNS).where(Ticket.status == TicketStatus.WAITING,
+                                            Ticket.awaiting_check_in.is_(False))
+
+    def read(stmt) -> list[dict]:
+        return [dict(r._mapping) for r in session.execute(stmt.limit(limit))]
+
+    targeted = read(waiting.where(Ticket.target_counter_id == counter_id).order_by(*_BY_ARRIVAL))
+    booked = read(waiting.where(Ticket.target_counter_id.is_(None), Ticket.service_id.in_(list(ranks)),
+                                Ticket.appointment_window_start <= now, Ticket.appointment_window_end > now)
+                  .order_by(Ticket.appointment_window_start, Ticket.id))
+    queues: dict[int, dict[int, dict]] = {sid: {} for sid in ranks}
+    for t in booked:
+        queues[t["service_id"]][t["id"]] = t
+    for sid in ranks:
+        for t in read(waiting.where(Ticket.service_id == sid, Ticket.target_counter_id.is_(None))
+                      .order_by(*_BY_ARRIVAL)):
+            queues[sid].setdefault(t["id"], t)
+    ordered = call_order.counter_order(targeted, {sid: list(q.values()) for sid, q in queues.items()}, ranks,
+                                       counter.policy, now)
+    ids = [t["id"] for t in ordered[:limit]]
+    rows = {t.id: (t, s, n) for t, s, n in session.execute(
+        _waiting_query(counter.branch_id).where(Ticket.id.in_(ids)))} if ids else {}
+    return [_row(*rows[i], now) for i in ids if i in rows]
 
 
 def not_checked_in_tickets(session: Session, counter_id: int, now: dt.datetime, limit: int = 50) -> list[dict]:

@@ -70,6 +70,8 @@ def test_the_may_call_list_and_people_ahead_are_what_call_next_calls(db, engine,
     assert {n: ahead[n] for n in queue_a} == {n: i for i, n in enumerate(queue_a)}
     assert ahead[not_here["number"]] == 3  # its place: behind the appointment, the VIP and the earlier walk-in
     assert len(may_call) == len(queue_a) + len(other)
+    with db.read() as s:  # a shorter list reads less, and is the same list's beginning
+        assert [t["number"] for t in waiting_lists.callable_tickets(s, cid, clock(), limit=2)] == may_call[:2]
 
     assert call_all(engine, cid) == may_call  # the list is exactly what call next calls, in order
     with db.read() as s:
