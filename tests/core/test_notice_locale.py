@@ -1,14 +1,16 @@
 """Notices speak the customer's language (docs/architecture.md, "Remote queue"): the language of the
 page the ticket was taken on is kept on the remote ticket (the page sends it; else the cf_lang cookie
 or Accept-Language; else zh_Hant) and the notice worker writes in it, checked through a fake HTTP
-message provider on 127.0.0.1."""
+message provider on 127.0.0.1; a rejoin keeps it."""
 from __future__ import annotations
 
 from sqlalchemy import select
 
 from server.models import RemoteTicket
+from server.queue.remote import RemoteKeys
 from server.remote.gateway import HttpProvider
 from server.remote.notice_worker import NoticeWorker
+from tests.core.test_remote_queue import TELLER, open_counter
 from tests.core.test_remote_api import PAGE, TAKE, FakeGateway, FakeNow, gateway  # noqa: F401  (fixture)
 
 
@@ -41,3 +43,14 @@ def test_each_notice_goes_out_in_the_language_the_ticket_was_taken_in(app, hub, 
         f"CounterFlow Demo Branch: ticket {english['number']}, 0 ahead of you. Please come to the branch and check in.")
     assert sent[simplified["number"]]["text"] == f"示范分行：号码 {simplified['number']}，前面还有 0 位，请前往分行报到。"
     assert "請" in sent[unknown["number"]]["text"] and "Please" not in sent[unknown["number"]]["text"]
+
+
+def test_a_rejoin_keeps_the_language(db, engine, clock):
+    cid = open_counter(db, engine)
+    engine.remote.update_settings("demo", {"call_without_check_in": True, "rejoin_window_s": 600})
+    mine = engine.remote.take("demo", "A", RemoteKeys(device="d1"), contact="0911000222", locale="zh_Hans")
+    engine.call_next(cid, TELLER)
+    engine.no_show(cid, TELLER)
+    again = engine.remote.rejoin(mine["tracking_token"])
+    with db.read() as s:
+        assert s.get(RemoteTicket, again["id"]).locale == "zh_Hans"
