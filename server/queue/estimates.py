@@ -43,7 +43,9 @@ from .states import CounterState, TicketStatus
 RECENT_SERVICES = 20
 ARRIVAL_WINDOW = dt.timedelta(hours=1)  # offered load from the arrivals of the last hour
 ARRIVALS_REFRESH = dt.timedelta(minutes=1)  # of the clock: simulations on a virtual clock read as often
-MIN_SHARE = 0.1  # a counter always gives a service at least this much of its time (no division by ~0)
+# A counter always gives a service at least this much of its time: a lane's delay is divided by its share,
+# and a smaller floor let one busy higher service blow single estimates up (bench_estimates, 2026-12).
+MIN_SHARE = 0.25
 RECENT_WINDOW = dt.timedelta(hours=3)
 MIN_MEAN_S = 1.0
 MIN_LONGER = 3  # recent services that outlasted the current one, to trust their mean excess
@@ -239,7 +241,8 @@ def service_load(conn, service_id: int, default_s: int, now: dt.datetime,
         rank = services.index(service_id)
         first_here = services[:rank] if policy == "strict" else [x for x in services if x != service_id]
         above = services[:rank] if policy == "strict" else []
-        share = max(MIN_SHARE, 1.0 - sum(_spill(rate.get(x, 0.0) * means[x], serving[x]) for x in above))
+        share = max(MIN_SHARE, 1.0 - sum(_spill(rate.get(x, 0.0) * means[x], _counters_for(x, serving, room))
+                                         for x in above))
         # Each other service's backlog is worked off by its counters in proportion to the time each
         # has for it (counter_capacity.py): a counter that ranks it first takes most of it.
         other_work = sum(waiting.get(x, 0) * means[x] * cap[cid, x] / room[x] for x in first_here if room[x] > 0)
@@ -262,11 +265,27 @@ def _as_the_plan_calls(conn: Connection, service_id: int, policy: str, counters:
             for cid, (_policy, serving_now, services) in counters.items()}
 
 
-def _spill(load: float, counters: int) -> float:
+def _counters_for(sid: int, serving: dict[int, int], room: dict[int, float]) -> float:
+    """How many counters a higher-ranked service counts as when it takes a shared counter from the ones
+    below it: halfway between every counter that serves it (too many: a counter that ranks it last is
+    rarely free for it, and the services ranked second behind it ran 25-30 % low) and the capacity they
+    leave it (`counter_capacity.py`; too few: its queue reads as never empty once its own counters are
+    busy, and single estimates overshoot). Halfway is what bench_estimates measured best
+    (docs/architecture.md, "Estimates")."""
+    return (serving[sid] + room.get(sid, serving[sid])) / 2
+
+
+def _spill(load: float, counters: float) -> float:
     """The share of one of its counters that a service's arrivals take from the services below it there:
-    its load per counter, but only as often as its customers find every counter busy (Erlang C); a
-    service with spare counters rarely holds up the lower-ranked services of a shared counter."""
-    return load / counters * erlang_c(counters, load)
+    its load per counter, but only as often as its customers find every counter busy (Erlang C, read
+    between the whole numbers of counters either side); a service with spare counters rarely holds up
+    the lower-ranked services of a shared counter."""
+    if counters <= load:
+        return 1.0  # it needs every counter it has: nothing is left below it
+    whole = int(counters)
+    part = counters - whole
+    waits = erlang_c(whole, load) * (1 - part) + erlang_c(whole + 1, load) * part
+    return load / counters * waits
 
 
 def estimate_wait_s(people_ahead: int, load: ServiceLoad) -> int | None:

@@ -10,7 +10,8 @@ from server.models import Counter, Service
 from server.queue import estimates
 from server.queue.actors import Actor
 from server.queue.counter_capacity import capacities, effective_counters
-from server.queue.estimates import RecentServices, _time_for_turns
+from server.queue.erlang import erlang_c
+from server.queue.estimates import RecentServices, _counters_for, _spill, _time_for_turns
 
 A, B, C = 1, 2, 3
 
@@ -35,6 +36,27 @@ def test_a_longest_wait_counter_gives_each_service_what_the_others_leave():
     assert cap[1, A] == pytest.approx(0.8) and cap[1, B] == pytest.approx(0.7)
     idle = capacities({1: ("longest_wait", [A, B])}, {})
     assert idle[1, A] == idle[1, B] == 1.0
+
+
+def test_a_busy_higher_service_takes_more_of_a_shared_counter_than_its_headcount_of_counters_says():
+    # The demo-like hall: A (1.6 erlangs) is first at counters 1 and 2, second at 3 (behind B), last at
+    # 4 (behind V and C). Four counters serve A, but 3 and 4 are seldom free for it.
+    cap = capacities({1: ("strict", [A, B]), 2: ("strict", [A, C]), 3: ("strict", [B, A]),
+                      4: ("strict", [4, C, A])}, {A: 1.6, B: 0.8, C: 0.67, 4: 0.23})
+    room = effective_counters(cap)
+    assert 2.0 < room[A] < 4.0
+    counted = _counters_for(A, {A: 4}, room)
+    assert counted == pytest.approx((4 + room[A]) / 2)  # halfway: see _counters_for
+    # So B gets less of counter 1 than if A had four whole counters: A's queue is more often non-empty.
+    assert _spill(1.6, counted) > _spill(1.6, 4) + 0.05
+
+
+def test_erlang_c_reads_between_whole_counters_for_a_fractional_count():
+    assert _spill(1.6, 3) == pytest.approx(1.6 / 3 * erlang_c(3, 1.6))
+    between = _spill(1.6, 3.5)
+    assert _spill(1.6, 4) < between < _spill(1.6, 3)
+    assert _spill(2.0, 1.5) == 1.0  # more load than counters: nothing left for the services below it
+    assert _spill(0.0, 2.5) == 0.0
 
 
 def test_the_rest_of_a_service_already_under_way_comes_from_the_recent_ones_that_lasted_longer():
