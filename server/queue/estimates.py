@@ -15,7 +15,8 @@ Each counter is a lane that starts serving `s` after a delay and then at a pace:
   backlog shared among its open counters by the time each leaves it (`counter_capacity.py`);
 - pace: share / m_s, where the share is what future arrivals of services ranked above `s` leave over
   (their offered load, arrivals of the last hour times mean service time, shared among their counters,
-  and taken only as often as those customers find all their counters busy: Erlang C).
+  and taken only as often as those customers find all their counters busy: Erlang C; the counters
+  counted halfway between all that serve them and the capacity those leave them: `_counters_for`).
 A backlog at one counter holds up only that counter: the customer needs the first free lane, not all.
 With no counter shared and every counter busy with a fresh exponential service this is the plain
 (k - free + 1) * m / n of an M/M/n queue. The mean service time
