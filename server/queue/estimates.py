@@ -302,18 +302,29 @@ def estimate_wait_s(people_ahead: int, load: ServiceLoad) -> int | None:
 
 def _time_for_turns(turns: float, lanes, mean_service_s: float) -> float:
     """When the counters, each joining after its delay at its share's pace, have served `turns` of the
-    service: the earliest t >= 0 with sum(share * (t - delay)) / mean >= turns over the lanes started by t.
-    A negative delay (a counter about to finish a shorter service) is a lane ahead of its pace."""
-    pace = offset = 0.0  # served by t: pace * t - offset, over the lanes started by t
-    t = 0.0
-    for delay, share in sorted(lanes):
-        if pace > 0:
-            t = max(0.0, (turns + offset) / pace)
-            if t <= delay:
-                return t
-        pace += share / mean_service_s
-        offset += share / mean_service_s * delay
-    return max(0.0, (turns + offset) / pace)
+    service: the earliest t >= 0 by which the lanes' turns add up to `turns`.
+
+    A lane with a delay >= 0 serves share / mean turns a second from its delay on. A negative delay is a
+    counter about to finish a shorter service: it frees after rest = delay + mean / share, then goes at
+    its pace. Until then it gives its one turn at 1 / rest a second, so two such counters free for the
+    first newcomer after about half the rest (the first of two), not at once: crediting the turns its
+    pace would have made before now told customers with nobody ahead 0 while they waited minutes."""
+    segments = []  # (from, to, turns a second)
+    for delay, share in lanes:
+        pace = share / mean_service_s
+        if delay >= 0:
+            segments.append((delay, float("inf"), pace))
+        else:
+            rest = max(1.0, delay + 1.0 / pace)
+            segments += [(0.0, rest, 1.0 / rest), (rest, float("inf"), pace)]
+    edges = sorted({0.0} | {x for a, b, _r in segments for x in (a, b) if x != float("inf")})
+    served = 0.0
+    for at, following in zip(edges, edges[1:] + [float("inf")]):
+        rate = sum(r for a, b, r in segments if a <= at < b)
+        if rate > 0 and served + rate * (following - at) >= turns:
+            return at + (turns - served) / rate
+        served += rate * (following - at) if following != float("inf") else 0.0
+    return edges[-1]  # (no lane ever serves: not reached, every lane has a pace)
 
 
 def people_ahead_of(conn, ticket) -> int:

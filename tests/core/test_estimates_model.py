@@ -77,6 +77,20 @@ def test_a_lane_about_to_finish_a_short_service_is_ahead_of_its_pace():
     assert _time_for_turns(3, [(0.0, 1.0), (600.0, 1.0)], 300.0) == pytest.approx(750.0)
 
 
+def test_counters_about_to_free_do_not_give_turns_before_now():
+    # Two counters each 240 s from freeing where a turn of the newcomer's service takes 600 s: the first
+    # newcomer gets the first of them (about half the rest, as for two exponential rests), not 0 s
+    # (their pace would have served 0.6 turns each before now).
+    assert _time_for_turns(1, [(-360.0, 1.0), (-360.0, 1.0)], 600.0) == pytest.approx(120.0)
+    # The second newcomer: both have freed by 240 s.
+    assert _time_for_turns(2, [(-360.0, 1.0), (-360.0, 1.0)], 600.0) == pytest.approx(240.0)
+    # A third waits for the first of them to serve the second at the service's pace: 240 + 600 / 2.
+    assert _time_for_turns(3, [(-360.0, 1.0), (-360.0, 1.0)], 600.0) == pytest.approx(540.0)
+    # With one counter about to free and one starting later, the later one adds its pace from its delay.
+    assert _time_for_turns(2, [(-360.0, 1.0), (300.0, 1.0)], 600.0) == pytest.approx(
+        300.0 + (1 - 60 / 600) / (2 / 600))
+
+
 def _open(db, engine, number: int) -> int:
     with db.read() as s:
         cid = s.execute(select(Counter.id).where(Counter.number == number)).scalar_one()
