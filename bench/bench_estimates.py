@@ -6,9 +6,12 @@ Goal (issue 11): mean bias within ±10 % and mean absolute error within 25 % of 
 the engine, the best any estimate could do (estimate_oracle.py: the mean wait over futures that share
 all that was known at the customer's arrival): its error per customer is the noise floor (35-45 % in
 these scenarios), so the 25 % goal can only be judged on hourly means (the mean estimate against the
-mean wait of the customers who arrived in each hour of each day). Figures of 2026-12, demo / own:
-engine bias -12.3 % / -1.1 % (best possible -7.7 % / +4.1 % on the same days), per customer 54 % / 38 %
-(best 45 % / 35 %), hourly means 26 % / 14 % (best 19 % / 15 %); docs/architecture.md, "Estimates".
+mean wait of the customers who arrived in each hour of each day). Figures of 2026-12 (second pass:
+a higher-ranked service counted as halfway between its counters and the capacity they leave it, and a
+counter about to free gives its one turn when it frees), demo / own: engine bias -7.1 % / +2.4 % (first
+pass -12.3 % / -1.1 %; best possible -7.7 % / +4.1 % on the same days), per customer 54.5 % / 37.5 %
+(first pass 53.8 % / 37.9 %; best 45.3 % / 35.1 %), hourly means 25.5 % / 15.1 % (best 18.8 % /
+15.1 %); docs/architecture.md, "Estimates".
 `python -m bench bench_estimates`."""
 from __future__ import annotations
 

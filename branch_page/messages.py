@@ -6,6 +6,7 @@ MESSAGES = {
     "intro": _l("Choose a service to take a ticket now. You keep your place while you are on your way."),
     "waiting_n": _l("Waiting: %(n)s"),
     "estimated_wait": _l("Estimated wait: about %(min)s min"),
+    "wait_under_minute": _l("Estimated wait: less than a minute"),
     "no_wait": _l("You will be called shortly"),
     "no_counter_open": _l("No counter is serving this service right now."),
     "take": _l("Take a ticket"),

@@ -12,6 +12,7 @@ MESSAGES = {
     "waiting_title": _l("Waiting"),
     "waiting_n": _l("Waiting: %(n)s"),
     "est_wait": _l("about %(min)s min"),
+    "est_soon": _l("less than a minute"),
     "counters_title": _l("Counters"),
     "counter_paused": _l("Paused"),
     "counter_closed": _l("Closed"),

@@ -8,6 +8,7 @@ MESSAGES = {
     "your_number": _l("Your number"),
     "people_ahead": _l("People ahead of you: %(n)s"),
     "estimated_wait": _l("Estimated wait: about %(min)s min"),
+    "wait_under_minute": _l("Estimated wait: less than a minute"),
     "no_wait": _l("You will be called shortly"),
     "take_ticket": _l("Please take your ticket"),
     "not_printed_title": _l("Your ticket could not be printed"),

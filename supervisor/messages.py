@@ -49,6 +49,7 @@ MESSAGES = {
     "col.counters_open": _l("Counters open"),
     "col.level": _l("Alert level"),
     "minutes": _l("%(n)s min"),
+    "under_a_minute": _l("under 1 min"),
     "level.ok": _l("OK"),
     "level.warning": _l("Warning"),
     "level.critical": _l("Over target"),

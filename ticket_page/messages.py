@@ -6,6 +6,7 @@ MESSAGES = {
     "your_number": _l("Your number"),
     "people_ahead": _l("People ahead of you: %(n)s"),
     "estimated_wait": _l("Estimated wait: about %(min)s min"),
+    "wait_under_minute": _l("Estimated wait: less than a minute"),
     "no_wait": _l("You will be called shortly"),
     "no_counter_open": _l("No counter is serving this service right now."),
     "your_turn": _l("It's your turn!"),

@@ -12,7 +12,9 @@
 
   function waitText(row) {
     if (row.estimated_wait_s == null) return t("no_counter_open");
-    return row.estimated_wait_s ? t("estimated_wait", { min: cf.ui.minutes(row.estimated_wait_s) }) : t("no_wait");
+    if (!row.estimated_wait_s) return t("no_wait");
+    if (cf.ui.underAMinute(row.estimated_wait_s)) return t("wait_under_minute");
+    return t("estimated_wait", { min: cf.ui.minutes(row.estimated_wait_s) });
   }
 
   function render() {

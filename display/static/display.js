@@ -260,7 +260,8 @@
           h("span", { class: "d-s-name" }, biName(row)),
           h("span", { class: "d-s-count" }, bi("waiting_n", { n: row.waiting })),
           row.waiting && row.estimated_wait_s != null // null: no open counter, no promise
-            ? h("span", { class: "d-s-est" }, bi("est_wait", { min: cf.ui.minutes(row.estimated_wait_s) }))
+            ? h("span", { class: "d-s-est" }, cf.ui.underAMinute(row.estimated_wait_s) ? bi("est_soon")
+              : bi("est_wait", { min: cf.ui.minutes(row.estimated_wait_s) }))
             : null,
         ),
       ),

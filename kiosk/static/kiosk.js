@@ -120,9 +120,9 @@
     // null: no open counter serves it, so no promise; 0: a counter is free for them.
     $("k-wait").textContent = ticket.estimated_wait_s === null || ticket.estimated_wait_s === undefined
       ? t(ticket.warning === "no_counter_open" ? "no_counter_warning" : "no_estimate")
-      : ticket.estimated_wait_s
-        ? t("estimated_wait", { min: cf.ui.minutes(ticket.estimated_wait_s) })
-        : t("no_wait");
+      : !ticket.estimated_wait_s ? t("no_wait")
+        : cf.ui.underAMinute(ticket.estimated_wait_s) ? t("wait_under_minute")
+          : t("estimated_wait", { min: cf.ui.minutes(ticket.estimated_wait_s) });
     const cls = $("k-class");
     cls.hidden = !ticket.priority || ticket.priority === "normal";
     if (!cls.hidden) cls.textContent = t(ticket.priority === "vip" ? "vip_ticket" : "priority_ticket");

@@ -15,7 +15,8 @@ Each counter is a lane that starts serving `s` after a delay and then at a pace:
   backlog shared among its open counters by the time each leaves it (`counter_capacity.py`);
 - pace: share / m_s, where the share is what future arrivals of services ranked above `s` leave over
   (their offered load, arrivals of the last hour times mean service time, shared among their counters,
-  and taken only as often as those customers find all their counters busy: Erlang C).
+  and taken only as often as those customers find all their counters busy: Erlang C; the counters
+  counted halfway between all that serve them and the capacity those leave them: `_counters_for`).
 A backlog at one counter holds up only that counter: the customer needs the first free lane, not all.
 With no counter shared and every counter busy with a fresh exponential service this is the plain
 (k - free + 1) * m / n of an M/M/n queue. The mean service time
@@ -43,7 +44,9 @@ from .states import CounterState, TicketStatus
 RECENT_SERVICES = 20
 ARRIVAL_WINDOW = dt.timedelta(hours=1)  # offered load from the arrivals of the last hour
 ARRIVALS_REFRESH = dt.timedelta(minutes=1)  # of the clock: simulations on a virtual clock read as often
-MIN_SHARE = 0.1  # a counter always gives a service at least this much of its time (no division by ~0)
+# A counter always gives a service at least this much of its time: a lane's delay is divided by its share,
+# and a smaller floor let one busy higher service blow single estimates up (bench_estimates, 2026-12).
+MIN_SHARE = 0.25
 RECENT_WINDOW = dt.timedelta(hours=3)
 MIN_MEAN_S = 1.0
 MIN_LONGER = 3  # recent services that outlasted the current one, to trust their mean excess
@@ -239,7 +242,8 @@ def service_load(conn, service_id: int, default_s: int, now: dt.datetime,
         rank = services.index(service_id)
         first_here = services[:rank] if policy == "strict" else [x for x in services if x != service_id]
         above = services[:rank] if policy == "strict" else []
-        share = max(MIN_SHARE, 1.0 - sum(_spill(rate.get(x, 0.0) * means[x], serving[x]) for x in above))
+        share = max(MIN_SHARE, 1.0 - sum(_spill(rate.get(x, 0.0) * means[x], _counters_for(x, serving, room))
+                                         for x in above))
         # Each other service's backlog is worked off by its counters in proportion to the time each
         # has for it (counter_capacity.py): a counter that ranks it first takes most of it.
         other_work = sum(waiting.get(x, 0) * means[x] * cap[cid, x] / room[x] for x in first_here if room[x] > 0)
@@ -262,11 +266,27 @@ def _as_the_plan_calls(conn: Connection, service_id: int, policy: str, counters:
             for cid, (_policy, serving_now, services) in counters.items()}
 
 
-def _spill(load: float, counters: int) -> float:
+def _counters_for(sid: int, serving: dict[int, int], room: dict[int, float]) -> float:
+    """How many counters a higher-ranked service counts as when it takes a shared counter from the ones
+    below it: halfway between every counter that serves it (too many: a counter that ranks it last is
+    rarely free for it, and the services ranked second behind it ran 25-30 % low) and the capacity they
+    leave it (`counter_capacity.py`; too few: its queue reads as never empty once its own counters are
+    busy, and single estimates overshoot). Halfway is what bench_estimates measured best
+    (docs/architecture.md, "Estimates")."""
+    return (serving[sid] + room.get(sid, serving[sid])) / 2
+
+
+def _spill(load: float, counters: float) -> float:
     """The share of one of its counters that a service's arrivals take from the services below it there:
-    its load per counter, but only as often as its customers find every counter busy (Erlang C); a
-    service with spare counters rarely holds up the lower-ranked services of a shared counter."""
-    return load / counters * erlang_c(counters, load)
+    its load per counter, but only as often as its customers find every counter busy (Erlang C, read
+    between the whole numbers of counters either side); a service with spare counters rarely holds up
+    the lower-ranked services of a shared counter."""
+    if counters <= load:
+        return 1.0  # it needs every counter it has: nothing is left below it
+    whole = int(counters)
+    part = counters - whole
+    waits = erlang_c(whole, load) * (1 - part) + erlang_c(whole + 1, load) * part
+    return load / counters * waits
 
 
 def estimate_wait_s(people_ahead: int, load: ServiceLoad) -> int | None:
@@ -282,18 +302,29 @@ def estimate_wait_s(people_ahead: int, load: ServiceLoad) -> int | None:
 
 def _time_for_turns(turns: float, lanes, mean_service_s: float) -> float:
     """When the counters, each joining after its delay at its share's pace, have served `turns` of the
-    service: the earliest t >= 0 with sum(share * (t - delay)) / mean >= turns over the lanes started by t.
-    A negative delay (a counter about to finish a shorter service) is a lane ahead of its pace."""
-    pace = offset = 0.0  # served by t: pace * t - offset, over the lanes started by t
-    t = 0.0
-    for delay, share in sorted(lanes):
-        if pace > 0:
-            t = max(0.0, (turns + offset) / pace)
-            if t <= delay:
-                return t
-        pace += share / mean_service_s
-        offset += share / mean_service_s * delay
-    return max(0.0, (turns + offset) / pace)
+    service: the earliest t >= 0 by which the lanes' turns add up to `turns`.
+
+    A lane with a delay >= 0 serves share / mean turns a second from its delay on. A negative delay is a
+    counter about to finish a shorter service: it frees after rest = delay + mean / share, then goes at
+    its pace. Until then it gives its one turn at 1 / rest a second, so two such counters free for the
+    first newcomer after about half the rest (the first of two), not at once: crediting the turns its
+    pace would have made before now told customers with nobody ahead 0 while they waited minutes."""
+    segments = []  # (from, to, turns a second)
+    for delay, share in lanes:
+        pace = share / mean_service_s
+        if delay >= 0:
+            segments.append((delay, float("inf"), pace))
+        else:
+            rest = max(1.0, delay + 1.0 / pace)
+            segments += [(0.0, rest, 1.0 / rest), (rest, float("inf"), pace)]
+    edges = sorted({0.0} | {x for a, b, _r in segments for x in (a, b) if x != float("inf")})
+    served = 0.0
+    for at, following in zip(edges, edges[1:] + [float("inf")]):
+        rate = sum(r for a, b, r in segments if a <= at < b)
+        if rate > 0 and served + rate * (following - at) >= turns:
+            return at + (turns - served) / rate
+        served += rate * (following - at) if following != float("inf") else 0.0
+    return edges[-1]  # (no lane ever serves: not reached, every lane has a pace)
 
 
 def people_ahead_of(conn, ticket, now: dt.datetime) -> int:

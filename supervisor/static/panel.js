@@ -89,6 +89,9 @@
   }
   const since = (iso) => (Date.now() - Date.parse(iso)) / 1000;
   const minutes = (seconds) => t("minutes", { n: Math.floor((seconds || 0) / 60) });
+  // Worded as the public screens word it (cf.ui.underAMinute); null: no open counter serves it.
+  const estimate = (seconds) => (seconds == null ? "–" : cf.ui.underAMinute(seconds) ? t("under_a_minute")
+    : t("minutes", { n: cf.ui.minutes(seconds) }));
   // Actor labels are "user:name", "device:name" or "system".
   function who(label) {
     if (!label) return "";
@@ -312,7 +315,7 @@
           h("th", { scope: "row" }, h("span", { class: "sv-code" }, row.service), " ", serviceName(row)),
           h("td", { class: "sv-num sv-waiting" }, String(row.waiting), ...forCounters(row)),
           h("td", { class: "sv-num sv-longest", dataset: { service: row.service } }, row.waiting ? minutes(longestNow(row)) : "–"),
-          h("td", { class: "sv-num" }, row.waiting ? minutes(row.estimated_wait_s) : "–"),
+          h("td", { class: "sv-num" }, row.waiting ? estimate(row.estimated_wait_s) : "–"),
           h("td", { class: "sv-num" }, String(row.counters_open)),
           h("td", {}, badge("level-" + row.alert_level, t("level." + row.alert_level))),
         ),

@@ -10,7 +10,8 @@ from server.models import Counter, Service
 from server.queue import estimates
 from server.queue.actors import Actor
 from server.queue.counter_capacity import capacities, effective_counters
-from server.queue.estimates import RecentServices, _time_for_turns
+from server.queue.erlang import erlang_c
+from server.queue.estimates import RecentServices, _counters_for, _spill, _time_for_turns
 
 A, B, C = 1, 2, 3
 
@@ -37,6 +38,27 @@ def test_a_longest_wait_counter_gives_each_service_what_the_others_leave():
     assert idle[1, A] == idle[1, B] == 1.0
 
 
+def test_a_busy_higher_service_takes_more_of_a_shared_counter_than_its_headcount_of_counters_says():
+    # The demo-like hall: A (1.6 erlangs) is first at counters 1 and 2, second at 3 (behind B), last at
+    # 4 (behind V and C). Four counters serve A, but 3 and 4 are seldom free for it.
+    cap = capacities({1: ("strict", [A, B]), 2: ("strict", [A, C]), 3: ("strict", [B, A]),
+                      4: ("strict", [4, C, A])}, {A: 1.6, B: 0.8, C: 0.67, 4: 0.23})
+    room = effective_counters(cap)
+    assert 2.0 < room[A] < 4.0
+    counted = _counters_for(A, {A: 4}, room)
+    assert counted == pytest.approx((4 + room[A]) / 2)  # halfway: see _counters_for
+    # So B gets less of counter 1 than if A had four whole counters: A's queue is more often non-empty.
+    assert _spill(1.6, counted) > _spill(1.6, 4) + 0.05
+
+
+def test_erlang_c_reads_between_whole_counters_for_a_fractional_count():
+    assert _spill(1.6, 3) == pytest.approx(1.6 / 3 * erlang_c(3, 1.6))
+    between = _spill(1.6, 3.5)
+    assert _spill(1.6, 4) < between < _spill(1.6, 3)
+    assert _spill(2.0, 1.5) == 1.0  # more load than counters: nothing left for the services below it
+    assert _spill(0.0, 2.5) == 0.0
+
+
 def test_the_rest_of_a_service_already_under_way_comes_from_the_recent_ones_that_lasted_longer():
     recent = RecentServices(396.0, (60.0, 120.0, 600.0, 600.0, 600.0))
     assert recent.remaining(0) == pytest.approx(396.0)  # just called: the mean
@@ -53,6 +75,20 @@ def test_a_lane_about_to_finish_a_short_service_is_ahead_of_its_pace():
     assert _time_for_turns(2, [(-240.0, 1.0), (-240.0, 1.0)], 300.0) == pytest.approx(60.0)
     # A lane that joins late adds its pace only from then on.
     assert _time_for_turns(3, [(0.0, 1.0), (600.0, 1.0)], 300.0) == pytest.approx(750.0)
+
+
+def test_counters_about_to_free_do_not_give_turns_before_now():
+    # Two counters each 240 s from freeing where a turn of the newcomer's service takes 600 s: the first
+    # newcomer gets the first of them (about half the rest, as for two exponential rests), not 0 s
+    # (their pace would have served 0.6 turns each before now).
+    assert _time_for_turns(1, [(-360.0, 1.0), (-360.0, 1.0)], 600.0) == pytest.approx(120.0)
+    # The second newcomer: both have freed by 240 s.
+    assert _time_for_turns(2, [(-360.0, 1.0), (-360.0, 1.0)], 600.0) == pytest.approx(240.0)
+    # A third waits for the first of them to serve the second at the service's pace: 240 + 600 / 2.
+    assert _time_for_turns(3, [(-360.0, 1.0), (-360.0, 1.0)], 600.0) == pytest.approx(540.0)
+    # With one counter about to free and one starting later, the later one adds its pace from its delay.
+    assert _time_for_turns(2, [(-360.0, 1.0), (300.0, 1.0)], 600.0) == pytest.approx(
+        300.0 + (1 - 60 / 600) / (2 / 600))
 
 
 def _open(db, engine, number: int) -> int:

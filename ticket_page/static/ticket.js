@@ -27,8 +27,9 @@
         h("p", { class: "tp-ahead" }, t("people_ahead", { n: ticket.people_ahead ?? 0 })),
         // null: no open counter serves the service now, so no time is promised.
         h("p", { class: "tp-wait" }, ticket.estimated_wait_s == null ? t("no_counter_open")
-          : ticket.estimated_wait_s ? t("estimated_wait", { min: cf.ui.minutes(ticket.estimated_wait_s) })
-            : t("no_wait")),
+          : !ticket.estimated_wait_s ? t("no_wait")
+            : cf.ui.underAMinute(ticket.estimated_wait_s) ? t("wait_under_minute")
+              : t("estimated_wait", { min: cf.ui.minutes(ticket.estimated_wait_s) })),
       ];
     } else if (ticket.status === "called") {
       children = [

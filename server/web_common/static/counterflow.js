@@ -522,6 +522,11 @@
     minutes(seconds) {
       return Math.max(1, Math.round((seconds || 0) / 60));
     },
+    // An estimate under a minute reads "less than a minute" on every screen, never "about 1 min" or
+    // "0 min" (docs/architecture.md, "Estimates"); from a minute on, minutes() rounds it.
+    underAMinute(seconds) {
+      return (seconds || 0) < 60;
+    },
     // <element>.replaceChildren(...) from [tag, {attrs}, ...children] trees, without innerHTML.
     h(tag, attrs, ...children) {
       const el = document.createElement(tag);
