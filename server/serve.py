@@ -142,7 +142,7 @@ def _run_gunicorn(app, settings, started) -> None:
         raise SystemExit("error: COUNTERFLOW_ASYNC_MODE=threading needs gunicorn (pip install gunicorn)") from err
 
     gunicorn_wsgi.SERVER = SERVER_HEADER  # gunicorn's own Server header, bare
-    from .allocator import limit_arenas
+    from .allocator import limit_arenas, trim_periodically
 
     limit_arenas()  # before any thread: per-thread malloc arenas made RSS climb (server/allocator.py)
     hub = app.extensions["counterflow"]
@@ -150,6 +150,7 @@ def _run_gunicorn(app, settings, started) -> None:
 
     def post_worker_init(_worker):
         hub.start_background()  # in the worker, where the requests are served
+        trim_periodically()  # the arenas' free pages back to the system (server/allocator.py)
         if started is not None:
             started()
 
