@@ -4,12 +4,8 @@
  */
 (function () {
   "use strict";
-  const cf = window.CounterFlow;
   const sv = window.counterflowSupervisor;
-  const page = cf.page;
-  const h = cf.ui.h;
-  const t = sv.t;
-  const $ = (id) => document.getElementById(id);
+  const { cf, page, h, t, $ } = sv;
   const state = { comments: [], loaded: false };
   const path = (id, action) => `${page.api.comments}/${encodeURIComponent(id)}/${action}`;
 

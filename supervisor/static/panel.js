@@ -501,8 +501,9 @@
     }
   }
 
+  // Plug-ins take their shared names from here: `const { cf, page, h, t, $ } = sv;`.
   const sv = {
-    state, hooks, api, t, say, info, refuse, refuseError, errorKey, clock, duration, who, serviceName,
+    cf, page, h, $, state, hooks, api, t, say, info, refuse, refuseError, errorKey, clock, duration, who, serviceName,
     reasonLabel, dialogError, upsert, badge, pathWith, renderLive, renderEmergency, charts: {},
     get client() {
       return client;

@@ -5,12 +5,8 @@
  */
 (function () {
   "use strict";
-  const cf = window.CounterFlow;
   const sv = window.counterflowSupervisor;
-  const page = cf.page;
-  const h = cf.ui.h;
-  const t = sv.t;
-  const $ = (id) => document.getElementById(id);
+  const { cf, page, h, t, $ } = sv;
   const LOCALES = ["zh_Hant", "zh_Hans", "en"];
   const state = { surveys: [], min: 3 };
   const local = (texts) => texts[cf.i18n.locale] || texts.zh_Hant;
