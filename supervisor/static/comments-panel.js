@@ -83,13 +83,7 @@
     }
   });
 
-  sv.hooks.tab.push((tab) => {
-    if (tab === "reports") load();
-  });
-  sv.hooks.event.push((message) => {
-    if (message.event.startsWith("comment.") && sv.state.tab === "reports") load();
-  });
-  sv.hooks.locale.push(render);
+  sv.follow("reports", "comment.", load, render);
   sv.hooks.signedIn.push(() => {
     state.comments = [];
     state.loaded = false;

@@ -151,13 +151,7 @@
   });
 
   resetForm();
-  sv.hooks.tab.push((tab) => {
-    if (tab === "reports") load();
-  });
-  sv.hooks.event.push((message) => {
-    if (message.event.startsWith("survey.") && sv.state.tab === "reports") load();
-  });
-  sv.hooks.locale.push(render);
+  sv.follow("reports", "survey.", load, render);
   sv.hooks.signedIn.push(() => {
     state.surveys = [];
   });
