@@ -7,10 +7,6 @@ e-mail address once booked.
 """
 from __future__ import annotations
 
-import io
-
-import qrcode
-import qrcode.image.svg
 from flask import Blueprint, Response, current_app, request
 
 from server.audiences import branch_info
@@ -19,6 +15,7 @@ from server.models import Branch
 from server.queue import appointment_queries
 from server.queue.errors import NotFound
 from server.web_common import render_page
+from server.web_common.qr import qr_response
 
 from .messages import MESSAGES
 
@@ -78,10 +75,4 @@ def qr(token: str):
             appointment_queries.by_token(session, token[:MAX_TOKEN])
     except NotFound:
         return Response("not found", status=404, mimetype="text/plain")
-    image = qrcode.make(appointment_url(token), image_factory=qrcode.image.svg.SvgPathImage, box_size=10, border=2)
-    out = io.BytesIO()
-    image.save(out)
-    response = Response(out.getvalue(), mimetype="image/svg+xml")
-    response.headers["Cache-Control"] = "no-store"
-    response.headers["Referrer-Policy"] = "no-referrer"
-    return response
+    return qr_response(appointment_url(token))

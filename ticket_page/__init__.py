@@ -5,10 +5,6 @@ nothing else, and follows it live (people ahead, then "go to counter N").
 """
 from __future__ import annotations
 
-import io
-
-import qrcode
-import qrcode.image.svg
 from flask import Blueprint, Response, current_app, request
 
 from server.audiences import OWN_TICKET, branch_info, pick
@@ -17,6 +13,7 @@ from server.models import Branch, Ticket
 from server.queue import queries
 from server.queue.errors import NotFound
 from server.web_common import render_page
+from server.web_common.qr import qr_response
 
 from .messages import MESSAGES
 from .remote import MESSAGES as REMOTE_MESSAGES, remote_config
@@ -66,10 +63,4 @@ def qr(token: str):
     """The ticket page's address as a QR code, for the kiosk screen when the printer failed."""
     if _lookup(token) is None:
         return Response("not found", status=404, mimetype="text/plain")
-    image = qrcode.make(ticket_url(token), image_factory=qrcode.image.svg.SvgPathImage, box_size=10, border=2)
-    out = io.BytesIO()
-    image.save(out)
-    response = Response(out.getvalue(), mimetype="image/svg+xml")
-    response.headers["Cache-Control"] = "no-store"
-    response.headers["Referrer-Policy"] = "no-referrer"
-    return response
+    return qr_response(ticket_url(token))

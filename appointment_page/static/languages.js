@@ -1,22 +1,9 @@
-/* The language buttons of both appointment pages: switch live, remember the choice on this phone. */
+/* The language buttons of both appointment pages (cf.ui.languageButtons); a ?lang= in the address wins
+ * over the choice remembered on this phone. Loaded before book.js / appointment.js. */
 (function () {
   "use strict";
   const cf = window.CounterFlow;
-  const LANG_KEY = "counterflow.lang";
-
-  function setLocale(locale) {
-    cf.i18n.setLocale(locale);
-    cf.storage.set(LANG_KEY, locale);
-    document.querySelectorAll(".cf-lang button").forEach((b) => {
-      b.setAttribute("aria-pressed", String(b.dataset.locale === cf.i18n.locale));
-    });
-  }
-  document.querySelectorAll(".cf-lang button").forEach((b) => {
-    b.addEventListener("click", () => setLocale(b.dataset.locale));
-  });
-  const saved = cf.storage.get(LANG_KEY);
-  if (saved && saved !== cf.i18n.locale && !new URLSearchParams(location.search).get("lang")) setLocale(saved);
-  cf.i18n.onChange(() => {
+  cf.ui.languageButtons(() => {
     document.getElementById("ap-branch").textContent = cf.i18n.name(cf.page.branch);
-  });
+  }, { urlWins: true });
 })();

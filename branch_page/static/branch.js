@@ -74,7 +74,7 @@
     render();
   }
 
-  remote.languageButtons(render);
+  cf.ui.languageButtons(render);
   load();
   setInterval(load, page.refresh_s * 1000);
   window.counterflowBranch = { state };

@@ -41,7 +41,7 @@
     render();
   }
 
-  remote.languageButtons(render);
+  cf.ui.languageButtons(render);
   render();
   checkIn();
 })();

@@ -1,10 +1,9 @@
 /* Shared by the branch page, the door page and the ticket page: this phone's remote tickets of a branch
- * (their tracking tokens, kept in localStorage so the door poster can check them in), the language
- * buttons, and a fetch that sends the device cookie (cf.api.request omits cookies on purpose). */
+ * (their tracking tokens, kept in localStorage so the door poster can check them in) and a fetch that
+ * sends the device cookie (cf.api.request omits cookies on purpose). */
 (function () {
   "use strict";
   const cf = window.CounterFlow;
-  const LANG_KEY = "counterflow.lang";
 
   function tokens(key) {
     try {
@@ -48,21 +47,5 @@
     return data;
   }
 
-  function languageButtons(onChange) {
-    function setLocale(locale) {
-      cf.i18n.setLocale(locale);
-      cf.storage.set(LANG_KEY, locale);
-      document.querySelectorAll(".cf-lang button").forEach((b) => {
-        b.setAttribute("aria-pressed", String(b.dataset.locale === cf.i18n.locale));
-      });
-    }
-    document.querySelectorAll(".cf-lang button").forEach((b) => {
-      b.addEventListener("click", () => setLocale(b.dataset.locale));
-    });
-    cf.i18n.onChange(onChange);
-    const saved = cf.storage.get(LANG_KEY);
-    if (saved && saved !== cf.i18n.locale) setLocale(saved);
-  }
-
-  window.CounterFlowRemote = { tokens, remember, forget, send, languageButtons };
+  window.CounterFlowRemote = { tokens, remember, forget, send };
 })();

@@ -7,11 +7,7 @@
 (function () {
   "use strict";
   const ct = window.counterflowCounter;
-  const cf = window.CounterFlow;
-  const h = cf.ui.h;
-  const t = ct.t;
-  const $ = (id) => document.getElementById(id);
-  const state = ct.state;
+  const { cf, h, t, $, state } = ct;
   const REFRESH_ON = /^(snapshot|queue\.changed|ticket\.|counter\.)/;
 
   let timer = null;

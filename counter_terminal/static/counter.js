@@ -766,8 +766,9 @@
     }
   }
 
+  // Plug-ins take their shared names from here: `const { cf, h, t, $, state } = ct;`.
   window.counterflowCounter = {
-    state, hooks, api, counterPath, info, refuse, refuseError, blocked, setCurrent, serviceName, t, render,
+    cf, h, $, state, hooks, api, counterPath, info, refuse, refuseError, blocked, setCurrent, serviceName, t, render,
     get busy() {
       return state.busy;
     },

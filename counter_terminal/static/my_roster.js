@@ -5,11 +5,7 @@
 (function () {
   "use strict";
   const ct = window.counterflowCounter;
-  const cf = window.CounterFlow;
-  const h = cf.ui.h;
-  const t = ct.t;
-  const $ = (id) => document.getElementById(id);
-  const state = ct.state;
+  const { cf, h, t, $, state } = ct;
   const mine = { data: null, user: null, reading: false };
 
   const addDays = (iso, n) => new Date(Date.parse(iso + "T12:00:00Z") + n * 86400000).toISOString().slice(0, 10);

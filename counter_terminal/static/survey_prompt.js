@@ -8,11 +8,7 @@
 (function () {
   "use strict";
   const ct = window.counterflowCounter;
-  const cf = window.CounterFlow;
-  const h = cf.ui.h;
-  const t = ct.t;
-  const $ = (id) => document.getElementById(id);
-  const state = ct.state;
+  const { cf, h, t, $, state } = ct;
   const REFRESH_MS = 10 * 60 * 1000;
   const local = (texts) => texts[cf.i18n.locale] || texts.zh_Hant;
 

@@ -5,10 +5,7 @@ link + QR code that brings a kiosk or display online with its device token."""
 from __future__ import annotations
 
 import base64
-import io
 
-import qrcode
-import qrcode.image.svg
 from flask import jsonify, request, url_for
 from sqlalchemy import select
 
@@ -19,6 +16,7 @@ from ..queue import queries, setup_audit
 from ..queue.clock import utc_now
 from ..queue.setup import branch_view as setup_branch_view
 from ..queue.views import service_view
+from ..web_common.qr import qr_svg
 from .admin_routes import HANS, NAME, _admin
 from .core import ApiError, hub, json_body, principal, route
 
@@ -118,7 +116,4 @@ def _counter_setup(counter) -> dict:
 
 def qr_data_url(text: str) -> str:
     """An SVG QR code as a data: URL (the pages' CSP allows data: images)."""
-    image = qrcode.make(text, image_factory=qrcode.image.svg.SvgPathImage, box_size=10, border=2)
-    out = io.BytesIO()
-    image.save(out)
-    return "data:image/svg+xml;base64," + base64.b64encode(out.getvalue()).decode("ascii")
+    return "data:image/svg+xml;base64," + base64.b64encode(qr_svg(text)).decode("ascii")

@@ -4,12 +4,8 @@
  * an appointment.* event reaches the supervisor room. */
 (function () {
   "use strict";
-  const cf = window.CounterFlow;
   const sv = window.counterflowSupervisor;
-  const page = cf.page;
-  const h = cf.ui.h;
-  const t = sv.t;
-  const $ = (id) => document.getElementById(id);
+  const { cf, page, h, t, $ } = sv;
   const state = { settings: null, day: null };
 
   async function call(method, path, body) {

@@ -4,12 +4,8 @@
  * wait too long first, and how many paused tellers are asked to resume. Loaded after panel.js. */
 (function () {
   "use strict";
-  const cf = window.CounterFlow;
   const sv = window.counterflowSupervisor;
-  const page = cf.page;
-  const h = cf.ui.h;
-  const t = sv.t;
-  const $ = (id) => document.getElementById(id);
+  const { cf, page, h, t, $ } = sv;
   const dialog = $("sv-emergency-confirm");
   let policy = "breached_longest_wait";
 

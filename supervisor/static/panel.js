@@ -504,8 +504,22 @@
     }
   }
 
+  // A tab's section read from the API (the comment book, the survey, ...): read again when `tab` is
+  // shown and when an event whose name starts with `prefix` arrives while it is; drawn again in a new
+  // language.
+  function follow(tab, prefix, load, render) {
+    hooks.tab.push((name) => {
+      if (name === tab) load();
+    });
+    hooks.event.push((message) => {
+      if (message.event.startsWith(prefix) && state.tab === tab) load();
+    });
+    hooks.locale.push(render);
+  }
+
+  // Plug-ins take their shared names from here: `const { cf, page, h, t, $ } = sv;`.
   const sv = {
-    state, hooks, api, t, say, info, refuse, refuseError, errorKey, clock, duration, who, serviceName,
+    cf, page, h, $, state, hooks, api, t, follow, say, info, refuse, refuseError, errorKey, clock, duration, who, serviceName,
     reasonLabel, dialogError, upsert, badge, pathWith, renderLive, renderEmergency, charts: {},
     get client() {
       return client;

@@ -7,12 +7,8 @@
  */
 (function () {
   "use strict";
-  const cf = window.CounterFlow;
   const sv = window.counterflowSupervisor;
-  const page = cf.page;
-  const h = cf.ui.h;
-  const t = sv.t;
-  const $ = (id) => document.getElementById(id);
+  const { cf, page, h, t, $ } = sv;
   const kindSelect = $("sv-rf-kind");
   const state = { shown: null, wall: undefined }; // {kind, data} of the last report shown; the posted star
 

@@ -6,12 +6,8 @@
  */
 (function () {
   "use strict";
-  const cf = window.CounterFlow;
   const sv = window.counterflowSupervisor;
-  const page = cf.page;
-  const h = cf.ui.h;
-  const t = sv.t;
-  const $ = (id) => document.getElementById(id);
+  const { cf, page, h, t, $ } = sv;
   const Chart = window.Chart;
   // Events after which the day's numbers are worth reading again.
   const CHANGES = ["ticket.issued", "ticket.completed", "ticket.no_show", "ticket.transferred", "ticket.cancelled",

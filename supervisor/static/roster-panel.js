@@ -5,12 +5,8 @@
  */
 (function () {
   "use strict";
-  const cf = window.CounterFlow;
   const sv = window.counterflowSupervisor;
-  const page = cf.page;
-  const h = cf.ui.h;
-  const t = sv.t;
-  const $ = (id) => document.getElementById(id);
+  const { cf, page, h, t, $ } = sv;
   const state = { week: null, asked: 0, actual: null };
 
   // Dates are plain YYYY-MM-DD business days: computed at noon UTC so no zone moves them.

@@ -5,12 +5,8 @@
  */
 (function () {
   "use strict";
-  const cf = window.CounterFlow;
   const sv = window.counterflowSupervisor;
-  const page = cf.page;
-  const h = cf.ui.h;
-  const t = sv.t;
-  const $ = (id) => document.getElementById(id);
+  const { cf, page, h, t, $ } = sv;
   const LOCALES = ["zh_Hant", "zh_Hans", "en"];
   const state = { surveys: [], min: 3 };
   const local = (texts) => texts[cf.i18n.locale] || texts.zh_Hant;
@@ -155,13 +151,7 @@
   });
 
   resetForm();
-  sv.hooks.tab.push((tab) => {
-    if (tab === "reports") load();
-  });
-  sv.hooks.event.push((message) => {
-    if (message.event.startsWith("survey.") && sv.state.tab === "reports") load();
-  });
-  sv.hooks.locale.push(render);
+  sv.follow("reports", "survey.", load, render);
   sv.hooks.signedIn.push(() => {
     state.surveys = [];
   });

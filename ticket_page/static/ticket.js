@@ -6,7 +6,6 @@
   const h = cf.ui.h;
   const t = (key, values) => cf.i18n.t(key, values);
   const $ = (id) => document.getElementById(id);
-  const LANG_KEY = "counterflow.lang";
 
   const state = { ticket: page.initial, alerted: new Set(), alertsOn: false, rating: "open" };
   const RATED_KEY = "counterflow.rated." + page.initial.number + "." + page.initial.business_day;
@@ -105,19 +104,7 @@
     });
   });
 
-  function setLocale(locale) {
-    cf.i18n.setLocale(locale);
-    cf.storage.set(LANG_KEY, locale);
-    document.querySelectorAll(".cf-lang button").forEach((b) => {
-      b.setAttribute("aria-pressed", String(b.dataset.locale === cf.i18n.locale));
-    });
-  }
-  document.querySelectorAll(".cf-lang button").forEach((b) => {
-    b.addEventListener("click", () => setLocale(b.dataset.locale));
-  });
-  cf.i18n.onChange(render);
-  const saved = cf.storage.get(LANG_KEY);
-  if (saved && saved !== cf.i18n.locale) setLocale(saved);
+  cf.ui.languageButtons(render);
 
   const banner = cf.ui.connectionBanner();
   const client = cf.connect({

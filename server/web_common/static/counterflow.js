@@ -13,7 +13,7 @@
  *   hub        available, onChange(fn): false while the hub answers 503 (its database is unreachable)
  *   hall       emergency, onChange(fn): the branch's emergency plan, from any room's snapshot or messages
  *              or cannot be reached; probed every few seconds until it answers again
- *   ui         connectionBanner(client), formatMinutes(seconds)
+ *   ui         connectionBanner(client), formatMinutes(seconds), h(tree), languageButtons(onChange, options)
  *
  * No UI text lives here: every string comes from page.catalogs (docs/ui.md).
  */
@@ -518,6 +518,23 @@
         else if (status === "online") show(!hub.available);
         document.documentElement.dataset.connection = status;
       };
+    },
+    // The .cf-lang buttons of the public phone pages: switch live, remember the choice on this phone
+    // and restore it on the next visit (unless options.urlWins and the address names a ?lang=).
+    // onChange re-renders what the page drew itself (docs/architecture.md, "Phone pages").
+    languageButtons(onChange, options) {
+      const LANG_KEY = "counterflow.lang";
+      const buttons = document.querySelectorAll(".cf-lang button");
+      function setLocale(locale) {
+        i18n.setLocale(locale);
+        storage.set(LANG_KEY, locale);
+        buttons.forEach((b) => b.setAttribute("aria-pressed", String(b.dataset.locale === i18n.locale)));
+      }
+      buttons.forEach((b) => b.addEventListener("click", () => setLocale(b.dataset.locale)));
+      i18n.onChange(onChange);
+      const saved = storage.get(LANG_KEY);
+      const urlLang = options && options.urlWins && new URLSearchParams(location.search).get("lang");
+      if (saved && saved !== i18n.locale && !urlLang) setLocale(saved);
     },
     minutes(seconds) {
       return Math.max(1, Math.round((seconds || 0) / 60));
