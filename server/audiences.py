@@ -27,8 +27,9 @@ from .queue.errors import Invalid, NotFound
 from .queue.wall_star import star_view
 
 # Fields of a ticket anyone in the hall may see: it is on the wall display anyway.
+# `channel` and `awaiting_check_in`: the screens mark appointment and remote tickets (and remote ones not checked in).
 PUBLIC_TICKET = ("number", "service", "service_name_zh", "service_name_en", "service_name_zh_hans", "status", "counter",
-                 "recall_count", "called_at", "channel", "awaiting_check_in")  # screens mark appointment and remote tickets
+                 "recall_count", "called_at", "channel", "awaiting_check_in")
 # The customer's own ticket page adds its place in the queue.
 OWN_TICKET = PUBLIC_TICKET + ("people_ahead", "estimated_wait_s", "created_at", "business_day")
 # counters_open and guide_only (a staff-only service) let a kiosk say "currently unavailable" and keep

@@ -6,7 +6,9 @@
   "use strict";
   const sv = window.counterflowSupervisor;
   const { cf, page, h, t, $ } = sv;
-  const state = { comments: [], loaded: false };
+  // Replies being typed, by comment id: the list is drawn again on every comment.* event, and a draft
+  // must survive that (a supervisor answering while another comment arrives).
+  const state = { comments: [], loaded: false, drafts: new Map() };
   const path = (id, action) => `${page.api.comments}/${encodeURIComponent(id)}/${action}`;
 
   async function load() {
@@ -30,9 +32,12 @@
 
   function item(c) {
     const reply = h("textarea", { rows: "2", maxlength: "2000", "aria-label": t("cb.reply_label") });
+    reply.value = state.drafts.get(c.id) || "";
+    reply.addEventListener("input", () => state.drafts.set(c.id, reply.value));
     const act = (action, body) => async () => {
       try {
         await sv.api("POST", path(c.id, action), body ? body() : undefined);
+        if (action === "reply") state.drafts.delete(c.id);
         await load();
       } catch (err) {
         if (!(err instanceof cf.api.ApiError)) throw err;
@@ -87,5 +92,6 @@
   sv.hooks.signedIn.push(() => {
     state.comments = [];
     state.loaded = false;
+    state.drafts.clear();
   });
 })();

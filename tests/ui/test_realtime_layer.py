@@ -283,7 +283,7 @@ def test_a_display_catching_up_gets_the_calls_it_missed_in_order(socket, desk, a
     assert seqs == sorted(seqs) and since < seqs[0] and seqs[-1] <= ack["seq"]
     assert all(set(m["data"]["ticket"]) <= set(("number", "service", "service_name_zh", "service_name_en",
                                                   "service_name_zh_hans", "status", "counter", "recall_count",
-                                                  "called_at", "channel")) for m in missed)
+                                                  "called_at", "channel", "awaiting_check_in")) for m in missed)
     # Only what came after `since`: no overlap with what the display already had.
     assert [m["seq"] for m in join(socket(), audience="display", branch="demo", since=seqs[1])["missed_calls"]] == seqs[2:]
     assert join(socket(), audience="display", branch="demo", since=ack["seq"])["missed_calls"] == []
