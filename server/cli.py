@@ -47,6 +47,9 @@ def cmd_run(args) -> int:
             f"  Counter terminal: {base}/counter",
             f"  Lobby display:    {base}/display/demo?token={device_tokens['display']}",
             f"  Supervisor panel: {base}/supervisor/demo",
+            f"  Rounds:           {base}/supervisor/demo/rounds   (the guide's tablet)",
+            f"  Admin console:    {base}/admin",
+            f"  Branch page:      {base}/b/demo   (customers' phones: take a ticket, book an appointment)",
             f"  API docs:         {base}/api/v1/docs",
             "  Demo accounts (password '" + DEMO_PASSWORD + "'): " + ", ".join(u for u, _ in ACCOUNTS),
         ]

@@ -11,7 +11,8 @@ import requests
 def printed_urls(hub) -> dict[str, str]:
     text = hub.log_path.read_text(errors="replace")
     return {label: re.findall(rf"{label}:\s+(\S+)", text)[-1]
-            for label in ("Kiosk", "Counter terminal", "Lobby display", "Supervisor panel", "API docs")}
+            for label in ("Kiosk", "Counter terminal", "Lobby display", "Supervisor panel", "Rounds", "Admin console",
+                          "Branch page", "API docs")}
 
 
 def test_demo_prints_kiosk_and_display_urls_with_working_device_tokens(hub):
@@ -24,6 +25,8 @@ def test_demo_prints_kiosk_and_display_urls_with_working_device_tokens(hub):
         assert me.status_code == 200 and me.json()["device_kind"] == kind
         assert requests.get(urls[label], timeout=5).status_code == 200
     assert urls["Counter terminal"].endswith("/counter") and urls["API docs"].endswith("/api/v1/docs")
+    for label in ("Supervisor panel", "Rounds", "Admin console", "Branch page"):
+        assert requests.get(urls[label], timeout=5).status_code == 200, label
     assert "Demo accounts" in hub.log_path.read_text(errors="replace")
 
     hub.restart()
