@@ -414,8 +414,15 @@
     }
   }
 
+  // A key pressed while the hub still answers the last action (a teller who calls and at once presses
+  // T to transfer) runs when that answer arrives, not lost; the same action twice is one press.
+  let running = null;
+  let pending = null;
   async function run(action) {
-    if (state.busy) return;
+    if (state.busy) {
+      if (action !== running) pending = action;
+      return;
+    }
     const why = blocked(action);
     // "Nobody waiting" comes from a list that may be a moment old: a shortcut still asks the hub.
     if (why && why !== "err.queue_empty") {
@@ -423,14 +430,19 @@
       return;
     }
     state.busy = true;
+    running = action;
     try {
       await perform[action]();
     } catch (err) {
       refuseError(err);
     } finally {
       state.busy = false;
+      running = null;
       renderActions();
     }
+    const next = pending;
+    pending = null;
+    if (next) await run(next);
   }
 
   document.querySelectorAll(".ct-act").forEach((button) => {

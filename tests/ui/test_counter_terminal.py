@@ -210,3 +210,33 @@ def test_a_token_revoked_elsewhere_ends_the_session_at_once(pages, staff):
     assert revoked.status_code == 200
     expect(page.locator("#ct-error")).to_have_text("登入已失效，請重新登入。", timeout=3000)
     expect(page.locator("#ct-signin-form")).to_be_visible()
+
+
+def test_a_key_pressed_while_the_hub_answers_is_not_lost(pages, staff):
+    """N then at once T (both in one task, so T surely arrives while call-next is on its way): the
+    transfer dialog opens for the ticket just called, rather than the T being dropped."""
+    teller3 = staff("teller3")
+    ticket, _, last = [staff("guide").post("/branches/demo/tickets", {"service": "A"}) for _ in range(3)]
+    page = sign_in(pages, "teller3")
+    page.wait_for_function("() => window.counterflowCounter.state.view !== 'signin'")
+    if page.evaluate("() => window.counterflowCounter.state.view") == "choose":
+        at_counter(page, 3)
+    page.wait_for_function("() => window.counterflowCounter.state.snapshots > 0")
+    expect(page.locator("#ct-act-call_next")).to_be_enabled()
+    page.evaluate("""() => ['n', 't'].forEach((key) =>
+        document.dispatchEvent(new KeyboardEvent('keydown', { key, bubbles: true })))""")
+    expect(page.locator("#ct-transfer-dialog")).to_be_visible()
+    expect(page.locator("#ct-transfer-title")).to_contain_text(ticket["number"])
+    page.keyboard.press("Escape")
+    expect(page.locator("#ct-transfer-dialog")).to_be_hidden()
+    # A second N pressed during the first call is the same press: one call, no refusal ("busy").
+    page.locator("#ct-act-complete").click()
+    expect(page.locator("#ct-ticket .ct-empty")).to_be_visible()
+    page.evaluate("""() => ['n', 'n'].forEach((key) =>
+        document.dispatchEvent(new KeyboardEvent('keydown', { key, bubbles: true })))""")
+    expect(page.locator("#ct-callable .ct-callable-item")).to_have_count(1)
+    expect(page.locator("#ct-callable .ct-callable-item")).to_have_attribute("data-number", last["number"])
+    page.wait_for_function("() => !window.counterflowCounter.busy")
+    expect(page.locator("#ct-error")).to_be_empty()
+    teller3.post(f"/counters/{teller3.counter_id(3)}/complete")
+    teller3.post(f"/counters/{teller3.counter_id(3)}/close")
