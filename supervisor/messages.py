@@ -44,6 +44,7 @@ MESSAGES = {
     "col.service": _l("Service"),
     "col.waiting": _l("Waiting"),
     "waiting_for_counter": _l("+%(n)s for counter %(counter)s"),
+    "waiting_not_checked_in": _l("+%(n)s from phones, not checked in"),
     "col.longest": _l("Longest wait"),
     "col.estimate": _l("Estimate for a new customer"),
     "col.counters_open": _l("Counters open"),

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import bindparam, func, select
+from sqlalchemy import bindparam, case, func, select
 from sqlalchemy.orm import Session, selectinload
 
 from ..models import WAITING, Alert, Branch, Counter, CounterService, DayClose, Service, Ticket
@@ -49,15 +49,18 @@ def _snapshot_rows(session: Session, branch_id: int, now: dt.datetime, service_i
                    service_times) -> list[dict]:
     """The snapshot with the oldest arrival kept as a time, so it can be rendered later."""
     # A ticket transferred to a counter is in that counter's queue, not the service's: only that counter
-    # calls it (docs/architecture.md, "Hall figures"), so it is counted apart.
-    stats = dict(
-        (service_id, (count, oldest))
-        for service_id, count, oldest in session.execute(
-            select(Ticket.service_id, func.count(), func.min(Ticket.arrived_at))
+    # calls it (docs/architecture.md, "Hall figures"), so it is counted apart; so is a phone's ticket not
+    # checked in yet (no counter calls it, its customer is not in the hall).
+    away = Ticket.awaiting_check_in.is_(True)
+    stats = {
+        service_id: (count - (not_checked_in or 0), oldest, not_checked_in or 0)
+        for service_id, count, oldest, not_checked_in in session.execute(
+            select(Ticket.service_id, func.count(), func.min(case((away, None), else_=Ticket.arrived_at)),
+                   func.sum(case((away, 1), else_=0)))
             .where(Ticket.branch_id == branch_id, Ticket.status == WAITING, Ticket.target_counter_id.is_(None))
             .group_by(Ticket.service_id)
         )
-    )
+    }
     for_counters = waiting_for_counters(session, branch_id)
     levels = open_alert_levels(session, branch_id)
     rows = []
@@ -65,7 +68,7 @@ def _snapshot_rows(session: Session, branch_id: int, now: dt.datetime, service_i
     if service_ids is not None:
         wanted = wanted.where(Service.id.in_(service_ids))
     for service in session.execute(wanted).scalars():
-        waiting, oldest = stats.get(service.id, (0, None))
+        waiting, oldest, not_checked_in = stats.get(service.id, (0, None, 0))
         load = estimates.service_load(session, service.id, service.default_service_s, now, service_times)
         rows.append(
             {
@@ -76,6 +79,7 @@ def _snapshot_rows(session: Session, branch_id: int, now: dt.datetime, service_i
                 "name_zh_hans": service.name_zh_hans,
                 "waiting": waiting,
                 "waiting_for_counters": for_counters.get(service.id, []),
+                "not_checked_in": not_checked_in,
                 "oldest_arrival": oldest,
                 "estimated_wait_s": estimates.estimate_wait_s(waiting, load),
                 "counters_open": load.counters_open,

@@ -33,7 +33,8 @@ def evaluate(uow: UnitOfWork, branch: Branch, service_times: estimates.ServiceTi
         (sid, (count, oldest))
         for sid, count, oldest in s.execute(
             select(Ticket.service_id, func.count(), func.min(Ticket.arrived_at))
-            .where(Ticket.branch_id == branch.id, Ticket.status == WAITING)
+            # A phone's ticket not checked in yet waits elsewhere, not in the hall (no counter calls it).
+            .where(Ticket.branch_id == branch.id, Ticket.status == WAITING, Ticket.awaiting_check_in.is_(False))
             .group_by(Ticket.service_id)
         )
     )

@@ -300,10 +300,16 @@
     return row.waiting ? (row.longest_wait_s || 0) + (Date.now() - (row.receivedAt || Date.now())) / 1000 : 0;
   }
 
-  // Tickets transferred to one counter are that counter's, not the service queue's (only it calls them).
+  // Tickets transferred to one counter are that counter's, not the service queue's (only it calls them);
+  // phones' tickets not checked in wait elsewhere (no counter calls them yet): both counted apart.
   function forCounters(row) {
-    return (row.waiting_for_counters || []).map((x) =>
+    const apart = (row.waiting_for_counters || []).map((x) =>
       h("span", { class: "sv-for-counter" }, t("waiting_for_counter", { n: x.waiting, counter: x.counter })));
+    if (row.not_checked_in) {
+      apart.push(h("span", { class: "sv-for-counter sv-not-checked-in" },
+        t("waiting_not_checked_in", { n: row.not_checked_in })));
+    }
+    return apart;
   }
 
   function renderQueues() {

@@ -159,3 +159,34 @@ def test_contacts_are_purged_at_the_day_close_or_after_the_branch_hours(db, engi
         assert s.get(RemoteTicket, kept["id"]).contact is None
         # The limits still count: the keys are hashes, not the contact.
         assert s.get(RemoteTicket, kept["id"]).contact_hash == "h-a@example.com"
+
+
+def test_a_phone_ticket_not_checked_in_is_counted_apart_and_raises_no_wait_alert(db, engine, clock):
+    """Its customer waits elsewhere and no counter may call it: the hall's waiting figure, the longest
+    wait, the newcomer's estimate and the wait alert leave it out; staff rows count it apart."""
+    from server.models import Branch
+    from server.queue.queries import queue_snapshot
+
+    open_counter(db, engine)
+
+    def row_a() -> dict:
+        with db.read() as s:
+            branch = s.execute(select(Branch).where(Branch.code == "demo")).scalar_one()
+            return next(r for r in queue_snapshot(s, branch, clock()) if r["service"] == "A")
+
+    remote = take(engine)
+    clock.advance(minutes=25)  # longer than the 20-minute target: still no alert, nobody waits in the hall
+    assert engine.check_wait_times("demo") == []
+    row = row_a()
+    assert (row["waiting"], row["not_checked_in"], row["longest_wait_s"]) == (0, 1, 0)
+    walk_in = engine.issue("demo", "A", GUIDE, channel="guide")
+    clock.advance(minutes=1)
+    row = row_a()
+    assert (row["waiting"], row["not_checked_in"], row["longest_wait_s"]) == (1, 1, 60)
+    assert walk_in["people_ahead"] == 0
+
+    # Checked in, it is in the hall with its place: counted, its wait from when it was taken (26 min).
+    engine.remote.check_in("kiosk", GUIDE, branch_code="demo", number=remote["number"])
+    row = row_a()
+    assert (row["waiting"], row["not_checked_in"]) == (2, 0) and row["longest_wait_s"] == 26 * 60
+    assert [(a["service"], a["level"]) for a in engine.check_wait_times("demo")] == [("A", "critical")]

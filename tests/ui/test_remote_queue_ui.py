@@ -161,8 +161,17 @@ def test_staff_screens_mark_remote_tickets_and_check_them_in(pages, staff, devic
     by_guide, at_kiosk = take_remote(pages.hub, "B"), take_remote(pages.hub, "B")
     not_here = take_remote(pages.hub, "B")  # stays not checked in: listed, not callable, at the counter
 
-    # The supervisor's tickets tab: both marked, "not checked in", and one checked in from there.
+    # The live tab's queue counts the phones' tickets not checked in apart from the hall's waiting figure.
     panel = open_panel(pages)
+    row_b = next(r for r in staff("supervisor").get("/branches/demo/queue")["services"] if r["service"] == "B")
+    away = row_b["not_checked_in"]
+    assert away >= 3
+    apart = panel.locator('#sv-queues tr[data-service="B"] .sv-not-checked-in')
+    expect(apart).to_have_text(f"另 {away} 位手機取號，尚未報到")
+    expect(panel.locator('#sv-queues tr[data-service="B"] .sv-waiting')).to_contain_text(str(row_b["waiting"]))
+    screenshot(panel, "remote-supervisor-queues-zh-hant")
+
+    # The supervisor's tickets tab: both marked, "not checked in", and one checked in from there.
     panel.locator("#sv-tab-tickets").click()
     row = panel.locator(f'#sv-waiting tr[data-number="{by_guide["number"]}"]')
     expect(row.locator(".sv-badge.remote")).to_have_text("手機取號")
@@ -176,6 +185,8 @@ def test_staff_screens_mark_remote_tickets_and_check_them_in(pages, staff, devic
     row.locator('[data-act="check-in"]').click()
     expect(row.locator(".sv-badge.not-checked-in")).to_have_count(0)
     expect(row.locator('[data-act="check-in"]')).to_have_count(0)
+    panel.locator("#sv-tab-live").click()
+    expect(apart).to_have_text(f"另 {away - 1} 位手機取號，尚未報到")
 
     # The kiosk's one check-in: the customer types the number into the box that takes appointment codes too.
     kiosk = pages.open(f"/kiosk/demo?token={device_token('kiosk')}", locale="en-US")
