@@ -5,9 +5,11 @@ sockets and ptys; nothing mocked."""
 from __future__ import annotations
 
 import pytest
+from sqlalchemy import select
 
 from server.app import create_app
 from server.devices.demo_devices import ensure_demo_devices
+from server.models import Device
 from server.settings import Settings
 from tests.core.devices.device_helpers import HubDevices
 
@@ -34,7 +36,12 @@ def app(database_url, extra_devices):
     for spec in extra_devices:
         hub.devices.registry.add("demo", **spec)
     hub.devices.start()
-    assert hub.devices.wait_settled(10.0), "the simulated devices did not report in time"
+    # Generous: settled is usually well under a second, but a loaded 2-core machine once took over 10 s.
+    if not hub.devices.wait_settled(30.0):
+        with hub.db.read() as session:
+            silent = session.execute(select(Device.name, Device.url).where(Device.enabled.is_(True),
+                                                                          Device.state == "unknown")).all()
+        pytest.fail(f"the simulated devices did not report within 30 s: still unknown {silent}")
     yield application
     hub.devices.stop()
     hub.db.dispose()
