@@ -117,25 +117,8 @@
 
   // ---------------------------------------------------------------- tabs
   const tabs = [...document.querySelectorAll(".ad-tab")];
-  function selectTab(name, focus) {
+  const selectTab = cf.ui.tabs(tabs, (name) => {
     state.tab = name;
-    tabs.forEach((tab) => {
-      const on = tab.dataset.tab === name;
-      tab.setAttribute("aria-selected", String(on));
-      tab.tabIndex = on ? 0 : -1;
-      $("ad-pane-" + tab.dataset.tab).hidden = !on;
-      if (on && focus) tab.focus();
-    });
-    document.body.dataset.tab = name;
-  }
-  tabs.forEach((tab, index) => {
-    tab.addEventListener("click", () => selectTab(tab.dataset.tab));
-    tab.addEventListener("keydown", (event) => {
-      const step = { ArrowRight: 1, ArrowLeft: -1 }[event.key];
-      if (!step) return;
-      event.preventDefault();
-      selectTab(tabs[(index + step + tabs.length) % tabs.length].dataset.tab, true);
-    });
   });
 
   // ---------------------------------------------------------------- forms

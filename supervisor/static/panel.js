@@ -114,27 +114,9 @@
   const api = session.api;
 
   // ---------------------------------------------------------------- tabs
-  const tabs = [...document.querySelectorAll(".sv-tab")];
-  function selectTab(name, focus) {
+  cf.ui.tabs([...document.querySelectorAll(".sv-tab")], (name) => {
     state.tab = name;
-    tabs.forEach((tab) => {
-      const on = tab.dataset.tab === name;
-      tab.setAttribute("aria-selected", String(on));
-      tab.tabIndex = on ? 0 : -1;
-      $("sv-pane-" + tab.dataset.tab).hidden = !on;
-      if (on && focus) tab.focus();
-    });
-    document.body.dataset.tab = name;
     run("tab", name);
-  }
-  tabs.forEach((tab, index) => {
-    tab.addEventListener("click", () => selectTab(tab.dataset.tab));
-    tab.addEventListener("keydown", (event) => {
-      const step = { ArrowRight: 1, ArrowLeft: -1 }[event.key];
-      if (!step) return;
-      event.preventDefault();
-      selectTab(tabs[(index + step + tabs.length) % tabs.length].dataset.tab, true);
-    });
   });
 
   // ---------------------------------------------------------------- real time

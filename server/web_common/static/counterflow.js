@@ -14,7 +14,8 @@
  *   hub        available, onChange(fn): false while the hub answers 503 (its database is unreachable)
  *   hall       emergency, onChange(fn): the branch's emergency plan, from any room's snapshot or messages
  *              or cannot be reached; probed every few seconds until it answers again
- *   ui         connectionBanner(client), formatMinutes(seconds), h(tree), languageButtons(onChange, options)
+ *   ui         connectionBanner(client), formatMinutes(seconds), h(tree), languageButtons(onChange, options),
+ *              tabs(buttons, onSelect) -> select(name, focus)
  *
  * No UI text lives here: every string comes from page.catalogs (docs/ui.md).
  */
@@ -671,6 +672,32 @@
       const saved = storage.get(LANG_KEY);
       const urlLang = options && options.urlWins && new URLSearchParams(location.search).get("lang");
       if (saved && saved !== i18n.locale && !urlLang) setLocale(saved);
+    },
+    // A staff page's role="tablist": buttons [data-tab] each showing its tab panel (aria-controls) when
+    // clicked or reached with the arrow keys, the others hidden. body[data-tab] names the one shown;
+    // onSelect(name) draws it. Returns select(name, focus).
+    tabs(buttons, onSelect) {
+      function select(name, focus) {
+        buttons.forEach((tab) => {
+          const on = tab.dataset.tab === name;
+          tab.setAttribute("aria-selected", String(on));
+          tab.tabIndex = on ? 0 : -1;
+          document.getElementById(tab.getAttribute("aria-controls")).hidden = !on;
+          if (on && focus) tab.focus();
+        });
+        document.body.dataset.tab = name;
+        if (onSelect) onSelect(name);
+      }
+      buttons.forEach((tab, index) => {
+        tab.addEventListener("click", () => select(tab.dataset.tab));
+        tab.addEventListener("keydown", (event) => {
+          const step = { ArrowRight: 1, ArrowLeft: -1 }[event.key];
+          if (!step) return;
+          event.preventDefault();
+          select(buttons[(index + step + buttons.length) % buttons.length].dataset.tab, true);
+        });
+      });
+      return select;
     },
     minutes(seconds) {
       return Math.max(1, Math.round((seconds || 0) / 60));
