@@ -1,17 +1,13 @@
 """Admin console strings (English msgids; translations in server/translations)."""
 from flask_babel import lazy_gettext as _l
 
+from server.web_common.messages import STAFF_ERRORS, STAFF_MESSAGES
+
 MESSAGES = {
+    **STAFF_MESSAGES,  # the sign-in and the header's
     "title": _l("Admin console"),
     "sign_in_title": _l("Admin sign-in"),
-    "username": _l("Username"),
-    "password": _l("Password"),
-    "sign_in": _l("Sign in"),
-    "sign_out": _l("Sign out"),
-    "wrong_credentials": _l("Wrong username or password."),
     "not_admin": _l("This console is for admins and the branch's supervisors."),
-    "session_ended": _l("Your session has ended. Please sign in again."),
-    "signed_in_as": _l("Signed in as %(name)s"),
     "branch": _l("Branch"),
     "read_only": _l("Read only"),
     "sections": _l("Sections"),
@@ -196,9 +192,6 @@ MESSAGES = {
     "err.branch_required": _l("Tellers, guides and supervisors belong to a branch."),
     "err.invalid_value": _l("A value is out of range: %(message)s"),
     "err.missing_field": _l("Fill in every required field."),
-    "err.forbidden": _l("You are not allowed to do this."),
-    "err.network": _l("The hub cannot be reached. Check the network and try again."),
-    "err.database_unavailable": _l("The hub is reconnecting to its database. Please try again in a moment."),
     "err.other": _l("That did not work (%(code)s): %(message)s"),
 }
 
@@ -209,5 +202,4 @@ ERRORS = {code: f"err.{code}" for code in (
     "counter_required", "counter_not_found", "service_not_found", "invalid_services", "invalid_password",
     "invalid_username", "branch_required", "invalid_value", "missing_field", "forbidden", "database_unavailable",
 )}
-ERRORS.update(wrong_branch="err.forbidden", network_error="err.network", invalid_token="session_ended",
-              token_expired="session_ended", auth_required="session_ended", invalid_credentials="wrong_credentials")
+ERRORS.update(STAFF_ERRORS)

@@ -1,7 +1,10 @@
 """Counter terminal strings (English msgids; translations in server/translations)."""
 from flask_babel import lazy_gettext as _l
 
+from server.web_common.messages import STAFF_ERRORS, STAFF_MESSAGES
+
 MESSAGES = {
+    **STAFF_MESSAGES,  # the sign-in and the header's
     "title": _l("Counter terminal"),
     "remote_ticket": _l("Taken from a phone"),  # a remote ticket (docs/architecture.md, "Remote queue")
     # Listed in "may call" but not callable until the customer checks in (callable.js).
@@ -17,15 +20,8 @@ MESSAGES = {
     "emergency_policy.unchanged": _l("Call next works as usual."),
     # sign-in and counter choice
     "sign_in_title": _l("Teller sign-in"),
-    "username": _l("Username"),
-    "password": _l("Password"),
-    "sign_in": _l("Sign in"),
-    "sign_out": _l("Sign out"),
     "cancel": _l("Cancel"),
-    "wrong_credentials": _l("Wrong username or password."),
     "not_teller": _l("This account cannot operate counters."),
-    "session_ended": _l("Your session has ended. Please sign in again."),
-    "signed_in_as": _l("Signed in as %(name)s"),
     "choose_counter": _l("Choose your counter"),
     "counter_n": _l("Counter %(counter)s"),
     "counter_services": _l("Services: %(list)s"),
@@ -123,9 +119,6 @@ MESSAGES = {
     "err.day_closed": _l("The business day is closed."),
     "err.service_not_found": _l("There is no such service."),
     "err.counter_not_found": _l("There is no such counter."),
-    "err.forbidden": _l("You are not allowed to do this."),
-    "err.network": _l("The hub cannot be reached. Check the network and try again."),
-    "err.database_unavailable": _l("The hub is reconnecting to its database. Please try again in a moment."),
     "err.other": _l("That did not work (%(code)s)."),
 }
 
@@ -136,9 +129,7 @@ ERRORS = {code: f"err.{code}" for code in (
     "transfer_target_missing", "pause_reason_required", "pause_reason_too_long", "counter_not_paused",
     "day_closed", "service_not_found", "counter_not_found", "forbidden", "wrong_branch",
 )}
-ERRORS.update(wrong_branch="err.forbidden", network_error="err.network",
-              database_unavailable="err.database_unavailable", invalid_token="session_ended",
-              token_expired="session_ended", auth_required="session_ended", invalid_credentials="wrong_credentials")
+ERRORS.update(STAFF_ERRORS)
 
 # Pause reasons offered in the dialog. The stored reason is this code (stable for the day-end report,
 # translated wherever it is shown); "other" stores the teller's own words instead.

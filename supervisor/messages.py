@@ -1,21 +1,16 @@
 """Supervisor panel strings (English msgids; translations in server/translations)."""
 from flask_babel import lazy_gettext as _l
 
+from server.web_common.messages import STAFF_ERRORS, STAFF_MESSAGES
+
 from .fault_messages import FAULT_ERRORS, FAULT_MESSAGES
 
 MESSAGES = {
+    **STAFF_MESSAGES,  # the sign-in and the header's
     "title": _l("Supervisor panel"),
-    # sign-in
     "sign_in_title": _l("Supervisor sign-in"),
-    "username": _l("Username"),
-    "password": _l("Password"),
-    "sign_in": _l("Sign in"),
-    "sign_out": _l("Sign out"),
     "cancel": _l("Cancel"),
-    "wrong_credentials": _l("Wrong username or password."),
     "not_supervisor": _l("This panel is for the branch's supervisors."),
-    "session_ended": _l("Your session has ended. Please sign in again."),
-    "signed_in_as": _l("Signed in as %(name)s"),
     # tabs
     "sections": _l("Sections"),
     "tab.live": _l("Hall now"),
@@ -264,9 +259,6 @@ MESSAGES = {
     "err.day_already_closed": _l("This day is already closed."),
     "err.day_in_future": _l("That day has not started yet."),
     "err.day_closed": _l("The business day is closed."),
-    "err.forbidden": _l("You are not allowed to do this."),
-    "err.network": _l("The hub cannot be reached. Check the network and try again."),
-    "err.database_unavailable": _l("The hub is reconnecting to its database. Please try again in a moment."),
     "err.other": _l("That did not work (%(code)s)."),
     "err.reason_required": _l("Give the reason for the emergency plan."),
 }
@@ -280,9 +272,7 @@ ERRORS = {code: f"err.{code}" for code in (
 )}
 MESSAGES.update(FAULT_MESSAGES)
 ERRORS.update({code: f"err.{code}" for code in FAULT_ERRORS})
-ERRORS.update(wrong_branch="err.forbidden", network_error="err.network",
-              database_unavailable="err.database_unavailable", invalid_token="session_ended",
-              token_expired="session_ended", auth_required="session_ended", invalid_credentials="wrong_credentials")
+ERRORS.update(STAFF_ERRORS)
 
 # Pause reasons the counter terminal stores as codes; anything else is the teller's own words.
 PAUSE_REASONS = ("lunch", "meeting", "away", "system")

@@ -15,19 +15,10 @@
 
   // creatingBranch: the branch form holds a new branch being typed; re-renders leave it alone.
   const state = { auth: null, branches: [], code: null, setup: null, tab: "branch", creatingBranch: false };
-  const saved = cf.tabSession(page.storage_key);
   const path = (name, params) =>
     page.api[name].replace(/\{(\w+)\}/g, (whole, key) => encodeURIComponent(params[key]));
 
-  // ---------------------------------------------------------------- API and messages
-  async function api(method, url, body) {
-    try {
-      return await cf.api.request(method, url, { body, token: state.auth && state.auth.token, timeoutMs: 15000 });
-    } catch (err) {
-      if (err.status === 401 && state.auth) endSession("session_ended");
-      throw err;
-    }
-  }
+  // ---------------------------------------------------------------- messages
   let noticeTimer = null;
   let notice = null; // the message shown, re-translated when the language changes
   function say(kind, key, params) {
@@ -55,60 +46,30 @@
     }
   }
 
-  // ---------------------------------------------------------------- sign in / out
-  function show(signedIn) {
-    $("ad-signin").hidden = signedIn;
-    $("ad-console").hidden = !signedIn;
-    $("ad-signout").hidden = !signedIn;
-    $("ad-who").hidden = !signedIn;
-    $("ad-branch-pick").hidden = !signedIn;
-    if (signedIn) $("ad-who").textContent = t("signed_in_as", { name: state.auth.name });
-    else $("ad-user").focus();
-    document.body.dataset.view = signedIn ? "console" : "signin";
-  }
-
-  $("ad-signin-form").addEventListener("submit", async (event) => {
-    event.preventDefault();
-    let who;
-    try {
-      who = await cf.signIn(new FormData(event.target), page.api, (w) => page.roles.includes(w.role));
-    } catch (err) {
-      say("error", err.status === 401 ? "wrong_credentials" : page.errors[err.code] || "err.other",
-        { code: err.code, message: err.message });
-      return;
-    }
-    if (!who) {
-      say("error", "not_admin");
-      return;
-    }
-    event.target.reset();
-    say(null);
-    start({ token: who.token, name: who.display_name || who.username, role: who.role, branch: who.branch });
+  // ---------------------------------------------------------------- sign in / out (cf.staffSession)
+  const session = cf.staffSession({
+    prefix: "ad", state, work: "ad-console", view: "console", timeoutMs: 15000,
+    accepts: (w) => page.roles.includes(w.role),
+    notAllowed: "not_admin",
+    refuse: (key, params) => say("error", key, params),
+    clear: () => say(null),
+    remember: () => ({ code: state.code }),
+    onStart(auth) {
+      document.body.dataset.readonly = auth.role === "admin" ? "false" : "true";
+      $("ad-readonly").hidden = auth.role === "admin";
+      $("ad-branch-pick").hidden = false;
+      loadBranches(state.code || new URLSearchParams(location.search).get("branch"));
+    },
+    onEnd() {
+      state.setup = null;
+      $("ad-branch-pick").hidden = true;
+    },
+    resume(previous) {
+      state.code = previous.code || null;
+      session.start(previous.auth);
+    },
   });
-
-  async function start(auth) {
-    state.auth = auth;
-    saved.save({ auth, code: state.code });
-    document.body.dataset.readonly = auth.role === "admin" ? "false" : "true";
-    $("ad-readonly").hidden = auth.role === "admin";
-    show(true);
-    await loadBranches(state.code || new URLSearchParams(location.search).get("branch"));
-  }
-
-  function endSession(messageKey) {
-    state.auth = null;
-    state.setup = null;
-    saved.clear();
-    show(false);
-    if (messageKey) say("error", messageKey);
-  }
-
-  $("ad-signout").addEventListener("click", () => {
-    const token = state.auth && state.auth.token;
-    endSession(null);
-    say(null);
-    if (token) cf.api.request("POST", page.api.sign_out, { token }).catch(() => {});
-  });
+  const api = session.api;
 
   // ---------------------------------------------------------------- branches
   async function loadBranches(wanted) {
@@ -139,7 +100,7 @@
   $("ad-branch-select").addEventListener("change", async (event) => {
     state.code = event.target.value;
     state.creatingBranch = false;
-    saved.save({ auth: state.auth, code: state.code });
+    session.save();
     await load();
   });
 
@@ -156,25 +117,8 @@
 
   // ---------------------------------------------------------------- tabs
   const tabs = [...document.querySelectorAll(".ad-tab")];
-  function selectTab(name, focus) {
+  const selectTab = cf.ui.tabs(tabs, (name) => {
     state.tab = name;
-    tabs.forEach((tab) => {
-      const on = tab.dataset.tab === name;
-      tab.setAttribute("aria-selected", String(on));
-      tab.tabIndex = on ? 0 : -1;
-      $("ad-pane-" + tab.dataset.tab).hidden = !on;
-      if (on && focus) tab.focus();
-    });
-    document.body.dataset.tab = name;
-  }
-  tabs.forEach((tab, index) => {
-    tab.addEventListener("click", () => selectTab(tab.dataset.tab));
-    tab.addEventListener("keydown", (event) => {
-      const step = { ArrowRight: 1, ArrowLeft: -1 }[event.key];
-      if (!step) return;
-      event.preventDefault();
-      selectTab(tabs[(index + step + tabs.length) % tabs.length].dataset.tab, true);
-    });
   });
 
   // ---------------------------------------------------------------- forms
@@ -569,7 +513,6 @@
     if (state.auth) {
       renderBranchPicker();
       render();
-      $("ad-who").textContent = t("signed_in_as", { name: state.auth.name });
     }
   });
   document.querySelectorAll(".ad-lang [data-locale]").forEach((button) => {
@@ -588,9 +531,5 @@
 
   // ---------------------------------------------------------------- start
   selectTab("branch");
-  const previous = saved.load();
-  if (previous && previous.auth) {
-    state.code = previous.code || null;
-    start(previous.auth);
-  } else show(false);
+  session.restore();
 })();

@@ -14,9 +14,6 @@
   const $ = (id) => document.getElementById(id);
   const ACTIVE = ["called", "serving"];
 
-  // ---------------------------------------------------------------- session (this tab only)
-  const saved = cf.tabSession(page.storage_key);
-
   const state = {
     auth: null, // {token, username, name, role, branch}
     view: null, // signin | choose | work
@@ -38,16 +35,7 @@
   const hooks = { render: [], event: [] };
   const runHooks = (name, ...args) => hooks[name].forEach((fn) => fn(...args));
 
-  // ---------------------------------------------------------------- API
-  async function api(method, path, body) {
-    try {
-      return await cf.api.request(method, path, { body, token: state.auth && state.auth.token });
-    } catch (err) {
-      if (err.status === 401 && state.auth) endSession("session_ended");
-      throw err;
-    }
-  }
-
+  // ---------------------------------------------------------------- API paths
   const counterPath = (suffix) => page.api.counter.replace("{id}", state.counterId) + (suffix ? "/" + suffix : "");
   const errorKey = (err) => page.errors[err.code] || "err.other";
 
@@ -96,14 +84,15 @@
   Object.entries(page.shortcuts).forEach(([action, keys]) => keys.forEach((k) => keyMap.set(k.toUpperCase(), action)));
 
   // ---------------------------------------------------------------- views
+  // The sign-in card and the header's who and sign-out are the session's (cf.staffSession, below);
+  // the two views of a signed-in teller, choosing a counter and working at it, are this page's.
   function show(view) {
     state.view = view;
-    ["signin", "choose", "work"].forEach((v) => {
+    ["choose", "work"].forEach((v) => {
       $("ct-" + v).hidden = v !== view;
     });
-    document.body.dataset.view = view;
+    session.frame(view !== "signin", view);
     renderHeader();
-    if (view === "signin") $("ct-user").focus();
   }
 
   function renderHeader() {
@@ -111,64 +100,50 @@
     const c = state.counter;
     where.hidden = state.view !== "work" || !c;
     if (!where.hidden) where.textContent = t("counter_n", { counter: c.number });
-    const who = $("ct-who");
-    who.hidden = !state.auth;
-    if (state.auth) who.textContent = t("signed_in_as", { name: state.auth.name });
     $("ct-close").hidden = state.view !== "work";
-    $("ct-signout").hidden = !state.auth;
   }
 
-  // ---------------------------------------------------------------- sign in / out
-  $("ct-signin-form").addEventListener("submit", async (event) => {
-    event.preventDefault();
-    let who;
-    try {
-      who = await cf.signIn(new FormData(event.target), page.api,
-        (w) => page.roles.includes(w.role) && Boolean(w.branch));
-    } catch (err) {
-      refuse(err.status === 401 ? "wrong_credentials" : errorKey(err), { code: err.code });
-      return;
-    }
-    if (!who) {
-      refuse("not_teller");
-      return;
-    }
-    state.auth = { token: who.token, username: who.username, name: who.display_name || who.username,
-                   role: who.role, branch: who.branch };
-    saved.save({ auth: state.auth });
-    event.target.reset();
-    say(null);
-    if (who.counter_id) enterCounter(who.counter_id);
-    else openChooser();
+  // ---------------------------------------------------------------- sign in / out (cf.staffSession)
+  const session = cf.staffSession({
+    prefix: "ct", state, check: true,
+    accepts: (w) => page.roles.includes(w.role) && Boolean(w.branch),
+    notAllowed: "not_teller",
+    refuse,
+    clear: () => say(null),
+    show: (signedIn) => {
+      if (!signedIn) show("signin"); // signed in, the chooser or the counter shows itself
+    },
+    remember: () => (state.counterId ? { counterId: state.counterId } : {}),
+    onStart(auth, who) {
+      if (who.counter_id) enterCounter(who.counter_id);
+      else openChooser();
+    },
+    onEnd() {
+      leaveCounter();
+      stopChooser();
+      state.counter = null;
+      state.counterId = null;
+    },
+    // A teller is wherever the hub says; a supervisor may have stepped into someone's open counter.
+    resume(previous, me) {
+      const counterId = me.counter ? me.counter.id : state.auth.role !== "teller" ? previous.counterId : null;
+      if (counterId) enterCounter(counterId);
+      else openChooser();
+    },
+    // An open counter is closed first: no sign-out while that fails (e.g. a customer is still there).
+    async beforeSignOut() {
+      if (state.view !== "work" || !state.counter || state.counter.state === "closed") return true;
+      return closeCounter({ thenChoose: false });
+    },
   });
-
-  function endSession(messageKey) {
-    leaveCounter();
-    stopChooser();
-    state.auth = null;
-    state.counter = null;
-    state.counterId = null;
-    saved.clear();
-    show("signin");
-    if (messageKey) refuse(messageKey);
-  }
-
-  async function signOut() {
-    if (state.view === "work" && state.counter && state.counter.state !== "closed") {
-      if (!(await closeCounter({ thenChoose: false }))) return; // e.g. a customer is still at the counter
-    }
-    const token = state.auth && state.auth.token;
-    endSession(null);
-    say(null);
-    if (token) cf.api.request("POST", page.api.sign_out, { token }).catch(() => {});
-  }
+  const api = session.api;
 
   // ---------------------------------------------------------------- choosing a counter
   async function openChooser() {
     leaveCounter();
     state.counter = null;
     state.counterId = null;
-    saved.save({ auth: state.auth });
+    session.save();
     show("choose");
     await refreshChooser();
     stopChooser();
@@ -246,7 +221,7 @@
     state.counterId = id;
     state.counter = view || null;
     state.callable = null; // another counter's list is not this one's
-    saved.save({ auth: state.auth, counterId: id });
+    session.save();
     show("work");
     render();
     connectRoom();
@@ -276,8 +251,7 @@
         banner(status);
       },
       onRefused(error) {
-        if (["invalid_token", "token_expired", "auth_required"].includes(error.code)) endSession("session_ended");
-        else refuse(page.errors[error.code] || "err.other", { code: error.code });
+        if (!session.refused(error)) refuse(page.errors[error.code] || "err.other", { code: error.code });
       },
     });
   }
@@ -492,7 +466,6 @@
   }
 
   $("ct-close").addEventListener("click", () => closeCounter());
-  $("ct-signout").addEventListener("click", signOut);
 
   // ---------------------------------------------------------------- dialogs
   document.querySelectorAll("dialog [data-close]").forEach((button) => {
@@ -755,29 +728,6 @@
     })
     .catch(() => {});
 
-  async function restore() {
-    const previous = saved.load();
-    if (!previous || !previous.auth) {
-      show("signin");
-      return;
-    }
-    state.auth = previous.auth;
-    try {
-      const me = await api("GET", page.api.me);
-      // A teller is wherever the hub says; a supervisor may have stepped into someone's open counter.
-      const counterId = me.counter ? me.counter.id : state.auth.role !== "teller" ? previous.counterId : null;
-      if (counterId) enterCounter(counterId);
-      else openChooser();
-    } catch (err) {
-      if (err.status === 0 || err.status === 503) { // hub or its database away: not a reason to sign out
-        refuseError(err);
-        setTimeout(restore, 3000);
-      } else if (err.status !== 401) {
-        endSession(null);
-      }
-    }
-  }
-
   // Plug-ins take their shared names from here: `const { cf, h, t, $, state } = ct;`.
   window.counterflowCounter = {
     cf, h, $, state, hooks, api, counterPath, info, refuse, refuseError, blocked, setCurrent, serviceName, t, render,
@@ -791,5 +741,5 @@
       return client;
     },
   };
-  restore();
+  session.restore();
 })();

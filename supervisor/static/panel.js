@@ -35,18 +35,7 @@
   const hooks = { signedIn: [], snapshot: [], event: [], tab: [], locale: [] };
   const run = (name, ...args) => hooks[name].forEach((fn) => fn(...args));
 
-  // ---------------------------------------------------------------- session (this tab only)
-  const saved = cf.tabSession(page.storage_key);
-
-  // ---------------------------------------------------------------- API and messages
-  async function api(method, path, body) {
-    try {
-      return await cf.api.request(method, path, { body, token: state.auth && state.auth.token, timeoutMs: 15000 });
-    } catch (err) {
-      if (err.status === 401 && state.auth) endSession("session_ended");
-      throw err;
-    }
-  }
+  // ---------------------------------------------------------------- messages
   const pathWith = (template, id) => template.replace("{id}", encodeURIComponent(id));
   const errorKey = (err) => page.errors[err.code] || "err.other";
 
@@ -106,82 +95,28 @@
   }
   const badge = (cls, text) => h("span", { class: "sv-badge " + cls }, text);
 
-  // ---------------------------------------------------------------- sign in / out
-  function showPanel(signedIn) {
-    $("sv-signin").hidden = signedIn;
-    $("sv-panel").hidden = !signedIn;
-    $("sv-signout").hidden = !signedIn;
-    $("sv-who").hidden = !signedIn;
-    if (signedIn) $("sv-who").textContent = t("signed_in_as", { name: state.auth.name });
-    else $("sv-user").focus();
-    document.body.dataset.view = signedIn ? "panel" : "signin";
-  }
-
-  $("sv-signin-form").addEventListener("submit", async (event) => {
-    event.preventDefault();
-    let who;
-    try {
-      who = await cf.signIn(new FormData(event.target), page.api,
-        (w) => page.roles.includes(w.role) && (w.role === "admin" || w.branch === page.branch.code));
-    } catch (err) {
-      refuse(err.status === 401 ? "wrong_credentials" : errorKey(err), { code: err.code });
-      return;
-    }
-    if (!who) {
-      refuse("not_supervisor");
-      return;
-    }
-    event.target.reset();
-    say(null);
-    start({ token: who.token, username: who.username, name: who.display_name || who.username, role: who.role });
+  // ---------------------------------------------------------------- sign in / out (cf.staffSession)
+  const session = cf.staffSession({
+    prefix: "sv", state, work: "sv-panel", view: "panel", timeoutMs: 15000, check: true,
+    accepts: (w) => page.roles.includes(w.role) && (w.role === "admin" || w.branch === page.branch.code),
+    notAllowed: "not_supervisor",
+    refuse,
+    clear: () => say(null),
+    onStart() {
+      connect();
+      run("signedIn");
+    },
+    onEnd() {
+      if (client) client.close();
+      client = null;
+    },
   });
-
-  function start(auth) {
-    state.auth = auth;
-    saved.save({ auth });
-    showPanel(true);
-    connect();
-    run("signedIn");
-  }
-
-  function endSession(messageKey) {
-    if (client) client.close();
-    client = null;
-    state.auth = null;
-    saved.clear();
-    showPanel(false);
-    if (messageKey) refuse(messageKey);
-  }
-
-  $("sv-signout").addEventListener("click", () => {
-    const token = state.auth && state.auth.token;
-    endSession(null);
-    say(null);
-    if (token) cf.api.request("POST", page.api.sign_out, { token }).catch(() => {});
-  });
+  const api = session.api;
 
   // ---------------------------------------------------------------- tabs
-  const tabs = [...document.querySelectorAll(".sv-tab")];
-  function selectTab(name, focus) {
+  cf.ui.tabs([...document.querySelectorAll(".sv-tab")], (name) => {
     state.tab = name;
-    tabs.forEach((tab) => {
-      const on = tab.dataset.tab === name;
-      tab.setAttribute("aria-selected", String(on));
-      tab.tabIndex = on ? 0 : -1;
-      $("sv-pane-" + tab.dataset.tab).hidden = !on;
-      if (on && focus) tab.focus();
-    });
-    document.body.dataset.tab = name;
     run("tab", name);
-  }
-  tabs.forEach((tab, index) => {
-    tab.addEventListener("click", () => selectTab(tab.dataset.tab));
-    tab.addEventListener("keydown", (event) => {
-      const step = { ArrowRight: 1, ArrowLeft: -1 }[event.key];
-      if (!step) return;
-      event.preventDefault();
-      selectTab(tabs[(index + step + tabs.length) % tabs.length].dataset.tab, true);
-    });
   });
 
   // ---------------------------------------------------------------- real time
@@ -210,8 +145,7 @@
         banner(status);
       },
       onRefused(error) {
-        if (["invalid_token", "token_expired", "auth_required"].includes(error.code)) endSession("session_ended");
-        else refuse(page.errors[error.code] || "err.other", { code: error.code });
+        if (!session.refused(error)) refuse(page.errors[error.code] || "err.other", { code: error.code });
       },
     });
   }
@@ -482,33 +416,11 @@
       b.setAttribute("aria-pressed", String(b.dataset.locale === locale));
     });
     $("sv-branch").textContent = cf.i18n.name(page.branch);
-    if (state.auth) $("sv-who").textContent = t("signed_in_as", { name: state.auth.name });
     renderNotice();
     renderLive();
     renderMessageCard(false);
     run("locale", locale);
   });
-
-  // ---------------------------------------------------------------- start
-  async function restore() {
-    const previous = saved.load();
-    if (!previous || !previous.auth) {
-      showPanel(false);
-      return;
-    }
-    state.auth = previous.auth;
-    try {
-      await api("GET", page.api.me);
-      start(previous.auth);
-    } catch (err) {
-      if (err.status === 0 || err.status === 503) { // hub or its database away: not a reason to sign out
-        refuseError(err);
-        setTimeout(restore, 3000);
-      } else if (err.status !== 401) {
-        endSession(null);
-      }
-    }
-  }
 
   // A tab's section read from the API (the comment book, the survey, ...): read again when `tab` is
   // shown and when an event whose name starts with `prefix` arrives while it is; drawn again in a new
@@ -532,5 +444,5 @@
     },
   };
   window.counterflowSupervisor = sv;
-  document.addEventListener("DOMContentLoaded", restore);
+  document.addEventListener("DOMContentLoaded", session.restore);
 })();

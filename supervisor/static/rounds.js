@@ -11,20 +11,10 @@
   const t = (key, params) => cf.i18n.t(key, params);
   const h = cf.ui.h;
   const $ = (id) => document.getElementById(id);
-  const saved = cf.tabSession(page.storage_key);
   const state = { auth: null, kind: null, items: [], answers: {}, rounds: [], record: null };
   window.CounterFlowRounds = state; // the sheet editor reads the sheet and signals a change
 
-  // ---------------------------------------------------------------- API and messages
-  async function api(method, path, body) {
-    try {
-      return await cf.api.request(method, path, { body, token: state.auth && state.auth.token, timeoutMs: 15000 });
-    } catch (err) {
-      if (err.status === 401 && state.auth) endSession("session_ended");
-      throw err;
-    }
-  }
-  state.api = api;
+  // ---------------------------------------------------------------- messages
   function say(kind, key, params) {
     $("rd-error").hidden = kind !== "error";
     $("rd-error").textContent = kind === "error" ? t(key, params) : "";
@@ -40,34 +30,29 @@
   const who = (label) => (label || "").replace(/^(user|device|staff):/, "");
   const local = (texts) => texts[cf.i18n.locale] || texts.zh_Hant;
 
-  // ---------------------------------------------------------------- sign in / out
-  function show(signedIn) {
-    $("rd-signin").hidden = signedIn;
-    $("rd-work").hidden = !signedIn;
-    $("rd-signout").hidden = !signedIn;
-    $("rd-who").hidden = !signedIn;
-    if (signedIn) $("rd-who").textContent = t("signed_in_as", { name: state.auth.name });
-    document.body.dataset.view = signedIn ? "rounds" : "signin";
-  }
-
-  $("rd-signin-form").addEventListener("submit", async (event) => {
-    event.preventDefault();
-    let account;
-    try {
-      account = await cf.signIn(new FormData(event.target), page.api,
-        (w) => page.roles.includes(w.role) && (w.role === "admin" || w.branch === page.branch.code));
-    } catch (err) {
-      say("error", err.status === 401 ? "wrong_credentials" : page.errors[err.code] || "err.other", { code: err.code });
-      return;
-    }
-    if (!account) {
-      say("error", "not_round_staff");
-      return;
-    }
-    event.target.reset();
-    say(null);
-    start({ token: account.token, name: account.display_name || account.username, role: account.role });
+  // ---------------------------------------------------------------- sign in / out (cf.staffSession)
+  // No focus on the username: on a tablet it would open the keyboard over the page.
+  const session = cf.staffSession({
+    prefix: "rd", state, work: "rd-work", view: "rounds", focus: false, timeoutMs: 15000,
+    accepts: (w) => page.roles.includes(w.role) && (w.role === "admin" || w.branch === page.branch.code),
+    notAllowed: "not_round_staff",
+    refuse: (key, params) => say("error", key, params),
+    clear: () => say(null),
+    onStart(auth) {
+      connectLive();
+      const supervisor = auth.role !== "guide";
+      $("rd-edit").hidden = !supervisor;
+      $("rd-open").hidden = !supervisor;
+      $("rd-recurring-show").hidden = !supervisor;
+      choose(state.kind || defaultKind(), true);
+    },
+    onEnd() {
+      if (client) client.close();
+      client = null;
+    },
   });
+  const api = session.api;
+  state.api = api;
 
   // ---------------------------------------------------------------- live: another tablet's rounds
   /* The staff room of the branch (guides may watch the hall): a round recorded elsewhere, a task done,
@@ -89,39 +74,9 @@
         if (state.kind === "closing" && name === "device.state") refreshClosing();
       },
       onStatus: banner,
-      onRefused(error) {
-        if (["invalid_token", "token_expired", "auth_required"].includes(error.code)) endSession("session_ended");
-      },
+      onRefused: session.refused,
     });
   }
-
-  function start(auth) {
-    state.auth = auth;
-    saved.save({ auth });
-    show(true);
-    connectLive();
-    const supervisor = auth.role !== "guide";
-    $("rd-edit").hidden = !supervisor;
-    $("rd-open").hidden = !supervisor;
-    $("rd-recurring-show").hidden = !supervisor;
-    choose(state.kind || defaultKind(), true);
-  }
-
-  function endSession(messageKey) {
-    if (client) client.close();
-    client = null;
-    state.auth = null;
-    saved.clear();
-    show(false);
-    if (messageKey) say("error", messageKey);
-  }
-
-  $("rd-signout").addEventListener("click", () => {
-    const token = state.auth && state.auth.token;
-    endSession(null);
-    say(null);
-    if (token) cf.api.request("POST", page.api.sign_out, { token }).catch(() => {});
-  });
 
   // Before eleven the opening round, after four the closing round, the midday round between.
   function defaultKind() {
@@ -395,11 +350,8 @@
       renderToday();
       renderRecord();
       if (state.kind === "closing") refreshClosing();
-      if (state.auth) $("rd-who").textContent = t("signed_in_as", { name: state.auth.name });
     });
   });
 
-  const resumed = saved.load();
-  if (resumed && resumed.auth) start(resumed.auth);
-  else show(false);
+  session.restore();
 })();

@@ -8,12 +8,14 @@
  *   sound      chime(), speak(text, lang), unlock(), vibrate(pattern)
  *   i18n       t(key, params), setLocale, name(row, prefix): a branch or service name in the locale
  *   storage    get(key) / set(key, value) / remove(key) on localStorage, never throwing
- *   signIn(form, api, accepts) -> account | null (turned away by accepts); throws ApiError
- *   tabSession(key) -> {load, save, clear}: a staff sign-in kept for this tab (sessionStorage, JSON)
+ *   staffSession(options) -> {api, start, end, refused, save, restore, frame}: a staff page's sign-in
+ *              card, header (who, sign-out) and the sign-in kept for this tab (docs/architecture.md,
+ *              "Staff pages")
  *   hub        available, onChange(fn): false while the hub answers 503 (its database is unreachable)
  *   hall       emergency, onChange(fn): the branch's emergency plan, from any room's snapshot or messages
  *              or cannot be reached; probed every few seconds until it answers again
- *   ui         connectionBanner(client), formatMinutes(seconds), h(tree), languageButtons(onChange, options)
+ *   ui         connectionBanner(client), formatMinutes(seconds), h(tree), languageButtons(onChange, options),
+ *              tabs(buttons, onSelect) -> select(name, focus)
  *
  * No UI text lives here: every string comes from page.catalogs (docs/ui.md).
  */
@@ -490,6 +492,141 @@
     };
   }
 
+  const SESSION_GONE = ["invalid_token", "token_expired", "auth_required"];
+
+  /* The sign-in of a staff page (admin console, supervisor panel, rounds page, counter terminal): the
+   * card of common/staff.html's signin_card (#<prefix>-signin, -signin-form, -user), the header's
+   * #<prefix>-who and #<prefix>-signout (staff_header), and the account kept for this tab under
+   * page.storage_key. The page keeps what is its own through the options:
+   *   prefix         the ids' prefix: "ad", "sv", "rd", "ct"
+   *   state          the page's state: the session keeps the account in state.auth
+   *                  {token, username, name, role, branch}
+   *   accepts(who)   whether this page serves the account; notAllowed: the message key when it does not
+   *   refuse(key, params), clear()   the page's message line: a refusal, nothing
+   *   work, view     the id of what is shown signed in, and body[data-view] then ("signin" before)
+   *   focus          false: showing the card does not focus the username (a tablet would open its keyboard)
+   *   timeoutMs      of the page's API calls (session.api)
+   *   onStart(auth, who)  after a sign-in (who: the hub's answer) or a restored one: connect, load...
+   *   onEnd()        before the card shows again: close rooms, forget what was loaded
+   *   remember()     what the saved sign-in keeps besides the account ({code: ...})
+   *   check          restoring asks the hub first (GET page.api.me); a hub away is asked again in 3 s
+   *   resume(saved, me)   what a restored sign-in does; default start(saved.auth)
+   *   beforeSignOut()     resolves false to stay signed in (the counter terminal closes its counter first)
+   *   show(signedIn)  a page with more than one signed-in view switches views itself and calls frame()
+   */
+  function staffSession(options) {
+    const opts = Object.assign({ focus: true }, options);
+    const { prefix, state } = opts;
+    const el = (name) => document.getElementById(prefix + "-" + name);
+    const saved = tabSession(page.storage_key);
+    const errorKey = (err) => page.errors[err.code] || "err.other";
+    const who = el("who");
+
+    async function api(method, path, body) {
+      try {
+        return await request(method, path, { body, token: state.auth && state.auth.token, timeoutMs: opts.timeoutMs });
+      } catch (err) {
+        if (err.status === 401 && state.auth) end("session_ended");
+        throw err;
+      }
+    }
+
+    // The sign-in card or the work area; `view` names body[data-view] (default options.view).
+    function frame(signedIn, view) {
+      el("signin").hidden = signedIn;
+      if (opts.work) document.getElementById(opts.work).hidden = !signedIn;
+      el("signout").hidden = !signedIn;
+      who.hidden = !signedIn;
+      if (signedIn) who.textContent = i18n.t("signed_in_as", { name: state.auth.name });
+      else if (opts.focus) el("user").focus();
+      document.body.dataset.view = signedIn ? view || opts.view : "signin";
+    }
+    const show = opts.show || frame;
+
+    function save() {
+      saved.save(Object.assign({ auth: state.auth }, opts.remember ? opts.remember() : {}));
+    }
+
+    function start(auth, account) {
+      state.auth = auth;
+      save();
+      show(true);
+      if (opts.onStart) opts.onStart(auth, account);
+    }
+
+    function end(messageKey) {
+      if (opts.onEnd) opts.onEnd();
+      state.auth = null;
+      saved.clear();
+      show(false);
+      if (messageKey) opts.refuse(messageKey);
+    }
+
+    // A room refused or dropped the token (revoked, expired): back to the card. True when it did.
+    function refused(error) {
+      if (!SESSION_GONE.includes(error.code)) return false;
+      end("session_ended");
+      return true;
+    }
+
+    el("signin-form").addEventListener("submit", async (event) => {
+      event.preventDefault();
+      let account;
+      try {
+        account = await signIn(new FormData(event.target), page.api, opts.accepts);
+      } catch (err) {
+        opts.refuse(err.status === 401 ? "wrong_credentials" : errorKey(err), { code: err.code, message: err.message });
+        return;
+      }
+      if (!account) {
+        opts.refuse(opts.notAllowed);
+        return;
+      }
+      event.target.reset();
+      opts.clear();
+      start({ token: account.token, username: account.username, name: account.display_name || account.username,
+        role: account.role, branch: account.branch }, account);
+    });
+
+    el("signout").addEventListener("click", async () => {
+      if (opts.beforeSignOut && !(await opts.beforeSignOut())) return;
+      const token = state.auth && state.auth.token;
+      end(null);
+      opts.clear();
+      if (token) request("POST", page.api.sign_out, { token }).catch(() => {});
+    });
+
+    i18n.onChange(() => {
+      if (state.auth && !who.hidden) who.textContent = i18n.t("signed_in_as", { name: state.auth.name });
+    });
+
+    const resume = opts.resume || ((previous) => start(previous.auth));
+    async function restore() {
+      const previous = saved.load();
+      if (!previous || !previous.auth) {
+        show(false);
+        return;
+      }
+      state.auth = previous.auth;
+      if (!opts.check) {
+        resume(previous);
+        return;
+      }
+      try {
+        resume(previous, await api("GET", page.api.me));
+      } catch (err) {
+        if (err.status === 0 || err.status === 503) { // hub or its database away: not a reason to sign out
+          opts.refuse(errorKey(err), { code: err.code });
+          setTimeout(restore, 3000);
+        } else if (err.status !== 401) {
+          end(null);
+        }
+      }
+    }
+
+    return { api, start, end, refused, save, restore, frame };
+  }
+
   const ui = {
     // Shows "connection lost, reconnecting" in #cf-connection after a short grace period (no flashing
     // on blips) while the socket is down or the hub answers 503 (its database is away).
@@ -536,6 +673,32 @@
       const urlLang = options && options.urlWins && new URLSearchParams(location.search).get("lang");
       if (saved && saved !== i18n.locale && !urlLang) setLocale(saved);
     },
+    // A staff page's role="tablist": buttons [data-tab] each showing its tab panel (aria-controls) when
+    // clicked or reached with the arrow keys, the others hidden. body[data-tab] names the one shown;
+    // onSelect(name) draws it. Returns select(name, focus).
+    tabs(buttons, onSelect) {
+      function select(name, focus) {
+        buttons.forEach((tab) => {
+          const on = tab.dataset.tab === name;
+          tab.setAttribute("aria-selected", String(on));
+          tab.tabIndex = on ? 0 : -1;
+          document.getElementById(tab.getAttribute("aria-controls")).hidden = !on;
+          if (on && focus) tab.focus();
+        });
+        document.body.dataset.tab = name;
+        if (onSelect) onSelect(name);
+      }
+      buttons.forEach((tab, index) => {
+        tab.addEventListener("click", () => select(tab.dataset.tab));
+        tab.addEventListener("keydown", (event) => {
+          const step = { ArrowRight: 1, ArrowLeft: -1 }[event.key];
+          if (!step) return;
+          event.preventDefault();
+          select(buttons[(index + step + buttons.length) % buttons.length].dataset.tab, true);
+        });
+      });
+      return select;
+    },
     minutes(seconds) {
       return Math.max(1, Math.round((seconds || 0) / 60));
     },
@@ -569,5 +732,5 @@
     return [...byService.values()].sort((a, b) => (a.service < b.service ? -1 : a.service > b.service ? 1 : 0));
   }
 
-  window.CounterFlow = { page, i18n, api: { request, ApiError }, hub, hall, connect, mergeQueue, sound, storage, signIn, tabSession, ui };
+  window.CounterFlow = { page, i18n, api: { request, ApiError }, hub, hall, connect, mergeQueue, sound, storage, staffSession, ui };
 })();
