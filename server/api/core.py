@@ -15,9 +15,9 @@ from .. import permissions
 from ..auth import Principal, Unauthorized, authenticate_with_expiry
 from ..outage import RETRY_AFTER_S, is_database_unavailable
 from ..models import Alert, Counter, Device, DeviceFault, Ticket
-from ..queue import queries
 from ..queue.clock import utc_now
 from ..queue.errors import DomainError, NotFound
+from ..queue.repository import branch_id_by_code
 
 log = logging.getLogger(__name__)
 
@@ -95,6 +95,7 @@ class RouteDoc:
     query: dict | None = None  # name -> (type, description, constraints) for the OpenAPI document
     prefix: str = "/api/v1"  # pages outside the API (the printable report) are documented too
     form: dict | None = None  # an application/x-www-form-urlencoded body (pages only)
+    scope_in_engine: bool = False  # the branch/counter check runs in the engine's transaction (route())
 
     @property
     def auth(self) -> bool:
@@ -106,24 +107,29 @@ ROUTES: list[RouteDoc] = []
 
 def route(rule: str, methods: list[str] | None = None, *, summary: str, capability: str,
           body: dict | None = None, tag: str = "", success: int = 200,
-          produces: tuple[str, ...] = ("application/json",), query: dict | None = None):
+          produces: tuple[str, ...] = ("application/json",), query: dict | None = None,
+          scope_in_engine: bool = False):
     """Register a Flask route and describe it for /api/v1/openapi.json in one place.
 
     `capability` (server/permissions.py) is checked before the handler runs: first the caller's kind,
-    then the branch or counter named by the path (docs/architecture.md, "Security")."""
+    then the branch or counter named by the path (docs/architecture.md, "Security"). With
+    `scope_in_engine` the handler passes the engine a guard that makes the same branch/counter check
+    inside its transaction against the row it locks, so the separate read before it is skipped (the
+    hot path: issue and the counter actions)."""
     methods = methods or ["GET"]
     permissions.capability(capability)  # a typo fails at import, not at the first request
 
     def decorator(fn):
         ROUTES.append(RouteDoc(rule, methods, summary, capability, body, tags=[tag] if tag else [],
-                               success=success, produces=produces, query=query))
+                               success=success, produces=produces, query=query, scope_in_engine=scope_in_engine))
 
         @functools.wraps(fn)
         def wrapper(*args, **kwargs):
             if capability != "public":
                 g.principal = current_principal()
                 permissions.require_admitted(capability, g.principal)
-                check_scope(capability, g.principal, kwargs)
+                if not scope_in_engine:
+                    check_scope(capability, g.principal, kwargs)
             return fn(*args, **kwargs)
 
         api.add_url_rule(rule, endpoint=fn.__name__, view_func=wrapper, methods=methods)
@@ -165,7 +171,7 @@ def check_scope(capability: str, p: Principal, path: dict) -> None:
                 permissions.require(capability, p, branch_id=row.branch_id)
                 return
         if "code" in path:
-            permissions.require(capability, p, branch_id=queries.branch_by_code(session, path["code"]).id)
+            permissions.require(capability, p, branch_id=branch_id_by_code(session, path["code"]))
 
 
 # ---------------------------------------------------------------------------- request helpers

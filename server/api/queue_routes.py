@@ -138,7 +138,7 @@ ISSUE_BODY = {"service": (str, True, "service code, e.g. A", {"minLength": 1, "m
 
 
 @route("/branches/<code>/tickets", ["POST"], summary="Issue a ticket", capability="may_issue_ticket",
-       body=ISSUE_BODY, tag="tickets", success=201)
+       body=ISSUE_BODY, tag="tickets", success=201, scope_in_engine=True)
 def issue_ticket(code: str):
     data = json_body(ISSUE_BODY)
     p = principal()
@@ -183,8 +183,10 @@ def public_ticket(token: str):
 def _counter_action(action: str):
     """The caller, and the engine's guard that checks them again against the counter as it locks it."""
     p = principal()
-    with hub().db.read() as session:
-        bound = permissions.bound_counter_ids(session, p)
+    bound: set[int] = set()
+    if p.kind == "device":  # only a device token acts for bound counters
+        with hub().db.read() as session:
+            bound = permissions.bound_counter_ids(session, p)
     return p, lambda counter: permissions.require("may_operate_counter", p, counter=counter, bound_counters=bound,
                                                   action=action)
 
@@ -199,7 +201,7 @@ def get_counter(counter_id: int):
 
 @route("/counters/<int:counter_id>/call-next", ["POST"], summary="Call the next ticket (409 counter_busy if busy)",
        capability="may_operate_counter",
-       body={"complete_current": (bool, False, "complete the current ticket first")}, tag="counters")
+       body={"complete_current": (bool, False, "complete the current ticket first")}, tag="counters", scope_in_engine=True)
 def call_next(counter_id: int):
     data = json_body({"complete_current": (bool, False, "")})
     p, guard = _counter_action("call_next")
@@ -208,7 +210,7 @@ def call_next(counter_id: int):
 
 
 @route("/counters/<int:counter_id>/recall", ["POST"], summary="Announce the current ticket again",
-       capability="may_operate_counter", tag="counters")
+       capability="may_operate_counter", tag="counters", scope_in_engine=True)
 def recall(counter_id: int):
     json_body({})
     p, guard = _counter_action("recall")
@@ -217,7 +219,7 @@ def recall(counter_id: int):
 
 @route("/counters/<int:counter_id>/no-show", ["POST"], summary="The called customer did not come",
        capability="may_operate_counter",
-       body={"requeue": (bool, False, "put the ticket back in the queue once")}, tag="counters")
+       body={"requeue": (bool, False, "put the ticket back in the queue once")}, tag="counters", scope_in_engine=True)
 def no_show(counter_id: int):
     data = json_body({"requeue": (bool, False, "")})
     p, guard = _counter_action("no_show")
@@ -225,7 +227,7 @@ def no_show(counter_id: int):
 
 
 @route("/counters/<int:counter_id>/start", ["POST"], summary="The customer arrived; service starts",
-       capability="may_operate_counter", tag="counters")
+       capability="may_operate_counter", tag="counters", scope_in_engine=True)
 def start(counter_id: int):
     json_body({})
     p, guard = _counter_action("start")
@@ -233,7 +235,7 @@ def start(counter_id: int):
 
 
 @route("/counters/<int:counter_id>/complete", ["POST"], summary="Service finished",
-       capability="may_operate_counter", tag="counters")
+       capability="may_operate_counter", tag="counters", scope_in_engine=True)
 def complete(counter_id: int):
     json_body({})
     p, guard = _counter_action("complete")
@@ -249,7 +251,7 @@ TRANSFER_BODY = {"to_service": (str, False, "service code", {"minLength": 1, "ma
 @route("/counters/<int:counter_id>/transfer", ["POST"], summary="Transfer the current ticket (a closed counter: "
        "409 target_counter_closed; send to_service alone for the service queue)",
        capability="may_operate_counter", body=TRANSFER_BODY,
-       tag="counters")
+       tag="counters", scope_in_engine=True)
 def transfer(counter_id: int):
     data = json_body(TRANSFER_BODY)
     p, guard = _counter_action("transfer")
@@ -264,7 +266,7 @@ PAUSE_BODY = {"reason": (str, True, "why the counter is paused", {"minLength": 1
 
 @route("/counters/<int:counter_id>/pause", ["POST"], summary="Pause service (暫停服務) with a reason",
        capability="may_operate_counter",
-       body=PAUSE_BODY, tag="counters")
+       body=PAUSE_BODY, tag="counters", scope_in_engine=True)
 def pause(counter_id: int):
     data = json_body(PAUSE_BODY)
     p, guard = _counter_action("pause")
@@ -272,7 +274,7 @@ def pause(counter_id: int):
 
 
 @route("/counters/<int:counter_id>/resume", ["POST"], summary="Resume service",
-       capability="may_operate_counter", tag="counters")
+       capability="may_operate_counter", tag="counters", scope_in_engine=True)
 def resume(counter_id: int):
     json_body({})
     p, guard = _counter_action("resume")
@@ -281,7 +283,7 @@ def resume(counter_id: int):
 
 @route("/counters/<int:counter_id>/open", ["POST"], summary="Open the counter; a teller signs in at it",
        capability="may_operate_counter",
-       tag="counters")
+       tag="counters", scope_in_engine=True)
 def open_counter(counter_id: int):
     json_body({})
     p, guard = _counter_action("open")
@@ -291,7 +293,7 @@ def open_counter(counter_id: int):
 
 @route("/counters/<int:counter_id>/close", ["POST"], summary="Close the counter; the teller signs out of it",
        capability="may_operate_counter",
-       tag="counters")
+       tag="counters", scope_in_engine=True)
 def close_counter(counter_id: int):
     json_body({})
     p, guard = _counter_action("close")

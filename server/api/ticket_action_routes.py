@@ -70,7 +70,7 @@ CALL_TICKET_BODY = {"ticket_id": (int, True, "one of /callable", {"minimum": 1, 
 
 @route("/counters/<int:counter_id>/call-ticket", ["POST"], summary="Call one chosen ticket this counter may call "
        "(409 not_callable_here, counter_busy)", capability="may_operate_counter", body=CALL_TICKET_BODY,
-       tag="counters")
+       tag="counters", scope_in_engine=True)
 def call_ticket(counter_id: int):
     data = json_body(CALL_TICKET_BODY)
     p, guard = _counter_action("call_ticket")
