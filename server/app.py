@@ -13,6 +13,7 @@ from .metrics import HubMetrics
 from .outage import OutageTracker
 from .remote.gateway import make_provider
 from .remote.notice_worker import NoticeWorker
+from .retention import Retention
 from .http_headers import IdConverter, baseline_headers
 from .queue.actors import Actor
 from .settings import Settings
@@ -35,6 +36,7 @@ class Hub:
         self.outage = OutageTracker(self.db)
         self.signin_throttle = SignInThrottle(settings)
         self.monitor = WaitMonitor(self.db, self.engine, settings.alert_interval_s, self.outage)
+        self.retention = Retention(self.db, settings.auth_records_keep_days)
         # Remote queue notices: the outbox worker and its message provider (server/remote/).
         self.notices = NoticeWorker(self.db, self.engine, make_provider(settings), services.clock,
                                     settings.notice_poll_s, self.outage)
@@ -55,6 +57,7 @@ class Hub:
             self.realtime.start()  # delivery from the event log, heartbeats, pruning
         self.monitor.start()
         self.notices.start()
+        self.retention.start()
         if self.devices is not None:
             self.devices.start()
 
@@ -63,6 +66,7 @@ class Hub:
             self.devices.stop()
         self.monitor.stop()
         self.notices.stop()
+        self.retention.stop()
         if self.realtime is not None:
             self.realtime.stop(timeout=2.0)  # let committed events reach the screens before exit
 

@@ -68,6 +68,9 @@ class Settings:
     signin_delay_max_s: float = 60.0
     signin_lockout_failures: int = 20
     signin_lockout_s: float = 15 * 60
+    # auth_events and spent staff sign-in tokens are deleted once older than this (server/retention.py);
+    # 0 keeps them for ever.
+    auth_records_keep_days: int = 365
     # How often sockets joined with a token have it checked again (revoked or expired: dropped).
     socket_token_check_s: float = 5.0
     # Remote queue notices (server/remote/gateway.py): provider log | http | none; the HTTP provider's
