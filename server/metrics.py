@@ -144,7 +144,10 @@ class _ScrapeTime:
     def _from_database(self) -> list:
         hub = self.hub
         now = hub.engine.clock()
-        waiting = GaugeMetricFamily("counterflow_queue_waiting", "Tickets waiting now", labels=["branch", "service"])
+        waiting = GaugeMetricFamily("counterflow_queue_waiting", "Tickets waiting now in the hall (checked in)",
+                                    labels=["branch", "service"])
+        away = GaugeMetricFamily("counterflow_queue_not_checked_in",
+                                 "Tickets taken from a phone, waiting elsewhere until checked in", labels=["branch", "service"])
         longest = GaugeMetricFamily("counterflow_queue_longest_wait_seconds",
                                     "How long the first ticket in the queue has waited", labels=["branch", "service"])
         alerts = GaugeMetricFamily("counterflow_alerts_open", "Alerts not cleared", labels=["branch", "kind", "level"])
@@ -158,6 +161,7 @@ class _ScrapeTime:
                 _, rows = hub.snapshots.get(session, code, now)  # cached per change (server/queue/queries.py)
                 for row in rows:
                     waiting.add_metric([code, row["service"]], row["waiting"])
+                    away.add_metric([code, row["service"]], row.get("not_checked_in", 0))
                     longest.add_metric([code, row["service"]], row["longest_wait_s"])
             for branch_id, kind, level, n in session.execute(
                     select(Alert.branch_id, Alert.kind, Alert.level, func.count())
@@ -173,7 +177,7 @@ class _ScrapeTime:
                     .where(DeviceFault.resolved_at.is_(None))
                     .group_by(DeviceFault.branch_id, DeviceFault.severity, acked)):
                 faults.add_metric([codes.get(branch_id, ""), severity, "yes" if is_acked else "no"], n)
-            families = [waiting, longest, alerts, devices, faults]
+            families = [waiting, away, longest, alerts, devices, faults]
             delivery = getattr(hub.realtime, "delivery", None)
             backlog = delivery.backlog(session, now) if delivery is not None else None
         if backlog is not None:

@@ -5,6 +5,7 @@ from prometheus_client.parser import text_string_to_metric_families
 from sqlalchemy import text
 
 from server.app import create_app
+from server.queue.remote import RemoteKeys
 from server.settings import Settings
 
 LOOPBACK = {"REMOTE_ADDR": "127.0.0.1"}
@@ -26,10 +27,11 @@ def value(samples, name, **labels) -> float | None:
     return samples.get((name, tuple(sorted(labels.items()))))
 
 
-def test_metrics_count_committed_ticket_events_and_show_the_queue(client, signed_in):
+def test_metrics_count_committed_ticket_events_and_show_the_queue(client, signed_in, hub):
     supervisor = signed_in("supervisor")
     for service in ("A", "A", "A", "B"):
         assert supervisor.post("/api/v1/branches/demo/tickets", json={"service": service}).status_code == 201
+    hub.engine.remote.take("demo", "C", RemoteKeys(device="phone-1"))  # waits elsewhere until checked in
     refused = supervisor.post("/api/v1/branches/demo/tickets", json={"service": "Z"})
     assert refused.status_code >= 400  # commits nothing, so counts nothing
     counter_id = supervisor.get("/api/v1/branches/demo/counters").get_json()["counters"][0]["id"]
@@ -49,6 +51,8 @@ def test_metrics_count_committed_ticket_events_and_show_the_queue(client, signed
     # Counter 1 serves A before B (strict): two A tickets left the queue.
     assert value(samples, "counterflow_queue_waiting", branch="demo", service="A") == 1
     assert value(samples, "counterflow_queue_waiting", branch="demo", service="B") == 1
+    assert value(samples, "counterflow_queue_not_checked_in", branch="demo", service="C") == 1
+    assert value(samples, "counterflow_queue_not_checked_in", branch="demo", service="A") == 0
     assert value(samples, "counterflow_queue_waiting", branch="demo", service="C") == 0
     assert value(samples, "counterflow_queue_longest_wait_seconds", branch="demo", service="C") == 0
     assert value(samples, "counterflow_queue_longest_wait_seconds", branch="demo", service="A") >= 0
