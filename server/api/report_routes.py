@@ -220,7 +220,7 @@ def staffing(code: str):
     with hub().db.read() as session:
         result = advice.advise(session, branch, advice.parse_weekday(request.args.get("weekday"), today.weekday()),
                                until, weeks=query_int("weeks", 8, 1, 52),
-                               service_code=request.args.get("service") or None, target=target, now=_now(),
+                               service_code=request.args.get("service") or None, target=target,
                                include_until=not request.args.get("until"))
     if fmt == "json":
         return jsonify(result)

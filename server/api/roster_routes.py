@@ -53,7 +53,7 @@ def get_roster(code: str):
     with hub().db.read() as session:
         branch = queries.branch_by_code(session, code)
         today = business_day(now, branch.timezone)
-        return jsonify(**week_cover(session, branch, _monday(today), today, now), today=today.isoformat(),
+        return jsonify(**week_cover(session, branch, _monday(today), today), today=today.isoformat(),
                        staff=roster.plannable_staff(session, branch.id),
                        counters=[c.number for c in branch.counters])
 

@@ -20,13 +20,11 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from ..models import Branch, Counter, CounterService
+from ..models import DONE, Branch, Counter, CounterService, Service, Ticket
 from ..queue.errors import Invalid
-from . import advice_defaults, dataset as datasets
-from .measures import service_s
+from . import advice_defaults
 from .periods import Period, to_local_naive
 from .staffing import Target, counters_needed
-from ..queue.clock import utc_now
 
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 
@@ -49,16 +47,16 @@ def advise(session: Session, branch: Branch, weekday: int, until: dt.date, **opt
 
 
 def advise_week(session: Session, branch: Branch, until: dt.date, *, weekdays=range(7), weeks: int = 8,
-                service_code: str | None = None, target: Target = Target(), now: dt.datetime | None = None,
+                service_code: str | None = None, target: Target = Target(),
                 include_until: bool = False) -> dict[int, dict]:
     """Weekday -> advice, from one read of `weeks` weeks of history before `until` (with
     `include_until` the day `until` too: today as far as it has come, the default of the API and the
     roster, so a new branch's first day counts)."""
     period = history_period(branch, until, weeks, include_until)
-    ds = datasets.load(session, branch, period, now or utc_now())
-    service_ids = set(ds.services)
+    services, tickets = _history(session, branch, period)
+    service_ids = set(services)
     if service_code is not None:
-        service_ids = {sid for sid, s in ds.services.items() if s.code == service_code}
+        service_ids = {sid for sid, s in services.items() if s.code == service_code}
         if not service_ids:
             raise Invalid("service_not_found", f"branch has no service {service_code!r}")
     zone = ZoneInfo(branch.timezone)
@@ -68,27 +66,28 @@ def advise_week(session: Session, branch: Branch, until: dt.date, *, weekdays=ra
     # weekday -> hour -> service -> count, and the days of each weekday the branch issued any ticket
     arrivals: dict[int, dict[int, dict[int, int]]] = {wd: defaultdict(lambda: defaultdict(int)) for wd in wanted}
     days: dict[int, set[dt.date]] = {wd: set() for wd in wanted}
-    for t in ds.tickets:
+    for t in tickets:
         weekday = t.business_day.weekday()
         if weekday in wanted:
             days[weekday].add(t.business_day)  # the branch was open that day, whichever services came
         if t.service_id not in service_ids:
             continue
-        seconds = service_s(t)
+        seconds = (t.finished_at - t.started_at).total_seconds() if t.status == DONE and t.started_at \
+            and t.finished_at else None  # as measures.service_s
         if seconds is not None:
             durations[t.service_id].append(seconds)
         if weekday in wanted:
             arrivals[weekday][to_local_naive(t.created_at, zone).hour][t.service_id] += 1
     mean_s = {sid: (sum(durations[sid]) / len(durations[sid]) if durations[sid] else
-                    float(ds.services[sid].default_service_s)) for sid in service_ids}
+                    float(services[sid].default_service_s)) for sid in service_ids}
     available = _counters_available(session, branch, service_ids)
     common = {
         "branch": branch.code,
         "service": service_code,
         "target": {"share": target.share, "within_min": target.within_s / 60, "max_wait_min": target.max_wait_s / 60,
                    "max_over_per_hour": target.max_over_per_hour},
-        "mean_service_s": {ds.services[sid].code: round(mean_s[sid], 1)
-                           for sid in sorted(service_ids, key=lambda i: ds.services[i].code)},
+        "mean_service_s": {services[sid].code: round(mean_s[sid], 1)
+                           for sid in sorted(service_ids, key=lambda i: services[i].code)},
         "counters_available": available,
         "model": "erlang_c",
     }
@@ -99,7 +98,7 @@ def advise_week(session: Session, branch: Branch, until: dt.date, *, weekdays=ra
         source, assumptions = "history", None
         rates = {h: {sid: n / len(found) for sid, n in per.items()} for h, per in seen.items()}
         if not seen:
-            active = {sid: mean_s[sid] for sid in service_ids if ds.services[sid].active}
+            active = {sid: mean_s[sid] for sid in service_ids if services[sid].active}
             fallback = advice_defaults.demand(branch.opening_hours, weekday, active)
             source, assumptions, rates = "simulator_defaults", fallback["assumptions"], fallback["hours"]
         result[weekday] = {
@@ -142,6 +141,18 @@ def _hours(rates: dict[int, dict[int, float]], mean_s: dict[int, float], target:
             "shortfall": max(0, p.servers - available),
         })
     return hours
+
+
+def _history(session: Session, branch: Branch, period: Period):
+    """The branch's services and, for each ticket of the period, only what the advice reads (not the
+    report dataset's full rows, ratings, pauses and the rest: the roster reads this on every view)."""
+    services = {s.id: s for s in session.execute(select(Service).where(Service.branch_id == branch.id)).scalars()}
+    tickets = session.execute(
+        select(Ticket.service_id, Ticket.business_day, Ticket.status, Ticket.created_at, Ticket.started_at,
+               Ticket.finished_at)
+        .where(Ticket.branch_id == branch.id, Ticket.business_day >= period.first,
+               Ticket.business_day <= period.last)).all()
+    return services, tickets
 
 
 def history_period(branch: Branch, until: dt.date, weeks: int = 8, include_until: bool = False) -> Period:

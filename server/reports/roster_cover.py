@@ -42,11 +42,11 @@ def planned_per_hour(shifts: list[dict]) -> dict[int, float]:
     return per_hour
 
 
-def week_cover(session: Session, branch: Branch, monday: dt.date, today: dt.date, now: dt.datetime,
+def week_cover(session: Session, branch: Branch, monday: dt.date, today: dt.date,
                target: Target = Target()) -> dict:
     shifts = shifts_between(session, branch.id, monday, monday + dt.timedelta(days=6))
     # One read of the history (up to and including today) serves all seven weekdays.
-    advised_by_weekday = advice.advise_week(session, branch, today, target=target, now=now, include_until=True)
+    advised_by_weekday = advice.advise_week(session, branch, today, target=target, include_until=True)
     days = []
     for offset in range(7):
         day = monday + dt.timedelta(days=offset)
