@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import exists, func, select, update
+from sqlalchemy import exists, func, select, text, update
 
 from ..models import Branch, DayClose, RemoteSettings, RemoteTicket, Ticket
 from . import setup_audit, ticket_store as store
@@ -68,6 +68,9 @@ def read_settings(session, branch_id: int) -> dict:
     return settings_view(session.get(RemoteSettings, branch_id))
 
 
+_KEY_LOCK = text("SELECT pg_advisory_xact_lock(hashtext(:key))")
+
+
 class RemoteOperations:
     def __init__(self, uow_factory, branches, catalog):
         self._uow = uow_factory
@@ -107,11 +110,16 @@ class RemoteOperations:
     @staticmethod
     def _check_limits(uow: UnitOfWork, branch_id: int, keys: RemoteKeys, settings: dict) -> None:
         since = uow.now - dt.timedelta(seconds=settings["limit_window_s"])
+        postgres = uow.connection.dialect.name == "postgresql"
         for column, key, limit, code in ((RemoteTicket.device_hash, keys.device, settings["device_limit"], "device"),
                                          (RemoteTicket.contact_hash, keys.contact, settings["contact_limit"], "contact"),
                                          (RemoteTicket.address_hash, keys.address, settings["address_limit"], "address")):
             if key is None:
                 continue
+            if postgres:
+                # Two takes with the same key count one after the other (held to the commit, always in this
+                # order: no deadlock); on SQLite the one writer already does that.
+                uow.connection.execute(_KEY_LOCK, {"key": f"remote:{branch_id}:{code}:{key}"})
             stmt = select(func.count(), func.min(RemoteTicket.created_at)).where(
                 RemoteTicket.branch_id == branch_id, column == key, RemoteTicket.created_at > since)
             count, oldest = uow.session.execute(stmt).one()

@@ -190,3 +190,26 @@ def test_a_phone_ticket_not_checked_in_is_counted_apart_and_raises_no_wait_alert
     row = row_a()
     assert (row["waiting"], row["not_checked_in"]) == (2, 0) and row["longest_wait_s"] == 26 * 60
     assert [(a["service"], a["level"]) for a in engine.check_wait_times("demo")] == [("A", "critical")]
+
+
+def test_a_device_limit_holds_when_its_tickets_are_taken_at_the_same_moment(engine):
+    """Twelve takes from one phone at once, across services (whose numbers do not serialise them): exactly
+    the limit passes, on PostgreSQL too, where the counts were read without a lock."""
+    import threading
+
+    engine.remote.update_settings("demo", {"device_limit": 3, "limit_window_s": 600})
+    taken, refused, start = [], [], threading.Barrier(12)
+
+    def attempt(n: int) -> None:
+        start.wait()
+        try:
+            taken.append(take(engine, "same-phone", service="ABC"[n % 3]))
+        except TooMany as err:
+            refused.append(err.code)
+
+    threads = [threading.Thread(target=attempt, args=(n,)) for n in range(12)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len(taken) == 3 and refused == ["too_many_device_tickets"] * 9
