@@ -20,9 +20,10 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from ..models import DONE, Branch, Counter, CounterService, Service, Ticket
+from ..models import Branch, Counter, CounterService, Service, Ticket
 from ..queue.errors import Invalid
 from . import advice_defaults
+from .measures import service_s
 from .periods import Period, to_local_naive
 from .staffing import Target, counters_needed
 
@@ -72,8 +73,7 @@ def advise_week(session: Session, branch: Branch, until: dt.date, *, weekdays=ra
             days[weekday].add(t.business_day)  # the branch was open that day, whichever services came
         if t.service_id not in service_ids:
             continue
-        seconds = (t.finished_at - t.started_at).total_seconds() if t.status == DONE and t.started_at \
-            and t.finished_at else None  # as measures.service_s
+        seconds = service_s(t)
         if seconds is not None:
             durations[t.service_id].append(seconds)
         if weekday in wanted:
@@ -145,7 +145,8 @@ def _hours(rates: dict[int, dict[int, float]], mean_s: dict[int, float], target:
 
 def _history(session: Session, branch: Branch, period: Period):
     """The branch's services and, for each ticket of the period, only what the advice reads (not the
-    report dataset's full rows, ratings, pauses and the rest: the roster reads this on every view)."""
+    report dataset's full rows, ratings, pauses and the rest: the roster reads this on every view); the
+    rows carry the columns measures.service_s reads."""
     services = {s.id: s for s in session.execute(select(Service).where(Service.branch_id == branch.id)).scalars()}
     tickets = session.execute(
         select(Ticket.service_id, Ticket.business_day, Ticket.status, Ticket.created_at, Ticket.started_at,
